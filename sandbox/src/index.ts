@@ -1,0 +1,80 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { SandboxEnv } from "./env";
+import { deliverPick } from "./pick";
+import { FaultRule, type Operation } from "./schemas";
+
+export { SandboxLedger } from "./ledger";
+
+type Ctx = { Bindings: SandboxEnv };
+
+const ledger = (env: SandboxEnv) => env.LEDGER.get(env.LEDGER.idFromName("sandbox"));
+
+const app = new Hono<Ctx>();
+
+async function readJson(request: Request): Promise<unknown> {
+	const text = await request.text();
+	if (text === "") return {};
+	try {
+		return JSON.parse(text);
+	} catch {
+		return Symbol.for("malformed");
+	}
+}
+
+/** Hands one downstream request to the ledger object, then answers as it decided (holding the answer for hang faults). */
+async function perform(c: { req: { raw: Request }; env: SandboxEnv }, operation: Operation, targetId?: string) {
+	const body = await readJson(c.req.raw);
+	if (typeof body === "symbol") return Response.json({ code: "malformed_json" }, { status: 400 });
+	const idempotencyKey = c.req.raw.headers.get("Idempotency-Key");
+	if (!idempotencyKey) return Response.json({ code: "idempotency_key_required" }, { status: 400 });
+	const hangMs = Number(c.env.SANDBOX_HANG_MS ?? 60_000);
+	const decision = await ledger(c.env).perform({
+		operation,
+		idempotencyKey,
+		body,
+		targetId,
+		hangMs,
+	});
+	if (decision.delayMs) await scheduler.wait(decision.delayMs);
+	return Response.json(decision.body, {
+		status: decision.status,
+		headers: decision.headers,
+	});
+}
+
+app.post("/payments/charges", (c) => perform(c, "charge"));
+app.post("/payments/refunds", (c) => perform(c, "refund"));
+app.post("/inventory/reservations", (c) => perform(c, "reserve"));
+app.post("/inventory/reservations/:id/release", (c) => perform(c, "release", c.req.param("id")));
+app.post("/shipping/shipments", (c) => perform(c, "ship"));
+app.post("/shipping/shipments/:id/cancel", (c) => perform(c, "cancel", c.req.param("id")));
+app.post("/email/messages", (c) => perform(c, "send"));
+
+app.get("/shipping/shipments", async (c) => c.json(await ledger(c.env).shipments(c.req.query("orderId"))));
+
+app.post("/shipping/shipments/:id/pick", async (c) => {
+	const target = await ledger(c.env).pickTarget(c.req.param("id"));
+	if (!target) return c.json({ code: "shipment_not_found" }, 404);
+	const answer = await deliverPick(target);
+	return c.json({
+		callbackStatus: answer.status,
+		callbackBody: await answer.json().catch(() => null),
+	});
+});
+
+app.get("/ledger", async (c) => c.json(await ledger(c.env).ledger(c.req.query("orderId"))));
+
+app.post("/faults", async (c) => {
+	const rule = FaultRule.safeParse(await readJson(c.req.raw));
+	if (!rule.success) return c.json({ code: "invalid_fault", issues: z.treeifyError(rule.error) }, 400);
+	return c.json({ id: await ledger(c.env).addFault(rule.data) }, 201);
+});
+app.delete("/faults", async (c) => {
+	await ledger(c.env).clearFaults();
+	return c.body(null, 204);
+});
+
+app.notFound((c) => c.json({ code: "not_found" }, 404));
+
+export default app;

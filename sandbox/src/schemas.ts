@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+/** Every downstream operation the sandbox serves, by service. */
+export const Service = z.enum(["payments", "inventory", "shipping", "email"]);
+export type Service = z.infer<typeof Service>;
+
+export const Operation = z.enum(["charge", "refund", "reserve", "release", "ship", "cancel", "send"]);
+export type Operation = z.infer<typeof Operation>;
+
+export const SERVICE_OF: Record<Operation, Service> = {
+	charge: "payments",
+	refund: "payments",
+	reserve: "inventory",
+	release: "inventory",
+	ship: "shipping",
+	cancel: "shipping",
+	send: "email",
+};
+
+const Item = z.object({ sku: z.string().min(1), quantity: z.int().positive() });
+
+/** Request bodies, per operation. The path id (charge, reservation, shipment) is passed separately. */
+export const OperationBody = {
+	charge: z.object({
+		orderId: z.string().min(1),
+		amountCents: z.int().nonnegative(),
+		currency: z.string().length(3),
+		paymentMethod: z.string().min(1),
+	}),
+	refund: z.object({
+		chargeId: z.string().min(1),
+		amountCents: z.int().nonnegative(),
+	}),
+	reserve: z.object({
+		orderId: z.string().min(1),
+		items: z.array(Item).min(1),
+	}),
+	release: z.object({}).loose(),
+	ship: z.object({
+		orderId: z.string().min(1),
+		address: z.record(z.string(), z.unknown()).optional(),
+		callbackUrl: z.url(),
+		callbackToken: z.string().min(1),
+	}),
+	cancel: z.object({}).loose(),
+	send: z.object({
+		orderId: z.string().min(1),
+		to: z.email(),
+		template: z.string().min(1),
+	}),
+} satisfies Record<Operation, z.ZodType>;
+
+export const FaultKind = z.enum(["error", "timeout_before", "timeout_after", "latency"]);
+
+/** A fault rule, as posted to `POST /faults`. */
+export const FaultRule = z.object({
+	service: Service,
+	operation: Operation,
+	orderId: z.string().min(1).optional(),
+	/** How many matching requests the rule applies to. */
+	times: z.int().positive().default(1),
+	fault: FaultKind,
+	/** Status for `error` faults; 429 and 503 carry `Retry-After`. */
+	status: z.int().min(400).max(599).default(500),
+	/** Delay for `latency` faults. */
+	latencyMs: z.int().nonnegative().default(0),
+	/** `Retry-After` seconds sent with 429 and 503 errors. */
+	retryAfterSeconds: z.int().nonnegative().default(1),
+});
+export type FaultRule = z.infer<typeof FaultRule>;
+
+/** How the Worker must answer one downstream request, decided by the ledger object. */
+export interface Decision {
+	status: number;
+	body: object;
+	headers?: Record<string, string>;
+	/** Hold the response this long (latency and timeout faults). */
+	delayMs?: number;
+}
+
+export interface PickTarget {
+	shipmentId: string;
+	callbackUrl: string;
+	callbackToken: string;
+}

@@ -1,0 +1,169 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { verifyCallbackToken } from "../order/callback-token";
+import { orderConfig } from "../order/config";
+import { Order, OrderId } from "../order/order";
+import { PickConfirmation } from "../order/order-object";
+import { PICK_EVENT } from "../order/services";
+import { OrderHistory, OrderStatus } from "../order/status";
+import { requireApiKey } from "./auth";
+import { jsonBody } from "./body";
+import type { AppEnv } from "./context";
+import { ApiError, Problem, validationError } from "./problem";
+
+const Params = z.object({ orderId: OrderId });
+const problem = (description: string) => ({
+	description,
+	content: { "application/problem+json": { schema: Problem } },
+});
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+	description,
+	content: { "application/json": { schema } },
+});
+const security = [{ bearer: [] }];
+
+const PickAccepted = z.object({
+	orderId: OrderId,
+	event: z.literal(PICK_EVENT),
+	outcome: z.enum(["accepted", "duplicate"]),
+});
+
+const routes = {
+	place: createRoute({
+		method: "post",
+		path: "/",
+		summary: "Place an order",
+		security,
+		middleware: [requireApiKey, jsonBody] as const,
+		request: {
+			body: {
+				required: true,
+				content: { "application/json": { schema: Order } },
+			},
+		},
+		responses: {
+			202: json(OrderStatus, "A new order; it runs in the background. Location names its status."),
+			200: json(OrderStatus, "This order was already placed with this very body: its current status"),
+			400: problem("Malformed JSON or field errors"),
+			401: problem("Missing or unknown API key"),
+			413: problem("Body over 64 KiB"),
+			415: problem("Body is not JSON"),
+			422: problem("This order id was already placed with a different body"),
+		},
+	}),
+	status: createRoute({
+		method: "get",
+		path: "/{orderId}",
+		summary: "An order's status",
+		security,
+		middleware: [requireApiKey] as const,
+		request: { params: Params },
+		responses: {
+			200: json(OrderStatus, "The order's status"),
+			400: problem("Invalid order id"),
+			401: problem("Missing or unknown API key"),
+			404: problem("No such order"),
+		},
+	}),
+	history: createRoute({
+		method: "get",
+		path: "/{orderId}/history",
+		summary: "An order's append-only event log",
+		security,
+		middleware: [requireApiKey] as const,
+		request: { params: Params },
+		responses: {
+			200: json(OrderHistory, "Every event, oldest first"),
+			400: problem("Invalid order id"),
+			401: problem("Missing or unknown API key"),
+			404: problem("No such order"),
+		},
+	}),
+	pick: createRoute({
+		method: "post",
+		path: `/{orderId}/events/${PICK_EVENT}`,
+		summary: "The warehouse confirms the pick (authenticated by the callback token alone)",
+		middleware: [jsonBody] as const,
+		request: {
+			params: Params,
+			body: {
+				required: true,
+				content: { "application/json": { schema: PickConfirmation } },
+			},
+		},
+		responses: {
+			202: json(PickAccepted, "Accepted: the order resumes"),
+			200: json(PickAccepted, "Already accepted before; nothing happened twice"),
+			400: problem("Malformed JSON or field errors"),
+			401: problem("Malformed or forged token"),
+			403: problem("The token belongs to another order or event"),
+			404: problem("No such order"),
+			410: problem("The pick deadline has passed"),
+		},
+	}),
+};
+
+const notFound = (orderId: string) => new ApiError(404, "order-not-found", `No order ${orderId}.`);
+
+/** The orders resource. Every input is validated here, so nothing invalid reaches an order's object. */
+export const orders = new OpenAPIHono<AppEnv>({
+	defaultHook: (result) => {
+		if (!result.success) throw validationError(result.error, result.target === "param" ? "path" : "request body");
+	},
+})
+	.openapi(routes.place, async (c) => {
+		const order = c.req.valid("json");
+		const { outcome, status } = await stub(c.env, order.orderId).place(order);
+		if (outcome === "conflict") {
+			throw new ApiError(422, "order-conflict", `Order ${order.orderId} was already placed with a different body.`);
+		}
+		if (outcome === "exists") return c.json(status, 200);
+		return c.json(status, 202, {
+			Location: `/orders/${encodeURIComponent(order.orderId)}`,
+		});
+	})
+	.openapi(routes.status, async (c) => {
+		const { orderId } = c.req.valid("param");
+		const status = await stub(c.env, orderId).status();
+		if (!status) throw notFound(orderId);
+		return c.json(status, 200);
+	})
+	.openapi(routes.history, async (c) => {
+		const { orderId } = c.req.valid("param");
+		const history = await stub(c.env, orderId).history();
+		if (!history) throw notFound(orderId);
+		return c.json(history, 200);
+	})
+	.openapi(routes.pick, async (c) => {
+		const { orderId } = c.req.valid("param");
+		const { token, ...confirmation } = c.req.valid("json");
+		const check = await verifyCallbackToken(orderConfig(c.env).callbackSecret, token, { orderId, event: PICK_EVENT });
+		if (!check.ok) {
+			if (check.reason === "wrong_order")
+				throw new ApiError(
+					403,
+					"token-not-for-this-order",
+					"The callback token was issued for another order or event.",
+				);
+			if (check.reason === "expired")
+				throw new ApiError(
+					410,
+					"pick-deadline-passed",
+					"The callback token has expired: the pick deadline has passed.",
+				);
+			throw new ApiError(
+				401,
+				"invalid-callback-token",
+				"The callback token is malformed or its signature is not valid.",
+			);
+		}
+		const delivery = await stub(c.env, orderId).confirmPick(confirmation);
+		if (delivery === "not_found") throw notFound(orderId);
+		if (delivery === "gone")
+			throw new ApiError(410, "pick-deadline-passed", `Order ${orderId} no longer waits for a pick.`);
+		const body = { orderId, event: PICK_EVENT, outcome: delivery } as const;
+		return delivery === "accepted" ? c.json(body, 202) : c.json(body, 200);
+	});
+
+function stub(env: Env, orderId: string) {
+	return env.ORDERS.get(env.ORDERS.idFromName(orderId));
+}

@@ -1,0 +1,12 @@
+/**
+ * The one place step names turn into idempotency keys. A key depends only on the workflow id and
+ * the step, never on the attempt, so every retry, crash recovery and redrive sends the same key.
+ */
+export function idempotencyKey(workflowId: string, step: string): string {
+	return `${workflowId}:${step}`;
+}
+
+/** The compensation of `step` is a step of its own, with its own journal entry and key. */
+export function undoStepName(step: string): string {
+	return `${step}:undo`;
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+const Url = z.url().transform((url) => url.replace(/\/+$/, ""));
+
+/** The order workflow's settings, read from the Worker's vars and secrets. Defaults live here only. */
+const OrderEnv = z.object({
+	PAYMENTS_URL: Url,
+	INVENTORY_URL: Url,
+	SHIPPING_URL: Url,
+	EMAIL_URL: Url,
+	/** Base of the callback URL the warehouse is given. */
+	PUBLIC_BASE_URL: Url,
+	/** HMAC key of the warehouse callback tokens (a secret). */
+	CALLBACK_SECRET: z.string().min(16, "CALLBACK_SECRET must be at least 16 characters"),
+	/** How long the warehouse has to pick, in seconds. Default 172,800 (two days). */
+	PICK_DEADLINE_SECONDS: z.coerce.number().int().positive().default(172_800),
+	/** Time limit of one downstream call, in ms. Default 10,000. */
+	DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+});
+
+export interface OrderConfig {
+	paymentsUrl: string;
+	inventoryUrl: string;
+	shippingUrl: string;
+	emailUrl: string;
+	publicBaseUrl: string;
+	callbackSecret: string;
+	pickDeadlineMs: number;
+	downstreamTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+	override name = "ConfigError";
+}
+
+export function orderConfig(env: object): OrderConfig {
+	const parsed = OrderEnv.safeParse(env);
+	if (!parsed.success) {
+		const fields = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+		throw new ConfigError(`invalid configuration: ${fields}`);
+	}
+	const e = parsed.data;
+	return {
+		paymentsUrl: e.PAYMENTS_URL,
+		inventoryUrl: e.INVENTORY_URL,
+		shippingUrl: e.SHIPPING_URL,
+		emailUrl: e.EMAIL_URL,
+		publicBaseUrl: e.PUBLIC_BASE_URL,
+		callbackSecret: e.CALLBACK_SECRET,
+		pickDeadlineMs: e.PICK_DEADLINE_SECONDS * 1000,
+		downstreamTimeoutMs: e.DOWNSTREAM_TIMEOUT_MS,
+	};
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { StepFailure } from "../engine/errors";
+import { type JournalEntry, JournalEvent, WorkflowFailure } from "../engine/journal";
+import { StepKind, StepStatus, type WorkflowState, WorkflowStatus } from "../engine/state";
+import { type Order, OrderId, orderTotalCents } from "./order";
+
+const Timestamp = z.iso.datetime().describe("ISO 8601, UTC");
+const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+export const StepView = z
+	.object({
+		name: z.string(),
+		kind: StepKind,
+		status: StepStatus,
+		attempts: z.int(),
+		idempotencyKey: z.string().nullable(),
+		lastError: StepFailure.nullable(),
+		nextAttemptAt: Timestamp.nullable(),
+		startedAt: Timestamp.nullable(),
+		finishedAt: Timestamp.nullable(),
+	})
+	.meta({ id: "Step" });
+
+export const OrderStatus = z
+	.object({
+		orderId: OrderId,
+		status: WorkflowStatus,
+		/** True when a human must look: `needs_attention`, or completed with a failed step after the point of no return. */
+		needsAttention: z.boolean(),
+		totalCents: z.int(),
+		currency: z.string(),
+		currentStep: z.string().nullable(),
+		steps: z.array(StepView),
+		waitingFor: z.object({ event: z.string(), deadline: Timestamp }).nullable(),
+		failure: WorkflowFailure.nullable(),
+		createdAt: Timestamp,
+		updatedAt: Timestamp,
+	})
+	.meta({ id: "OrderStatus" });
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+export const HistoryEntry = z
+	.intersection(z.object({ seq: z.int(), at: Timestamp }), JournalEvent)
+	.meta({ id: "HistoryEntry" });
+export const OrderHistory = z.object({ orderId: OrderId, events: z.array(HistoryEntry) }).meta({ id: "OrderHistory" });
+export type OrderHistory = z.infer<typeof OrderHistory>;
+
+/** The order's status, read straight from the workflow state folded from its journal. */
+export function orderStatus(order: Order, state: WorkflowState): OrderStatus {
+	const current = state.current;
+	const failure = state.failure;
+	return {
+		orderId: order.orderId,
+		status: state.status,
+		needsAttention: state.status === "needs_attention" || (state.status === "completed" && failure !== null),
+		totalCents: orderTotalCents(order),
+		currency: order.currency,
+		currentStep: current?.name ?? null,
+		steps: [...state.steps.values()].map((step) => ({
+			name: step.name,
+			kind: step.kind,
+			status: step.status,
+			attempts: step.attempts,
+			idempotencyKey: step.idempotencyKey,
+			lastError: step.lastError,
+			nextAttemptAt: iso(step.nextAttemptAt),
+			startedAt: iso(step.startedAt),
+			finishedAt: iso(step.finishedAt),
+		})),
+		waitingFor:
+			current?.status === "waiting" && current.deadline !== undefined
+				? {
+						event: current.name,
+						deadline: new Date(current.deadline).toISOString(),
+					}
+				: null,
+		failure,
+		createdAt: new Date(state.createdAt).toISOString(),
+		updatedAt: new Date(state.updatedAt).toISOString(),
+	};
+}
+
+export function orderHistory(orderId: string, entries: JournalEntry[]): OrderHistory {
+	return {
+		orderId,
+		events: entries.map((entry) => ({
+			...entry,
+			at: new Date(entry.at).toISOString(),
+		})),
+	};
+}

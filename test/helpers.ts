@@ -1,0 +1,181 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { Order } from "../src/order/order";
+import type { OrderObject } from "../src/order/order-object";
+import type { OrderHistory, OrderStatus } from "../src/order/status";
+
+export const API_KEY = "test-key-1";
+const ORDERS = "http://orders.test";
+const SANDBOX = "http://sandbox.test";
+
+export const newOrderId = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
+
+export function orderBody(orderId: string, overrides: Partial<Order> = {}): Order {
+	return {
+		orderId,
+		customer: { id: "cus_1", email: "ada@example.com" },
+		items: [
+			{ sku: "BOOK-1", quantity: 2, unitPriceCents: 1500 },
+			{ sku: "PEN-7", quantity: 1, unitPriceCents: 499 },
+		],
+		currency: "USD",
+		paymentMethod: "pm_card_visa",
+		shippingAddress: {
+			name: "Ada Lovelace",
+			line1: "12 St James's Square",
+			city: "London",
+			postalCode: "SW1Y 4JH",
+			country: "GB",
+		},
+		...overrides,
+	};
+}
+
+interface ApiInit {
+	method?: string;
+	body?: unknown;
+	/** null: no Authorization header. */
+	key?: string | null;
+	headers?: Record<string, string>;
+}
+
+/** A request to the real Worker, in-process. */
+export function api(
+	path: string,
+	{ method = "GET", body, key = API_KEY, headers = {} }: ApiInit = {},
+): Promise<Response> {
+	const all: Record<string, string> = { ...headers };
+	if (key !== null) all.Authorization = `Bearer ${key}`;
+	if (body !== undefined) all["Content-Type"] ??= "application/json";
+	const payload = body === undefined || typeof body === "string" ? body : JSON.stringify(body);
+	return exports.default.fetch(`${ORDERS}${path}`, { method, headers: all, body: payload });
+}
+
+export async function placeOrder(order: Order): Promise<Response> {
+	return api("/orders", { method: "POST", body: order });
+}
+
+export async function getStatus(orderId: string): Promise<OrderStatus> {
+	const response = await api(`/orders/${orderId}`);
+	expect(response.status, await response.clone().text()).toBe(200);
+	return response.json();
+}
+
+export async function getHistory(orderId: string): Promise<OrderHistory["events"]> {
+	const response = await api(`/orders/${orderId}/history`);
+	expect(response.status).toBe(200);
+	return ((await response.json()) as OrderHistory).events;
+}
+
+export const orderStub = (orderId: string) => env.ORDERS.get(env.ORDERS.idFromName(orderId));
+
+/** Settled for now: nothing runs until a timer or an event. */
+export const isQuiescent = (status: OrderStatus) => status.status !== "running" && status.status !== "compensating";
+
+/**
+ * Drives an order until `until` holds, firing its alarm on demand instead of waiting for it
+ * (an alarm's delivery counts as its time having come). Fails with the order's history if it never does.
+ */
+export async function settle(
+	orderId: string,
+	until: (status: OrderStatus) => boolean = isQuiescent,
+	maxRounds = 60,
+): Promise<OrderStatus> {
+	for (let round = 0; round < maxRounds; round++) {
+		const status = await getStatus(orderId);
+		if (until(status)) return status;
+		const fired = await runDurableObjectAlarm(orderStub(orderId));
+		// No alarm: a run is mid-call; give its downstream call a moment.
+		if (!fired) await scheduler.wait(10);
+	}
+	const status = await getStatus(orderId);
+	throw new Error(
+		`order ${orderId} never settled: ${JSON.stringify({ status, history: await getHistory(orderId) }, null, 1)}`,
+	);
+}
+
+/** Fires the order's alarm once, as if its next due time had come. */
+export const fireAlarm = (orderId: string) => runDurableObjectAlarm(orderStub(orderId));
+
+/** Resets the order's object as a crash would: memory gone, committed storage and alarm kept. */
+export async function crash(orderId: string): Promise<void> {
+	await runInDurableObject(orderStub(orderId), (_, state) => {
+		state.abort("test crash");
+	}).catch(() => undefined);
+}
+
+/** Arms a crash inside the order's object at the first checkpoint `when` accepts. */
+export async function crashAt(
+	orderId: string,
+	when: Parameters<NonNullable<OrderObject["engine"]["onCheckpoint"]>>[0] extends infer P
+		? (point: P) => boolean
+		: never,
+) {
+	await runInDurableObject(orderStub(orderId), (instance: OrderObject, state) => {
+		instance.engine.onCheckpoint = (point) => {
+			if (when(point)) state.abort("injected crash");
+		};
+	});
+}
+
+export interface Effect {
+	id: string;
+	orderId: string;
+	targetId: string | null;
+	idempotencyKey: string;
+	data: Record<string, unknown>;
+}
+
+export interface Ledger {
+	charges: Effect[];
+	refunds: Effect[];
+	reservations: Effect[];
+	releases: Effect[];
+	shipments: Effect[];
+	shipmentCancellations: Effect[];
+	emails: Effect[];
+	requests: {
+		operation: string;
+		orderId: string | null;
+		idempotencyKey: string;
+		status: number;
+		fault: string | null;
+	}[];
+}
+
+export async function ledger(orderId: string): Promise<Ledger> {
+	return (await fetch(`${SANDBOX}/ledger?orderId=${encodeURIComponent(orderId)}`)).json();
+}
+
+/** Counts each kind of effect, for one-line assertions. */
+export async function effectCounts(orderId: string) {
+	const { requests, ...effects } = await ledger(orderId);
+	return Object.fromEntries(Object.entries(effects).map(([kind, list]) => [kind, list.length]));
+}
+
+export const requestsFor = (l: Ledger, operation: string) => l.requests.filter((r) => r.operation === operation);
+
+export async function injectFault(rule: Record<string, unknown>): Promise<void> {
+	const response = await fetch(`${SANDBOX}/faults`, { method: "POST", body: JSON.stringify(rule) });
+	expect(response.status, await response.clone().text()).toBe(201);
+}
+
+/** The callback token the sandbox warehouse received with the order's shipment. */
+export async function pickToken(orderId: string): Promise<string> {
+	const shipments: { callbackToken: string }[] = await (
+		await fetch(`${SANDBOX}/shipping/shipments?orderId=${encodeURIComponent(orderId)}`)
+	).json();
+	const token = shipments[0]?.callbackToken;
+	if (!token) throw new Error(`no shipment for ${orderId}`);
+	return token;
+}
+
+/** The warehouse's callback, as the sandbox warehouse app sends it. */
+export function confirmPick(orderId: string, token: string): Promise<Response> {
+	return api(`/orders/${orderId}/events/warehouse-picked`, {
+		method: "POST",
+		key: null,
+		body: { token, pickedBy: "worker-17", pickedAt: new Date().toISOString() },
+	});
+}

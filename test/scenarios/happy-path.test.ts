@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import {
+	confirmPick,
+	effectCounts,
+	getHistory,
+	ledger,
+	newOrderId,
+	orderBody,
+	pickToken,
+	placeOrder,
+	settle,
+} from "../helpers";
+
+describe("happy path: charge, reserve, ship, pick, confirm", () => {
+	it("runs every step once and completes after the warehouse picks", async () => {
+		const orderId = newOrderId("happy");
+		const placed = await placeOrder(orderBody(orderId));
+		expect(placed.status).toBe(202);
+		expect(placed.headers.get("Location")).toBe(`/orders/${orderId}`);
+		expect(await placed.json()).toMatchObject({ orderId, status: "running", totalCents: 3499, currency: "USD" });
+
+		const waiting = await settle(orderId);
+		expect(waiting.status).toBe("waiting");
+		expect(waiting.waitingFor?.event).toBe("warehouse-picked");
+		const deadline = Date.parse(waiting.waitingFor?.deadline ?? "");
+		expect(deadline - Date.now()).toBeGreaterThan(47 * 3600_000);
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, reservations: 1, shipments: 1, emails: 0 });
+
+		const picked = await confirmPick(orderId, await pickToken(orderId));
+		expect(picked.status).toBe(202);
+		const done = await settle(orderId);
+		expect(done).toMatchObject({ status: "completed", needsAttention: false, failure: null, currentStep: null });
+		expect(done.steps.map((s) => [s.name, s.status, s.attempts, s.idempotencyKey])).toEqual([
+			["charge-payment", "succeeded", 1, `${orderId}:charge-payment`],
+			["reserve-inventory", "succeeded", 1, `${orderId}:reserve-inventory`],
+			["schedule-shipping", "succeeded", 1, `${orderId}:schedule-shipping`],
+			["warehouse-picked", "succeeded", 0, null],
+			["send-confirmation", "succeeded", 1, `${orderId}:send-confirmation`],
+		]);
+
+		const l = await ledger(orderId);
+		expect(await effectCounts(orderId)).toEqual({
+			charges: 1,
+			refunds: 0,
+			reservations: 1,
+			releases: 0,
+			shipments: 1,
+			shipmentCancellations: 0,
+			emails: 1,
+		});
+		expect(l.charges[0]?.data).toMatchObject({ amountCents: 3499, currency: "USD" });
+		expect(l.shipments[0]?.data.callbackUrl).toBe(`http://orders.test/orders/${orderId}/events/warehouse-picked`);
+		// Every downstream request carried its step's key.
+		for (const request of l.requests) expect(request.idempotencyKey.startsWith(`${orderId}:`)).toBe(true);
+
+		const types = (await getHistory(orderId)).map((e) => e.type);
+		expect(types[0]).toBe("workflow_started");
+		expect(types).toContain("event_waiting");
+		expect(types).toContain("event_received");
+		expect(types.at(-1)).toBe("workflow_finished");
+	});
+
+	it("accepts a redelivered pick with no second effect", async () => {
+		const orderId = newOrderId("redeliver");
+		await placeOrder(orderBody(orderId));
+		await settle(orderId);
+		const token = await pickToken(orderId);
+		expect((await confirmPick(orderId, token)).status).toBe(202);
+		await settle(orderId);
+		const again = await confirmPick(orderId, token);
+		expect(again.status).toBe(200);
+		expect(await again.json()).toMatchObject({ outcome: "duplicate" });
+		await settle(orderId);
+		expect(await effectCounts(orderId)).toMatchObject({ emails: 1 });
+	});
+});

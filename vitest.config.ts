@@ -1,0 +1,44 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** Secrets and settings of the Worker under test; the sandbox stands in for every downstream service. */
+export const TEST_BINDINGS = {
+	API_KEYS: "test-key-1, test-key-2",
+	CALLBACK_SECRET: "test-callback-secret-0123456789",
+	PAYMENTS_URL: "http://sandbox.test/payments",
+	INVENTORY_URL: "http://sandbox.test/inventory",
+	SHIPPING_URL: "http://sandbox.test/shipping",
+	EMAIL_URL: "http://sandbox.test/email",
+	PUBLIC_BASE_URL: "http://orders.test",
+	// Short, so that timeout faults cost a quarter second, not ten.
+	DOWNSTREAM_TIMEOUT_MS: "250",
+};
+
+export default defineConfig({
+	plugins: [
+		cloudflareTest({
+			wrangler: { configPath: "./wrangler.jsonc" },
+			miniflare: {
+				bindings: TEST_BINDINGS,
+				// Every outbound fetch of the Worker under test (and of the tests) reaches the sandbox Worker.
+				outboundService: "sandbox",
+				workers: [
+					{
+						name: "sandbox",
+						modules: true,
+						scriptPath: "./.build/sandbox/index.js",
+						compatibilityDate: "2026-10-15",
+						durableObjects: {
+							LEDGER: { className: "SandboxLedger", useSQLite: true },
+						},
+						bindings: { SANDBOX_HANG_MS: "2000" },
+					},
+				],
+			},
+		}),
+	],
+	test: {
+		include: ["test/**/*.test.ts"],
+		testTimeout: 30_000,
+	},
+});

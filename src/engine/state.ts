@@ -102,7 +102,10 @@ export class WorkflowState {
 					inFlightUntil: null,
 					finishedAt: entry.retryAt === null ? entry.at : null,
 				});
-				step.outcomeUnknown ||= entry.error.kind === "unknown_outcome";
+				// A refusal under the same idempotency key is definitive: the effect does not exist.
+				// Anything else leaves an earlier unknown outcome unknown.
+				if (entry.error.kind === "unknown_outcome") step.outcomeUnknown = true;
+				if (entry.error.kind === "permanent") step.outcomeUnknown = false;
 				return;
 			}
 			case "event_waiting":

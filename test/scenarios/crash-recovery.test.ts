@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import {
+	crash,
+	crashAt,
+	getHistory,
+	getStatus,
+	injectFault,
+	ledger,
+	newOrderId,
+	orderBody,
+	placeOrder,
+	requestsFor,
+	settle,
+} from "../helpers";
+
+describe("the object crashes", () => {
+	it("in the middle of the charge (effect applied, result not recorded): the alarm resumes it, one charge", async () => {
+		const orderId = newOrderId("crash-mid-step");
+		await crashAt(orderId, (point) => point.at === "returned" && point.step === "charge-payment");
+		await placeOrder(orderBody(orderId));
+		const status = await settle(orderId);
+		expect(status.status).toBe("waiting");
+		expect(status.steps[0]).toMatchObject({ name: "charge-payment", status: "succeeded", attempts: 2 });
+
+		const l = await ledger(orderId);
+		expect(l.charges).toHaveLength(1);
+		expect(requestsFor(l, "charge").map((r) => r.idempotencyKey)).toEqual([
+			`${orderId}:charge-payment`,
+			`${orderId}:charge-payment`,
+		]);
+		const lost = (await getHistory(orderId)).find((e) => e.type === "step_failed");
+		expect(lost).toMatchObject({ step: "charge-payment", error: { kind: "unknown_outcome", code: "attempt_lost" } });
+	});
+
+	it("right after the charge is recorded, before the reservation: resumes at the reservation", async () => {
+		const orderId = newOrderId("crash-between");
+		await crashAt(orderId, (point) => point.at === "committed" && point.entry.type === "step_succeeded");
+		await placeOrder(orderBody(orderId));
+		const status = await settle(orderId);
+		expect(status.status).toBe("waiting");
+		expect((await ledger(orderId)).charges).toHaveLength(1);
+		expect((await ledger(orderId)).reservations).toHaveLength(1);
+	});
+
+	it("while waiting between attempts: nothing is lost, nothing runs twice", async () => {
+		const orderId = newOrderId("crash-while-retrying");
+		await injectFault({ service: "inventory", operation: "reserve", orderId, fault: "error", status: 503 });
+		await placeOrder(orderBody(orderId));
+		await settle(orderId, (s) => s.steps[1]?.status === "retrying");
+		await crash(orderId);
+		expect((await getStatus(orderId)).steps[1]?.status).toBe("retrying");
+		const status = await settle(orderId);
+		expect(status.status).toBe("waiting");
+		const l = await ledger(orderId);
+		expect([l.charges.length, l.reservations.length, requestsFor(l, "charge").length]).toEqual([1, 1, 1]);
+	});
+
+	it("while waiting for the warehouse: still waiting afterwards, with its deadline", async () => {
+		const orderId = newOrderId("crash-while-waiting");
+		await placeOrder(orderBody(orderId));
+		const before = await settle(orderId);
+		await crash(orderId);
+		const after = await getStatus(orderId);
+		expect(after.status).toBe("waiting");
+		expect(after.waitingFor).toEqual(before.waitingFor);
+	});
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import {
+	effectCounts,
+	getHistory,
+	injectFault,
+	ledger,
+	newOrderId,
+	orderBody,
+	placeOrder,
+	requestsFor,
+	settle,
+} from "../helpers";
+
+const outOfStock = (orderId: string) =>
+	orderBody(orderId, { items: [{ sku: "OOS-LAMP", quantity: 1, unitPriceCents: 9999 }] });
+
+describe("payment succeeds, inventory is out of stock", () => {
+	it("refunds the charge and ends compensated", async () => {
+		const orderId = newOrderId("oos");
+		await placeOrder(outOfStock(orderId));
+		const status = await settle(orderId);
+		expect(status).toMatchObject({
+			status: "compensated",
+			needsAttention: false,
+			failure: { step: "reserve-inventory", code: "out_of_stock" },
+		});
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 1, reservations: 0, shipments: 0 });
+		// Out of stock is a refusal, not a fault: one request, no retry.
+		expect(requestsFor(await ledger(orderId), "reserve")).toHaveLength(1);
+		const types = (await getHistory(orderId)).map((e) => e.type);
+		expect(types).toContain("compensation_started");
+		expect(status.steps.find((s) => s.name === "charge-payment:undo")).toMatchObject({
+			status: "succeeded",
+			idempotencyKey: `${orderId}:charge-payment:undo`,
+		});
+	});
+
+	it("retries a refund that timed out after it took effect, with the same key: exactly one refund", async () => {
+		const orderId = newOrderId("refund-timeout");
+		await injectFault({ service: "payments", operation: "refund", orderId, fault: "timeout_after" });
+		await placeOrder(outOfStock(orderId));
+		const status = await settle(orderId);
+		expect(status.status).toBe("compensated");
+		const l = await ledger(orderId);
+		expect(l.refunds).toHaveLength(1);
+		const refunds = requestsFor(l, "refund");
+		expect(refunds).toHaveLength(2);
+		expect(new Set(refunds.map((r) => r.idempotencyKey))).toEqual(new Set([`${orderId}:charge-payment:undo`]));
+		expect(status.steps.find((s) => s.name === "charge-payment:undo")?.attempts).toBe(2);
+	});
+
+	it("goes to needs_attention when the refund keeps failing, never silently dropped", async () => {
+		const orderId = newOrderId("refund-fails");
+		await injectFault({ service: "payments", operation: "refund", orderId, fault: "error", status: 500, times: 100 });
+		await placeOrder(outOfStock(orderId));
+		const status = await settle(orderId);
+		expect(status).toMatchObject({
+			status: "needs_attention",
+			needsAttention: true,
+			failure: { step: "charge-payment:undo", code: "fault_injected" },
+		});
+		expect(status.steps.find((s) => s.name === "charge-payment:undo")).toMatchObject({ status: "failed", attempts: 5 });
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });
+	});
+});

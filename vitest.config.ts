@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { SummaryReporter } from "./test/node/summary-reporter";
 
 /** Secrets and settings of the Worker under test; the sandbox stands in for every downstream service. */
 export const TEST_BINDINGS = {
@@ -13,6 +14,10 @@ export const TEST_BINDINGS = {
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",
 };
+
+// The Worker's config requires these secrets; wrangler looks for them in process.env before the bindings apply.
+process.env.API_KEYS ??= TEST_BINDINGS.API_KEYS;
+process.env.CALLBACK_SECRET ??= TEST_BINDINGS.CALLBACK_SECRET;
 
 export default defineConfig({
 	plugins: [
@@ -40,5 +45,6 @@ export default defineConfig({
 	test: {
 		include: ["test/**/*.test.ts"],
 		testTimeout: 30_000,
+		reporters: ["default", new SummaryReporter()],
 	},
 });

@@ -74,15 +74,20 @@ export const orderStub = (orderId: string) => env.ORDERS.get(env.ORDERS.idFromNa
 export const isQuiescent = (status: OrderStatus) => status.status !== "running" && status.status !== "compensating";
 
 /**
- * Drives an order until `until` holds, firing its alarm on demand instead of waiting for it
- * (an alarm's delivery counts as its time having come). Fails with the order's history if it never does.
+ * Drives an order until `until` holds: lets a run under way finish, and when the order is blocked on
+ * a timer, fires its alarm on demand instead of waiting for it (an alarm's delivery counts as its time
+ * having come). Fails with the order's history if it never gets there.
  */
 export async function settle(
 	orderId: string,
 	until: (status: OrderStatus) => boolean = isQuiescent,
-	maxRounds = 60,
+	maxRounds = 200,
 ): Promise<OrderStatus> {
 	for (let round = 0; round < maxRounds; round++) {
+		if (await isBusy(orderId)) {
+			await scheduler.wait(5);
+			continue;
+		}
 		const status = await getStatus(orderId);
 		if (until(status)) return status;
 		const fired = await runDurableObjectAlarm(orderStub(orderId)).catch((error: unknown) => {
@@ -90,14 +95,19 @@ export async function settle(
 			if (String(error).includes(CRASH)) return true;
 			throw error;
 		});
-		// No alarm: a run is mid-call; give its downstream call a moment.
-		if (!fired) await scheduler.wait(10);
+		if (!fired) await scheduler.wait(5);
 	}
 	const status = await getStatus(orderId);
 	throw new Error(
 		`order ${orderId} never settled: ${JSON.stringify({ status, history: await getHistory(orderId) }, null, 1)}`,
 	);
 }
+
+const isBusy = (orderId: string) =>
+	runInDurableObject(orderStub(orderId), (instance: OrderObject) => instance.engine.busy).catch((error: unknown) => {
+		if (String(error).includes(CRASH)) return false;
+		throw error;
+	});
 
 /** Fires the order's alarm once, as if its next due time had come. */
 export const fireAlarm = (orderId: string) => runDurableObjectAlarm(orderStub(orderId));

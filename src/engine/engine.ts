@@ -1,3 +1,4 @@
+import { Alarm } from "./alarm";
 import {
 	type Json,
 	type StepCall,
@@ -13,6 +14,7 @@ import { Journal, type JournalEntry, type JournalEvent, type WorkflowFailure } f
 import { idempotencyKey, undoStepName } from "./keys";
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, retryPolicy } from "./retry-policy";
 import { WATCHDOG_GRACE_MS, WorkflowState } from "./state";
+import { emptyUsage, type Usage } from "./usage";
 
 export interface EngineOptions<Input> {
 	workflow: Workflow<Input>;
@@ -27,7 +29,9 @@ export interface EngineOptions<Input> {
 }
 
 /** Points where a test may crash the object: after a journal write, or after a call returned but before its result is written. */
-export type Checkpoint = { at: "committed"; entry: JournalEntry } | { at: "returned"; step: string; attempt: number };
+export type Checkpoint =
+	| { at: "committed"; entries: JournalEntry[] }
+	| { at: "returned"; step: string; attempt: number };
 
 /** What happened to an event delivered from outside. */
 export type Delivery = "accepted" | "duplicate" | "gone" | "not_found";
@@ -38,49 +42,58 @@ export type Delivery = "accepted" | "duplicate" | "gone" | "not_found";
  * At most one run is under way at a time; reads never wait for it.
  */
 export class WorkflowEngine<Input> implements StepExecutor {
+	/** Crash-injection seam for tests; unset, and so inert, in production. */
+	onCheckpoint: ((point: Checkpoint) => void) | undefined;
+	readonly usage: Usage = emptyUsage();
 	private readonly journal: Journal;
+	private readonly timer: Alarm;
 	private readonly clock: () => number;
 	private readonly random: () => number;
 	private readonly defaults: RetryPolicy;
-	/** Crash-injection seam for tests (issue: every crash point); unset, and so inert, in production. */
-	onCheckpoint: ((point: Checkpoint) => void) | undefined;
 	private loaded: WorkflowState | null = null;
 	private running: Promise<void> | null = null;
 	private again = false;
-	/** Alarm time as last set or read; undefined until read. */
-	private alarmAt: number | null | undefined;
 	/** An alarm's delivery means its scheduled time has come, even if the clock lags (or a test fires it early). */
 	private timeFloor = 0;
 
 	constructor(
-		private readonly storage: DurableObjectStorage,
+		storage: DurableObjectStorage,
 		private readonly options: EngineOptions<Input>,
 	) {
-		this.journal = new Journal(storage.sql);
+		this.journal = new Journal(storage.sql, this.usage);
+		this.timer = new Alarm(storage, this.usage);
 		this.clock = options.clock ?? Date.now;
 		this.random = options.random ?? Math.random;
 		this.defaults = retryPolicy(options.retry);
 	}
 
 	get state(): WorkflowState {
-		this.loaded ??= new WorkflowState(this.journal.readAll());
+		this.loaded ??= new WorkflowState(this.journal.load());
 		return this.loaded;
 	}
 
 	history(): JournalEntry[] {
-		return this.journal.readAll();
+		return this.journal.entries();
 	}
 
 	now(): number {
 		return Math.max(this.clock(), this.timeFloor);
 	}
 
-	/** Starts the workflow once; false if it already exists. The first run begins on the alarm, so it survives a crash right now. */
+	/** True while a run is under way. */
+	get busy(): boolean {
+		return this.running !== null;
+	}
+
+	/** Counts a request to the object (RPC call or alarm) in {@link usage}. */
+	countRequest(): void {
+		this.usage.requests++;
+	}
+
+	/** Starts the workflow once; false if it already exists. */
 	async start(workflowId: string, input: Json): Promise<boolean> {
 		if (this.state.started) return false;
-		this.journal.create();
-		this.append({ type: "workflow_started", workflowId, input });
-		await this.arm(this.now());
+		await this.accept({ type: "workflow_started", workflowId, input });
 		return true;
 	}
 
@@ -92,18 +105,18 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		if (waiting?.status === "succeeded") return "duplicate";
 		if (state.finished || state.compensation || waiting?.status === "failed") return "gone";
 		if (waiting?.deadline !== undefined && this.now() >= waiting.deadline) {
-			await this.arm(this.now());
+			this.kick(); // let the run record the missed deadline now rather than at the alarm
 			return "gone";
 		}
 		// An event may arrive before the workflow reaches the wait (a fast warehouse); it is kept for then.
-		this.append({ type: "event_received", step, payload });
-		await this.arm(this.now());
+		await this.accept({ type: "event_received", step, payload });
 		return "accepted";
 	}
 
+	/** The alarm handler: whatever is due runs now. */
 	async alarm(): Promise<void> {
-		this.alarmAt = null;
-		if (!this.running) this.timeFloor = Math.max(this.timeFloor, this.state.nextWakeAt ?? 0);
+		const scheduled = this.timer.delivered() ?? this.state.nextWakeAt;
+		if (!this.running) this.timeFloor = Math.max(this.timeFloor, scheduled ?? 0);
 		await this.wake();
 	}
 
@@ -119,12 +132,35 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		return this.running;
 	}
 
+	/**
+	 * Takes an event from outside and resumes the workflow at once. The alarm is armed first, so a crash
+	 * after the answer still resumes. An idle workflow's run writes the event together with its next
+	 * step's intent, in one row; the answer waits for that write.
+	 */
+	private async accept(event: JournalEvent): Promise<void> {
+		this.append(event);
+		await this.timer.setBy(this.now() + this.defaults.attemptTimeoutMs + WATCHDOG_GRACE_MS);
+		// A run under way may be waiting on a slow call: write the event now rather than after it.
+		if (this.running) this.flush();
+		this.kick();
+		await this.journal.flushed();
+	}
+
+	/** Starts a run without waiting for it; a failure is logged and the alarm retries. */
+	private kick(): void {
+		this.wake().catch((error) => console.error("workflow run failed; the alarm will retry", error));
+	}
+
 	private async loop(): Promise<void> {
 		do {
 			this.again = false;
-			await this.runOnce();
+			try {
+				await this.runOnce();
+			} finally {
+				this.flush();
+			}
 		} while (this.again);
-		await this.arm(this.state.nextWakeAt);
+		await this.timer.set(this.state.nextWakeAt);
 	}
 
 	private async runOnce(): Promise<void> {
@@ -137,26 +173,17 @@ export class WorkflowEngine<Input> implements StepExecutor {
 			if (error instanceof Suspended) return;
 			// Not a step's failure: the workflow code itself threw. Retrying replays the same code, so stop and ask a human.
 			const step = state.current?.name ?? "workflow";
-			this.finish("needs_attention", {
-				step,
-				code: "workflow_error",
-				message: classify(error).message,
-			});
+			this.finish("needs_attention", { step, code: "workflow_error", message: classify(error).message });
 		}
 	}
 
 	private async advance(context: StepContext): Promise<void> {
-		const state = this.state;
 		try {
-			await this.options.workflow(this.options.parseInput(state.input), context);
+			await this.options.workflow(this.options.parseInput(this.state.input), context);
 			this.finish("completed", null);
 		} catch (error) {
 			if (!(error instanceof StepFailedForGood)) throw error;
-			const failure = {
-				step: error.step,
-				code: error.failure.code,
-				message: error.failure.message,
-			};
+			const failure = { step: error.step, code: error.failure.code, message: error.failure.message };
 			// Past the point of no return the outcome stands; the failure is kept for a human.
 			if (context.committed) this.finish("completed", failure);
 			else await this.compensate(context, failure);
@@ -174,11 +201,7 @@ export class WorkflowEngine<Input> implements StepExecutor {
 				await this.attempt(name, done.undo, done.policy);
 			} catch (error) {
 				if (!(error instanceof StepFailedForGood)) throw error;
-				attention ??= {
-					step: name,
-					code: error.failure.code,
-					message: error.failure.message,
-				};
+				attention ??= { step: name, code: error.failure.code, message: error.failure.message };
 			}
 		}
 		if (!attention && state.steps.get(failure.step)?.outcomeUnknown) {
@@ -197,16 +220,12 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		const lost = state.steps.get(name);
 		if (lost?.status === "running" && lost.inFlightUntil !== null) {
 			// Runs are awaited one at a time, so an attempt still open when a run reaches it was cut off by a crash or eviction.
-			this.fail(
-				name,
-				lost.attempts,
-				{
-					kind: "unknown_outcome",
-					code: "attempt_lost",
-					message: "the object restarted during the attempt",
-				},
-				policy,
-			);
+			const error = {
+				kind: "unknown_outcome",
+				code: "attempt_lost",
+				message: "the object restarted during the attempt",
+			} as const;
+			this.fail(name, lost.attempts, error, policy);
 		}
 		for (;;) {
 			const step = state.steps.get(name);
@@ -217,24 +236,19 @@ export class WorkflowEngine<Input> implements StepExecutor {
 			const attempt = (step?.attempts ?? 0) + 1;
 			const key = idempotencyKey(state.workflowId, name);
 			const timeoutAt = this.now() + policy.attemptTimeoutMs;
-			this.append({
-				type: "step_started",
-				step: name,
-				attempt,
-				idempotencyKey: key,
-				timeoutAt,
-			});
-			await this.armBy(timeoutAt + WATCHDOG_GRACE_MS);
+			this.append({ type: "step_started", step: name, attempt, idempotencyKey: key, timeoutAt });
+			// The intent is durable before the call leaves: the output gate holds the call until this write lands.
+			this.flush();
+			await this.timer.setBy(timeoutAt + WATCHDOG_GRACE_MS);
 			try {
 				const firstAttemptAt = state.steps.get(name)?.startedAt ?? timeoutAt;
-				const call = { idempotencyKey: key, attempt, firstAttemptAt };
-				const result = await withTimeout(action, call, policy.attemptTimeoutMs);
+				const result = await withTimeout(
+					action,
+					{ idempotencyKey: key, attempt, firstAttemptAt },
+					policy.attemptTimeoutMs,
+				);
 				this.onCheckpoint?.({ at: "returned", step: name, attempt });
-				this.append({
-					type: "step_succeeded",
-					step: name,
-					result: toJson(result),
-				});
+				this.append({ type: "step_succeeded", step: name, result: toJson(result) });
 			} catch (error) {
 				this.fail(name, attempt, classify(error), policy);
 			}
@@ -256,12 +270,7 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		const now = this.now();
 		if (step?.deadline === undefined) {
 			const remindAt = now + Math.round(options.timeoutMs * (options.remindAt ?? 0.5));
-			this.append({
-				type: "event_waiting",
-				step: name,
-				deadline: now + options.timeoutMs,
-				remindAt,
-			});
+			this.append({ type: "event_waiting", step: name, deadline: now + options.timeoutMs, remindAt });
 			step = state.steps.get(name);
 		}
 		const { deadline = now, remindAt = now, reminded } = step ?? {};
@@ -271,13 +280,7 @@ export class WorkflowEngine<Input> implements StepExecutor {
 				code: options.timeoutCode,
 				message: `no ${name} event by the deadline`,
 			};
-			this.append({
-				type: "step_failed",
-				step: name,
-				attempt: 0,
-				error,
-				retryAt: null,
-			});
+			this.append({ type: "step_failed", step: name, attempt: 0, error, retryAt: null });
 			throw new StepFailedForGood(name, error);
 		}
 		if (!reminded && now >= remindAt) this.append({ type: "event_reminder", step: name, deadline });
@@ -288,33 +291,18 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		this.append({ type: "workflow_finished", status, failure });
 	}
 
+	/** Applies an event to the state now; it becomes durable at the next {@link flush}. */
 	private append(event: JournalEvent): void {
-		const entry = this.journal.append(this.now(), event);
-		this.state.apply(entry);
-		this.onCheckpoint?.({ at: "committed", entry });
+		this.state.apply(this.journal.append(this.now(), event));
 	}
 
-	/** Sets the one alarm to `at` (or clears it), skipping the write when it is already there. */
-	private async arm(at: number | null): Promise<void> {
-		if (this.alarmAt === undefined) this.alarmAt = await this.storage.getAlarm();
-		if (this.alarmAt === at) return;
-		if (at === null) await this.storage.deleteAlarm();
-		else await this.storage.setAlarm(at);
-		this.alarmAt = at;
-	}
-
-	/** Makes sure the alarm fires no later than `at`; an earlier alarm is fine (it finds the run alive and re-arms). */
-	private async armBy(at: number): Promise<void> {
-		if (this.alarmAt === undefined) this.alarmAt = await this.storage.getAlarm();
-		if (this.alarmAt === null || this.alarmAt > at) await this.arm(at);
+	private flush(): void {
+		const entries = this.journal.flush();
+		if (entries.length > 0) this.onCheckpoint?.({ at: "committed", entries });
 	}
 }
 
-const unknownFailure: StepFailure = {
-	kind: "permanent",
-	code: "unknown",
-	message: "failed",
-};
+const unknownFailure: StepFailure = { kind: "permanent", code: "unknown", message: "failed" };
 
 function toJson(value: unknown): Json {
 	return value === undefined ? null : JSON.parse(JSON.stringify(value));
@@ -328,9 +316,7 @@ async function withTimeout(
 	const signal = AbortSignal.timeout(timeoutMs);
 	// The race covers an action that ignores its signal: the attempt still ends at its timeout.
 	const timedOut = new Promise<never>((_, reject) => {
-		signal.addEventListener("abort", () => reject(signal.reason), {
-			once: true,
-		});
+		signal.addEventListener("abort", () => reject(signal.reason), { once: true });
 	});
 	return Promise.race([action({ ...call, signal }), timedOut]);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Json as JsonValue } from "./context";
 import { StepFailure } from "./errors";
+import { metered, Usage } from "./usage";
 
 // Journal values come from JSON.parse, so any value is JSON; z.json() would be exact but is recursive,
 // which the OpenAPI generator cannot render.
@@ -75,45 +76,97 @@ export type JournalEvent = z.infer<typeof JournalEvent>;
 
 export const JournalEntry = z.intersection(z.object({ seq: z.int(), at: z.number() }), JournalEvent);
 export type JournalEntry = z.infer<typeof JournalEntry>;
+const JournalEntries = z.array(JournalEntry);
 
-/** The journal's SQLite table. Created on the first write only, so reading an unknown workflow writes nothing. */
+/**
+ * The journal's SQLite table. Events are buffered and written as one row per transition (a step's
+ * result together with the next step's intent), flushed before any call leaves the object.
+ * The table is created on the first write only, so reading an unknown workflow writes nothing.
+ */
 export class Journal {
-	constructor(private readonly sql: SqlStorage) {}
+	private pending: JournalEntry[] = [];
+	private waiting: (() => void)[] = [];
+	private nextSeq = 1;
+	private created = false;
 
-	exists(): boolean {
-		return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'").toArray().length > 0;
+	constructor(
+		private readonly sql: SqlStorage,
+		private readonly usage: Usage,
+	) {}
+
+	/** Loads the journal when the object starts, and resumes the usage counters from its last row. */
+	load(): JournalEntry[] {
+		const rows = this.rows();
+		const last = rows.at(-1);
+		if (last) {
+			const reads = this.usage.rowsRead;
+			Object.assign(this.usage, Usage.parse(JSON.parse(last.usage)));
+			this.usage.rowsRead += reads;
+		}
+		const entries = this.parse(rows);
+		this.nextSeq = (entries.at(-1)?.seq ?? 0) + 1;
+		return entries;
 	}
 
-	create(): void {
-		this.sql.exec(
-			"CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)",
+	/** Every durable entry, oldest first. */
+	entries(): JournalEntry[] {
+		return this.parse(this.rows());
+	}
+
+	private rows() {
+		if (!this.created) {
+			const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'");
+			if (metered(this.usage, exists).length === 0) return [];
+			this.created = true;
+		}
+		return metered(
+			this.usage,
+			this.sql.exec<{ events: string; usage: string }>("SELECT events, usage FROM journal ORDER BY seq"),
 		);
 	}
 
-	append(at: number, event: JournalEvent): JournalEntry {
-		const { seq } = this.sql
-			.exec<{ seq: number }>(
-				"INSERT INTO journal (at, type, data) VALUES (?, ?, ?) RETURNING seq",
-				at,
-				event.type,
-				JSON.stringify(event),
-			)
-			.one();
-		return { seq, at, ...event };
+	/** Stored state is validated on read like any other input. */
+	private parse(rows: { events: string }[]): JournalEntry[] {
+		return rows.flatMap((row) => JournalEntries.parse(JSON.parse(row.events)));
 	}
 
-	/** Every entry, parsed: stored state is validated on read like any other input. */
-	readAll(): JournalEntry[] {
-		if (!this.exists()) return [];
-		return this.sql
-			.exec<{ seq: number; at: number; data: string }>("SELECT seq, at, data FROM journal ORDER BY seq")
-			.toArray()
-			.map((row) =>
-				JournalEntry.parse({
-					seq: row.seq,
-					at: row.at,
-					...JSON.parse(row.data),
-				}),
+	/** Buffers an event; it becomes durable at the next {@link flush}. */
+	append(at: number, event: JournalEvent): JournalEntry {
+		const entry = { seq: this.nextSeq++, at, ...event };
+		this.pending.push(entry);
+		return entry;
+	}
+
+	/** Writes the buffered events as one row; returns them (none if nothing was pending). */
+	flush(): JournalEntry[] {
+		const entries = this.pending;
+		if (entries.length === 0) return entries;
+		this.pending = [];
+		if (!this.created) {
+			metered(
+				this.usage,
+				this.sql.exec(
+					"CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, events TEXT NOT NULL, usage TEXT NOT NULL)",
+				),
 			);
+			this.created = true;
+		}
+		metered(
+			this.usage,
+			this.sql.exec(
+				"INSERT INTO journal (seq, events, usage) VALUES (?, ?, ?)",
+				entries[0]?.seq,
+				JSON.stringify(entries),
+				JSON.stringify(this.usage),
+			),
+		);
+		for (const resolve of this.waiting.splice(0)) resolve();
+		return entries;
+	}
+
+	/** Resolves once everything buffered so far is written. */
+	flushed(): Promise<void> {
+		if (this.pending.length === 0) return Promise.resolve();
+		return new Promise((resolve) => this.waiting.push(resolve));
 	}
 }

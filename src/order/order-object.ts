@@ -36,6 +36,7 @@ export class OrderObject extends DurableObject<Env> {
 
 	/** Places the order once. The same body again is the same order; a different body under its id is a conflict. */
 	async place(input: Order): Promise<{ outcome: PlaceOutcome; status: OrderStatus }> {
+		this.engine.countRequest();
 		const order = Order.parse(input);
 		const state = this.engine.state;
 		let outcome: PlaceOutcome = "exists";
@@ -44,27 +45,35 @@ export class OrderObject extends DurableObject<Env> {
 		} else if (JSON.stringify(Order.parse(state.input)) !== JSON.stringify(order)) {
 			outcome = "conflict";
 		}
-		return { outcome, status: orderStatus(Order.parse(state.input), state) };
+		return { outcome, status: this.snapshot() };
 	}
 
 	/** Null for an order that was never placed; reading it writes nothing. */
 	status(): OrderStatus | null {
-		const state = this.engine.state;
-		return state.started ? orderStatus(Order.parse(state.input), state) : null;
+		this.engine.countRequest();
+		return this.engine.state.started ? this.snapshot() : null;
 	}
 
 	history(): OrderHistory | null {
+		this.engine.countRequest();
 		const state = this.engine.state;
 		return state.started ? orderHistory(state.workflowId, this.engine.history()) : null;
 	}
 
 	/** The warehouse's pick, its token already verified by the Worker. */
 	confirmPick(confirmation: Omit<PickConfirmation, "token">): Promise<Delivery> {
+		this.engine.countRequest();
 		const { pickedBy, pickedAt } = z.object({ pickedBy: z.string(), pickedAt: z.string() }).parse(confirmation);
 		return this.engine.deliver(PICK_EVENT, { pickedBy, pickedAt });
 	}
 
 	override async alarm(): Promise<void> {
+		this.engine.countRequest();
 		await this.engine.alarm();
+	}
+
+	private snapshot(): OrderStatus {
+		const state = this.engine.state;
+		return orderStatus(Order.parse(state.input), state, this.engine.usage);
 	}
 }

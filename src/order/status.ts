@@ -2,6 +2,7 @@ import { z } from "zod";
 import { StepFailure } from "../engine/errors";
 import { type JournalEntry, JournalEvent, WorkflowFailure } from "../engine/journal";
 import { StepKind, StepStatus, type WorkflowState, WorkflowStatus } from "../engine/state";
+import { Usage } from "../engine/usage";
 import { type Order, OrderId, orderTotalCents } from "./order";
 
 const Timestamp = z.iso.datetime().describe("ISO 8601, UTC");
@@ -35,6 +36,8 @@ export const OrderStatus = z
 		failure: WorkflowFailure.nullable(),
 		createdAt: Timestamp,
 		updatedAt: Timestamp,
+		/** What the order has cost so far in Durable Object billing units. */
+		usage: Usage,
 	})
 	.meta({ id: "OrderStatus" });
 export type OrderStatus = z.infer<typeof OrderStatus>;
@@ -46,7 +49,7 @@ export const OrderHistory = z.object({ orderId: OrderId, events: z.array(History
 export type OrderHistory = z.infer<typeof OrderHistory>;
 
 /** The order's status, read straight from the workflow state folded from its journal. */
-export function orderStatus(order: Order, state: WorkflowState): OrderStatus {
+export function orderStatus(order: Order, state: WorkflowState, usage: Usage): OrderStatus {
 	const current = state.current;
 	const failure = state.failure;
 	return {
@@ -77,6 +80,7 @@ export function orderStatus(order: Order, state: WorkflowState): OrderStatus {
 		failure,
 		createdAt: new Date(state.createdAt).toISOString(),
 		updatedAt: new Date(state.updatedAt).toISOString(),
+		usage: { ...usage },
 	};
 }
 

@@ -34,7 +34,10 @@ describe("the object crashes", () => {
 
 	it("right after the charge is recorded, before the reservation: resumes at the reservation", async () => {
 		const orderId = newOrderId("crash-between");
-		await crashAt(orderId, (point) => point.at === "committed" && point.entry.type === "step_succeeded");
+		await crashAt(
+			orderId,
+			(point) => point.at === "committed" && point.entries.some((e) => e.type === "step_succeeded"),
+		);
 		await placeOrder(orderBody(orderId));
 		const status = await settle(orderId);
 		expect(status.status).toBe("waiting");

@@ -50,6 +50,8 @@ export type Workflow<Input> = (input: Input, step: Step) => Promise<void>;
 export interface StepExecutor {
 	attempt(name: string, action: (call: StepCall) => Promise<unknown>, policy: RetryPolicy): Promise<Json>;
 	waitForEvent(name: string, options: WaitOptions): Promise<Json>;
+	/** Records the point of no return, or throws if the workflow was stopped before reaching it. */
+	commit(): void;
 }
 
 export interface CompletedStep {
@@ -110,6 +112,7 @@ export class StepContext implements Step {
 	}
 
 	pointOfNoReturn(): void {
+		this.executor.commit();
 		this.committed = true;
 	}
 

@@ -1,19 +1,19 @@
 import { Alarm } from "./alarm";
+import { type Json, StepContext, StepFailedForGood, Suspended, type Workflow } from "./context";
+import { classify } from "./errors";
 import {
-	type Json,
-	type StepCall,
-	StepContext,
-	type StepExecutor,
-	StepFailedForGood,
-	Suspended,
-	type WaitOptions,
-	type Workflow,
-} from "./context";
-import { classify, type StepFailure } from "./errors";
-import { Journal, type JournalEntry, type JournalEvent, type WorkflowFailure } from "./journal";
-import { idempotencyKey, undoStepName } from "./keys";
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, retryPolicy } from "./retry-policy";
+	type FinalStatus,
+	Journal,
+	type JournalEntry,
+	type JournalEvent,
+	type OperatorAction,
+	type WorkflowFailure,
+} from "./journal";
+import { undoStepName } from "./keys";
+import type { Notification } from "./outbox";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryPolicy } from "./retry-policy";
 import { WATCHDOG_GRACE_MS, WorkflowState } from "./state";
+import { StepRunner } from "./step-runner";
 import { emptyUsage, type Usage } from "./usage";
 
 export interface EngineOptions<Input> {
@@ -22,6 +22,10 @@ export interface EngineOptions<Input> {
 	parseInput: (input: Json) => Input;
 	/** Default policy of every step; each step may override fields. Default {@link DEFAULT_RETRY_POLICY}. */
 	retry?: Partial<RetryPolicy>;
+	/** Delivers notifications (needs attention, stuck step, reminder) at least once; throw to have them retried. */
+	notify?: (notifications: Notification[]) => Promise<void>;
+	/** Told, best effort, whenever the status, current step or failure changes (to keep an index current, say). */
+	onChange?: () => void;
 	/** Milliseconds since the epoch. Default `Date.now`. */
 	clock?: () => number;
 	/** Uniform in [0, 1), for jitter. Default `Math.random`. */
@@ -36,25 +40,43 @@ export type Checkpoint =
 /** What happened to an event delivered from outside. */
 export type Delivery = "accepted" | "duplicate" | "gone" | "not_found";
 
+/** A person's request: who (a key id), why, and an optional idempotency key. */
+export interface ActionRequest {
+	actor: string;
+	reason: string;
+	requestKey: string | null;
+}
+
+export type ActionResult =
+	| { outcome: "accepted" | "repeated"; steps: string[] }
+	| { outcome: "not_found" }
+	| { outcome: "conflict"; detail: string };
+
+/** How long to wait before trying failed notifications again, at most, in ms. */
+const MAX_NOTIFY_BACKOFF_MS = 60_000;
+
 /**
  * Runs one workflow inside one Durable Object. The journal in SQLite is the only state; one
  * alarm, set to the earliest due time folded from it, drives retries, deadlines and crash recovery.
  * At most one run is under way at a time; reads never wait for it.
  */
-export class WorkflowEngine<Input> implements StepExecutor {
+export class WorkflowEngine<Input> {
 	/** Crash-injection seam for tests; unset, and so inert, in production. */
 	onCheckpoint: ((point: Checkpoint) => void) | undefined;
 	readonly usage: Usage = emptyUsage();
 	private readonly journal: Journal;
 	private readonly timer: Alarm;
+	private readonly steps: StepRunner;
 	private readonly clock: () => number;
-	private readonly random: () => number;
 	private readonly defaults: RetryPolicy;
 	private loaded: WorkflowState | null = null;
 	private running: Promise<void> | null = null;
 	private again = false;
 	/** An alarm's delivery means its scheduled time has come, even if the clock lags (or a test fires it early). */
 	private timeFloor = 0;
+	private notifyFailures = 0;
+	private notifyRetryAt = 0;
+	private reported = "";
 
 	constructor(
 		storage: DurableObjectStorage,
@@ -63,13 +85,30 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		this.journal = new Journal(storage.sql, this.usage);
 		this.timer = new Alarm(storage, this.usage);
 		this.clock = options.clock ?? Date.now;
-		this.random = options.random ?? Math.random;
 		this.defaults = retryPolicy(options.retry);
+		const random = options.random ?? Math.random;
+		const engine = this;
+		this.steps = new StepRunner({
+			get state() {
+				return engine.state;
+			},
+			now: () => this.now(),
+			random,
+			append: (event) => this.append(event),
+			flush: () => this.flush(),
+			armBy: (at) => this.timer.setBy(at),
+			checkpoint: (point) => this.onCheckpoint?.(point),
+		});
 	}
 
 	get state(): WorkflowState {
 		this.loaded ??= new WorkflowState(this.journal.load());
 		return this.loaded;
+	}
+
+	/** True while a run is under way. */
+	get busy(): boolean {
+		return this.running !== null;
 	}
 
 	history(): JournalEntry[] {
@@ -78,11 +117,6 @@ export class WorkflowEngine<Input> implements StepExecutor {
 
 	now(): number {
 		return Math.max(this.clock(), this.timeFloor);
-	}
-
-	/** True while a run is under way. */
-	get busy(): boolean {
-		return this.running !== null;
 	}
 
 	/** Counts a request to the object (RPC call or alarm) in {@link usage}. */
@@ -103,7 +137,7 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		if (!state.started) return "not_found";
 		const waiting = state.steps.get(step);
 		if (waiting?.status === "succeeded") return "duplicate";
-		if (state.finished || state.compensation || waiting?.status === "failed") return "gone";
+		if (state.finished || state.compensation || state.cancellation || waiting?.status === "failed") return "gone";
 		if (waiting?.deadline !== undefined && this.now() >= waiting.deadline) {
 			this.kick(); // let the run record the missed deadline now rather than at the alarm
 			return "gone";
@@ -111,6 +145,36 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		// An event may arrive before the workflow reaches the wait (a fast warehouse); it is kept for then.
 		await this.accept({ type: "event_received", step, payload });
 		return "accepted";
+	}
+
+	/** Whether `action` is allowed now, and for a retry which steps it would run again; changes nothing. */
+	plan(action: OperatorAction): ActionResult {
+		const state = this.state;
+		if (!state.started) return { outcome: "not_found" };
+		const refusal = this.refusal(action);
+		if (refusal) return { outcome: "conflict", detail: refusal };
+		return { outcome: "accepted", steps: action === "retry" ? state.redriveTargets.map((s) => s.name) : [] };
+	}
+
+	/** Cancels, redrives or resolves the workflow on a person's behalf; the request lands in the journal as an audit entry. */
+	async act(action: OperatorAction, request: ActionRequest): Promise<ActionResult> {
+		if (request.requestKey && this.state.requests.has(request.requestKey)) return { outcome: "repeated", steps: [] };
+		const plan = this.plan(action);
+		if (plan.outcome !== "accepted") return plan;
+		await this.accept({ type: "operator_action", action, ...request, steps: plan.steps });
+		return plan;
+	}
+
+	private refusal(action: OperatorAction): string | null {
+		const state = this.state;
+		if (action !== "cancel") {
+			return state.needsAttention ? null : `the order is ${state.status} and does not need attention`;
+		}
+		if (state.committed) return "the order is past the point of no return (the warehouse has picked it)";
+		if (state.cancellation) return "the order is already cancelled";
+		if (state.finished) return `the order is already ${state.status}`;
+		if (state.compensation) return "the order is already being compensated";
+		return null;
 	}
 
 	/** The alarm handler: whatever is due runs now. */
@@ -159,14 +223,16 @@ export class WorkflowEngine<Input> implements StepExecutor {
 			} finally {
 				this.flush();
 			}
+			this.reportChange();
+			await this.deliverNotifications();
 		} while (this.again);
-		await this.timer.set(this.state.nextWakeAt);
+		await this.timer.set(this.wakeAt());
 	}
 
 	private async runOnce(): Promise<void> {
 		const state = this.state;
 		if (!state.started || state.finished) return;
-		const context = new StepContext(this, this.defaults);
+		const context = new StepContext(this.steps, this.defaults);
 		try {
 			await this.advance(context);
 		} catch (error) {
@@ -191,14 +257,15 @@ export class WorkflowEngine<Input> implements StepExecutor {
 	}
 
 	/** Undoes completed steps in reverse. An undo that fails for good does not stop the others. */
-	private async compensate(context: StepContext, failure: WorkflowFailure): Promise<void> {
+	private async compensate(context: StepContext, cause: WorkflowFailure): Promise<void> {
 		const state = this.state;
-		if (!state.compensation) this.append({ type: "compensation_started", failure });
+		if (!state.compensation) this.append({ type: "compensation_started", failure: cause });
+		const failure = state.compensation ?? cause;
 		let attention: WorkflowFailure | null = null;
 		for (const done of context.completed.toReversed()) {
 			const name = undoStepName(done.name);
 			try {
-				await this.attempt(name, done.undo, done.policy);
+				await this.steps.undo(name, done.undo, done.policy);
 			} catch (error) {
 				if (!(error instanceof StepFailedForGood)) throw error;
 				attention ??= { step: name, code: error.failure.code, message: error.failure.message };
@@ -208,87 +275,52 @@ export class WorkflowEngine<Input> implements StepExecutor {
 			attention = {
 				step: failure.step,
 				code: "outcome_unknown",
-				message: `${failure.step} may have taken effect (its last attempt timed out); it has no result to undo`,
+				message: `${failure.step} may have taken effect (its last attempt timed out); retry the order to find out and undo it`,
 			};
 		}
 		if (attention) this.finish("needs_attention", attention);
-		else this.finish("compensated", failure);
+		else this.finish(state.cancellation ? "cancelled" : "compensated", failure);
 	}
 
-	async attempt(name: string, action: (call: StepCall) => Promise<unknown>, policy: RetryPolicy): Promise<Json> {
-		const state = this.state;
-		const lost = state.steps.get(name);
-		if (lost?.status === "running" && lost.inFlightUntil !== null) {
-			// Runs are awaited one at a time, so an attempt still open when a run reaches it was cut off by a crash or eviction.
-			const error = {
-				kind: "unknown_outcome",
-				code: "attempt_lost",
-				message: "the object restarted during the attempt",
-			} as const;
-			this.fail(name, lost.attempts, error, policy);
-		}
-		for (;;) {
-			const step = state.steps.get(name);
-			if (step?.status === "succeeded") return step.result ?? null;
-			if (step?.status === "failed") throw new StepFailedForGood(name, step.lastError ?? unknownFailure);
-			if (step?.status === "retrying" && (step.nextAttemptAt ?? 0) > this.now()) throw new Suspended();
-
-			const attempt = (step?.attempts ?? 0) + 1;
-			const key = idempotencyKey(state.workflowId, name);
-			const timeoutAt = this.now() + policy.attemptTimeoutMs;
-			this.append({ type: "step_started", step: name, attempt, idempotencyKey: key, timeoutAt });
-			// The intent is durable before the call leaves: the output gate holds the call until this write lands.
-			this.flush();
-			await this.timer.setBy(timeoutAt + WATCHDOG_GRACE_MS);
-			try {
-				const firstAttemptAt = state.steps.get(name)?.startedAt ?? timeoutAt;
-				const result = await withTimeout(
-					action,
-					{ idempotencyKey: key, attempt, firstAttemptAt },
-					policy.attemptTimeoutMs,
-				);
-				this.onCheckpoint?.({ at: "returned", step: name, attempt });
-				this.append({ type: "step_succeeded", step: name, result: toJson(result) });
-			} catch (error) {
-				this.fail(name, attempt, classify(error), policy);
-			}
-		}
-	}
-
-	private fail(name: string, attempt: number, failure: StepFailure & { retryAfterMs?: number }, policy: RetryPolicy) {
-		const { retryAfterMs, ...error } = failure;
-		const final = error.kind === "permanent" || attempt >= policy.maxAttempts;
-		const retryAt = final ? null : this.now() + backoffDelay(policy, attempt, this.random, retryAfterMs);
-		this.append({ type: "step_failed", step: name, attempt, error, retryAt });
-	}
-
-	async waitForEvent(name: string, options: WaitOptions): Promise<Json> {
-		const state = this.state;
-		let step = state.steps.get(name);
-		if (step?.status === "succeeded") return step.result ?? null;
-		if (step?.status === "failed") throw new StepFailedForGood(name, step.lastError ?? unknownFailure);
-		const now = this.now();
-		if (step?.deadline === undefined) {
-			const remindAt = now + Math.round(options.timeoutMs * (options.remindAt ?? 0.5));
-			this.append({ type: "event_waiting", step: name, deadline: now + options.timeoutMs, remindAt });
-			step = state.steps.get(name);
-		}
-		const { deadline = now, remindAt = now, reminded } = step ?? {};
-		if (now >= deadline) {
-			const error: StepFailure = {
-				kind: "permanent",
-				code: options.timeoutCode,
-				message: `no ${name} event by the deadline`,
-			};
-			this.append({ type: "step_failed", step: name, attempt: 0, error, retryAt: null });
-			throw new StepFailedForGood(name, error);
-		}
-		if (!reminded && now >= remindAt) this.append({ type: "event_reminder", step: name, deadline });
-		throw new Suspended();
-	}
-
-	private finish(status: "completed" | "compensated" | "needs_attention", failure: WorkflowFailure | null): void {
+	private finish(status: FinalStatus, failure: WorkflowFailure | null): void {
 		this.append({ type: "workflow_finished", status, failure });
+	}
+
+	/** Hands pending notifications over; on failure, backs off and lets the alarm try again. */
+	private async deliverNotifications(): Promise<void> {
+		const pending = [...this.state.outbox.values()];
+		if (pending.length === 0 || !this.options.notify || this.now() < this.notifyRetryAt) return;
+		try {
+			await this.options.notify(pending);
+			this.notifyFailures = 0;
+			this.append({ type: "notifications_sent", ids: pending.map((n) => n.id) });
+			this.flush();
+		} catch (error) {
+			this.notifyFailures++;
+			this.notifyRetryAt = this.now() + Math.min(MAX_NOTIFY_BACKOFF_MS, 1000 * 2 ** this.notifyFailures);
+			console.error("notifications not delivered; will retry", error);
+		}
+	}
+
+	/** The next due time, pending notifications included. */
+	private wakeAt(): number | null {
+		const due = this.state.nextWakeAt;
+		if (this.state.outbox.size === 0 || !this.options.notify) return due;
+		const retry = Math.max(this.notifyRetryAt, this.now());
+		return due === null ? retry : Math.min(due, retry);
+	}
+
+	private reportChange(): void {
+		const state = this.state;
+		if (!state.started || !this.options.onChange) return;
+		const key = `${state.status}|${state.current?.name}|${state.failure?.code}|${state.needsAttention}`;
+		if (key === this.reported) return;
+		this.reported = key;
+		try {
+			this.options.onChange();
+		} catch (error) {
+			console.error("onChange failed", error);
+		}
 	}
 
 	/** Applies an event to the state now; it becomes durable at the next {@link flush}. */
@@ -300,23 +332,4 @@ export class WorkflowEngine<Input> implements StepExecutor {
 		const entries = this.journal.flush();
 		if (entries.length > 0) this.onCheckpoint?.({ at: "committed", entries });
 	}
-}
-
-const unknownFailure: StepFailure = { kind: "permanent", code: "unknown", message: "failed" };
-
-function toJson(value: unknown): Json {
-	return value === undefined ? null : JSON.parse(JSON.stringify(value));
-}
-
-async function withTimeout(
-	action: (call: StepCall) => Promise<unknown>,
-	call: Omit<StepCall, "signal">,
-	timeoutMs: number,
-): Promise<unknown> {
-	const signal = AbortSignal.timeout(timeoutMs);
-	// The race covers an action that ignores its signal: the attempt still ends at its timeout.
-	const timedOut = new Promise<never>((_, reject) => {
-		signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-	});
-	return Promise.race([action({ ...call, signal }), timedOut]);
 }

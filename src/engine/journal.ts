@@ -21,18 +21,19 @@ export const WorkflowFailure = z.object({
 });
 export type WorkflowFailure = z.infer<typeof WorkflowFailure>;
 
-export const FinalStatus = z.enum(["completed", "compensated", "needs_attention"]);
+export const FinalStatus = z.enum(["completed", "compensated", "cancelled", "needs_attention", "resolved"]);
+export type FinalStatus = z.infer<typeof FinalStatus>;
+
+/** What a person can do to a workflow from outside: stop it, redrive it, or close it as fixed by hand. */
+export const OperatorAction = z.enum(["cancel", "retry", "resolve"]);
+export type OperatorAction = z.infer<typeof OperatorAction>;
 
 /**
  * Everything that happens to a workflow, in order. The journal is append-only and is the only
  * state the engine keeps: step status, attempts and results are folded from it.
  */
 export const JournalEvent = z.discriminatedUnion("type", [
-	z.object({
-		type: z.literal("workflow_started"),
-		workflowId: z.string(),
-		input: Json,
-	}),
+	z.object({ type: z.literal("workflow_started"), workflowId: z.string(), input: Json }),
 	/** Written, and durable, before the attempt's call leaves the object. */
 	z.object({
 		type: z.literal("step_started"),
@@ -40,6 +41,8 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		attempt: z.int().positive(),
 		idempotencyKey: z.string(),
 		timeoutAt: z.number(),
+		/** When the step counts as stuck if it has not succeeded (its policy's SLA from the first attempt). */
+		stuckAt: z.number().optional(),
 	}),
 	z.object({ type: z.literal("step_succeeded"), step: Step, result: Json }),
 	/** `retryAt` null: the step failed for good. */
@@ -50,27 +53,25 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		error: StepFailure,
 		retryAt: z.number().nullable(),
 	}),
-	z.object({
-		type: z.literal("event_waiting"),
-		step: Step,
-		deadline: z.number(),
-		remindAt: z.number(),
-	}),
-	z.object({
-		type: z.literal("event_reminder"),
-		step: Step,
-		deadline: z.number(),
-	}),
+	z.object({ type: z.literal("step_stuck"), step: Step, since: z.number(), attempts: z.int() }),
+	z.object({ type: z.literal("event_waiting"), step: Step, deadline: z.number(), remindAt: z.number() }),
+	z.object({ type: z.literal("event_reminder"), step: Step, deadline: z.number() }),
 	z.object({ type: z.literal("event_received"), step: Step, payload: Json }),
+	/** From here on a step that fails for good is recorded, never compensated. */
+	z.object({ type: z.literal("point_of_no_return") }),
+	z.object({ type: z.literal("compensation_started"), failure: WorkflowFailure }),
+	z.object({ type: z.literal("workflow_finished"), status: FinalStatus, failure: WorkflowFailure.nullable() }),
+	/** The audit trail of a person's action: who (a key id, never a key), why, and for a retry which steps get a fresh budget. */
 	z.object({
-		type: z.literal("compensation_started"),
-		failure: WorkflowFailure,
+		type: z.literal("operator_action"),
+		action: OperatorAction,
+		actor: z.string(),
+		reason: z.string(),
+		requestKey: z.string().nullable(),
+		steps: z.array(Step),
 	}),
-	z.object({
-		type: z.literal("workflow_finished"),
-		status: FinalStatus,
-		failure: WorkflowFailure.nullable(),
-	}),
+	/** Notifications (dead letters, alerts) handed over for delivery. */
+	z.object({ type: z.literal("notifications_sent"), ids: z.array(z.string()) }),
 ]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 

@@ -12,6 +12,8 @@ export const RetryPolicy = z.object({
 	maxDelayMs: z.int().min(0),
 	/** One attempt's time limit, in ms; past it the call is aborted and its outcome is unknown. Default 10,000. */
 	attemptTimeoutMs: z.int().min(1),
+	/** The step's SLA: still retrying this long after its first attempt, it raises one "stuck" alert. Default 900,000 (15 minutes). */
+	stuckAfterMs: z.int().min(1),
 });
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
@@ -21,6 +23,7 @@ export const DEFAULT_RETRY_POLICY = {
 	backoffFactor: 2,
 	maxDelayMs: 60_000,
 	attemptTimeoutMs: 10_000,
+	stuckAfterMs: 15 * 60_000,
 } as const satisfies RetryPolicy;
 
 /** Fills a partial policy from the defaults and validates it eagerly, so a bad policy fails at declaration. */

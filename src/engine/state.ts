@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Json } from "./context";
 import type { StepFailure } from "./errors";
-import type { JournalEntry, WorkflowFailure } from "./journal";
+import type { FinalStatus, JournalEntry, WorkflowFailure } from "./journal";
 import { undoStepName } from "./keys";
+import { type Notification, notificationId } from "./outbox";
 
 export const WorkflowStatus = z.enum([
 	"running",
@@ -10,7 +11,9 @@ export const WorkflowStatus = z.enum([
 	"completed",
 	"compensating",
 	"compensated",
+	"cancelled",
 	"needs_attention",
+	"resolved",
 ]);
 export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
 
@@ -28,19 +31,28 @@ export interface StepState {
 	kind: StepKind;
 	status: StepStatus;
 	attempts: number;
+	/** Attempts made before the last redrive: the policy's budget counts from here. */
+	budgetBase: number;
 	idempotencyKey: string | null;
 	lastError: StepFailure | null;
-	/** True once any attempt ended with an unknown outcome: the effect may exist. */
+	/** True while an earlier attempt may have taken effect and no definitive answer has come since. */
 	outcomeUnknown: boolean;
 	nextAttemptAt: number | null;
 	startedAt: number | null;
 	finishedAt: number | null;
 	/** Set while an attempt is under way: when it times out. */
 	inFlightUntil: number | null;
+	/** When the step counts as stuck; null once reported, or for steps without an SLA. */
+	stuckAt: number | null;
 	result?: Json;
 	deadline?: number;
 	remindAt?: number;
 	reminded: boolean;
+}
+
+interface Finished {
+	status: FinalStatus;
+	failure: WorkflowFailure | null;
 }
 
 /**
@@ -52,12 +64,18 @@ export class WorkflowState {
 	input: Json = null;
 	createdAt = 0;
 	updatedAt = 0;
+	/** Past the point of no return: failures are recorded, not compensated, and cancelling is too late. */
+	committed = false;
+	cancellation: { actor: string; reason: string } | null = null;
 	compensation: WorkflowFailure | null = null;
-	finished: {
-		status: "completed" | "compensated" | "needs_attention";
-		failure: WorkflowFailure | null;
-	} | null = null;
+	finished: Finished | null = null;
+	/** The notification id of the needs-attention episode still open, if any. */
+	openEpisode: string | null = null;
 	readonly steps = new Map<string, StepState>();
+	/** Notifications not yet handed over for delivery. */
+	readonly outbox = new Map<string, Notification>();
+	/** Operator requests by their idempotency key. */
+	readonly requests = new Set<string>();
 
 	constructor(entries: Iterable<JournalEntry> = []) {
 		for (const entry of entries) this.apply(entry);
@@ -69,43 +87,65 @@ export class WorkflowState {
 
 	apply(entry: JournalEntry): void {
 		this.updatedAt = entry.at;
+		const id = notificationId(this.workflowId, entry.seq);
 		switch (entry.type) {
 			case "workflow_started":
 				this.workflowId = entry.workflowId;
 				this.input = entry.input;
 				this.createdAt = entry.at;
 				return;
-			case "step_started":
-				Object.assign(this.step(entry.step), {
+			case "step_started": {
+				const step = this.step(entry.step);
+				Object.assign(step, {
 					status: "running",
 					attempts: entry.attempt,
 					idempotencyKey: entry.idempotencyKey,
 					nextAttemptAt: null,
 					inFlightUntil: entry.timeoutAt,
 				});
-				this.step(entry.step).startedAt ??= entry.at;
+				step.startedAt ??= entry.at;
+				if (entry.stuckAt !== undefined) step.stuckAt = entry.stuckAt;
 				return;
+			}
 			case "step_succeeded":
 				Object.assign(this.step(entry.step), {
 					status: "succeeded",
 					result: entry.result,
 					finishedAt: entry.at,
 					inFlightUntil: null,
+					stuckAt: null,
 				});
 				return;
 			case "step_failed": {
 				const step = this.step(entry.step);
+				const final = entry.retryAt === null;
 				Object.assign(step, {
-					status: entry.retryAt === null ? "failed" : "retrying",
+					status: final ? "failed" : "retrying",
 					lastError: entry.error,
 					nextAttemptAt: entry.retryAt,
 					inFlightUntil: null,
-					finishedAt: entry.retryAt === null ? entry.at : null,
+					finishedAt: final ? entry.at : null,
 				});
+				if (final) step.stuckAt = null;
 				// A refusal under the same idempotency key is definitive: the effect does not exist.
 				// Anything else leaves an earlier unknown outcome unknown.
 				if (entry.error.kind === "unknown_outcome") step.outcomeUnknown = true;
 				if (entry.error.kind === "permanent") step.outcomeUnknown = false;
+				return;
+			}
+			case "step_stuck": {
+				const step = this.step(entry.step);
+				step.stuckAt = null;
+				this.outbox.set(id, {
+					kind: "step_stuck",
+					id,
+					workflowId: this.workflowId,
+					at: entry.at,
+					step: entry.step,
+					since: entry.since,
+					attempts: entry.attempts,
+					lastError: step.lastError,
+				});
 				return;
 			}
 			case "event_waiting":
@@ -118,6 +158,14 @@ export class WorkflowState {
 				return;
 			case "event_reminder":
 				this.step(entry.step, "event").reminded = true;
+				this.outbox.set(id, {
+					kind: "reminder",
+					id,
+					workflowId: this.workflowId,
+					at: entry.at,
+					step: entry.step,
+					deadline: entry.deadline,
+				});
 				return;
 			case "event_received":
 				Object.assign(this.step(entry.step, "event"), {
@@ -126,11 +174,56 @@ export class WorkflowState {
 					finishedAt: entry.at,
 				});
 				return;
+			case "point_of_no_return":
+				this.committed = true;
+				return;
 			case "compensation_started":
 				this.compensation = entry.failure;
 				return;
 			case "workflow_finished":
 				this.finished = { status: entry.status, failure: entry.failure };
+				if (this.needsAttention && entry.failure) {
+					this.openEpisode = id;
+					const attempts = this.steps.get(entry.failure.step)?.attempts ?? 0;
+					this.outbox.set(id, {
+						kind: "needs_attention",
+						id,
+						workflowId: this.workflowId,
+						at: entry.at,
+						failure: entry.failure,
+						attempts,
+					});
+				}
+				return;
+			case "operator_action":
+				if (entry.requestKey) this.requests.add(entry.requestKey);
+				if (entry.action === "cancel") this.cancellation = { actor: entry.actor, reason: entry.reason };
+				if (entry.action === "resolve") this.finished = { status: "resolved", failure: this.failure };
+				if (entry.action === "retry") {
+					this.finished = null;
+					for (const name of entry.steps) {
+						Object.assign(this.step(name), { status: "retrying", nextAttemptAt: entry.at, finishedAt: null });
+						this.step(name).budgetBase = this.step(name).attempts;
+					}
+				}
+				if (entry.action !== "cancel" && this.openEpisode) {
+					const { actor, reason, action } = entry;
+					const episode = this.openEpisode;
+					this.outbox.set(id, {
+						kind: "attention_closed",
+						id,
+						workflowId: this.workflowId,
+						at: entry.at,
+						episode,
+						action,
+						actor,
+						reason,
+					});
+					this.openEpisode = null;
+				}
+				return;
+			case "notifications_sent":
+				for (const sent of entry.ids) this.outbox.delete(sent);
 				return;
 		}
 	}
@@ -143,6 +236,7 @@ export class WorkflowState {
 				kind: kind ?? (name.endsWith(undoStepName("")) ? "undo" : "action"),
 				status: "running",
 				attempts: 0,
+				budgetBase: 0,
 				idempotencyKey: null,
 				lastError: null,
 				outcomeUnknown: false,
@@ -150,6 +244,7 @@ export class WorkflowState {
 				startedAt: null,
 				finishedAt: null,
 				inFlightUntil: null,
+				stuckAt: null,
 				reminded: false,
 			};
 			this.steps.set(name, step);
@@ -163,6 +258,12 @@ export class WorkflowState {
 		return this.current?.status === "waiting" ? "waiting" : "running";
 	}
 
+	/** A person must look: the workflow gave up, or a step after the point of no return failed for good. */
+	get needsAttention(): boolean {
+		const finished = this.finished;
+		return finished?.status === "needs_attention" || (finished?.status === "completed" && finished.failure !== null);
+	}
+
 	/** The step the workflow is on: the latest one not yet settled. */
 	get current(): StepState | undefined {
 		return [...this.steps.values()].findLast((s) => s.status !== "succeeded" && s.status !== "failed");
@@ -173,7 +274,17 @@ export class WorkflowState {
 		return this.finished?.failure ?? this.compensation;
 	}
 
-	/** The earliest time something is due: a retry, a reminder, a deadline, or the watchdog of an attempt in flight. */
+	/**
+	 * What a redrive retries with a fresh budget: every step that failed for good, except the one whose
+	 * definitive refusal started the compensation (a declined card stays declined).
+	 */
+	get redriveTargets(): StepState[] {
+		return [...this.steps.values()].filter(
+			(s) => s.status === "failed" && !(s.name === this.compensation?.step && !s.outcomeUnknown),
+		);
+	}
+
+	/** The earliest time something is due: a retry, an SLA, a reminder, a deadline, or the watchdog of an attempt in flight. */
 	get nextWakeAt(): number | null {
 		if (this.finished) return null;
 		let next: number | null = null;
@@ -183,6 +294,7 @@ export class WorkflowState {
 		for (const step of this.steps.values()) {
 			if (step.status === "running" && step.inFlightUntil !== null) consider(step.inFlightUntil + WATCHDOG_GRACE_MS);
 			if (step.status === "retrying") consider(step.nextAttemptAt);
+			if (step.status === "retrying") consider(step.stuckAt);
 			if (step.status === "waiting") consider(step.reminded ? step.deadline : step.remindAt);
 		}
 		return next;

@@ -1,16 +1,18 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { SummaryReporter } from "./test/node/summary-reporter";
 
 /** Secrets and settings of the Worker under test; the sandbox stands in for every downstream service. */
 export const TEST_BINDINGS = {
 	API_KEYS: "test-key-1, test-key-2",
+	OPERATOR_KEYS: "alice:op-key-1, op-key-2",
 	CALLBACK_SECRET: "test-callback-secret-0123456789",
 	PAYMENTS_URL: "http://sandbox.test/payments",
 	INVENTORY_URL: "http://sandbox.test/inventory",
 	SHIPPING_URL: "http://sandbox.test/shipping",
 	EMAIL_URL: "http://sandbox.test/email",
 	PUBLIC_BASE_URL: "http://orders.test",
+	ALERT_WEBHOOK_URL: "http://sandbox.test/alerts",
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",
 };
@@ -18,13 +20,23 @@ export const TEST_BINDINGS = {
 // The Worker's config requires these secrets; wrangler looks for them in process.env before the bindings apply.
 process.env.API_KEYS ??= TEST_BINDINGS.API_KEYS;
 process.env.CALLBACK_SECRET ??= TEST_BINDINGS.CALLBACK_SECRET;
+process.env.OPERATOR_KEYS ??= TEST_BINDINGS.OPERATOR_KEYS;
 
-export default defineConfig({
+/** The queues of wrangler.jsonc, delivering at once and retrying without delay, so tests wait milliseconds, not seconds. */
+const queueConsumers = {
+	"order-dead-letters": { maxBatchTimeout: 0, maxRetries: 10, retryDelay: 0 },
+	"order-alerts": { maxBatchTimeout: 0, maxRetries: 2, retryDelay: 0, deadLetterQueue: "order-alerts-dlq" },
+	"order-alerts-dlq": { maxBatchTimeout: 0 },
+	"order-index": { maxBatchTimeout: 0, maxRetries: 10, retryDelay: 0 },
+};
+
+export default defineConfig(async () => ({
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.jsonc" },
 			miniflare: {
-				bindings: TEST_BINDINGS,
+				bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+				queueConsumers,
 				// Every outbound fetch of the Worker under test (and of the tests) reaches the sandbox Worker.
 				outboundService: "sandbox",
 				workers: [
@@ -44,7 +56,8 @@ export default defineConfig({
 	],
 	test: {
 		include: ["test/**/*.test.ts"],
+		setupFiles: ["./test/apply-migrations.ts"],
 		testTimeout: 30_000,
 		reporters: ["default", new SummaryReporter()],
 	},
-});
+}));

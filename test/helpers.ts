@@ -162,6 +162,7 @@ export interface Ledger {
 	shipments: Effect[];
 	shipmentCancellations: Effect[];
 	emails: Effect[];
+	alerts: Effect[];
 	requests: {
 		operation: string;
 		orderId: string | null;
@@ -205,4 +206,57 @@ export function confirmPick(orderId: string, token: string): Promise<Response> {
 		key: null,
 		body: { token, pickedBy: "worker-17", pickedAt: new Date().toISOString() },
 	});
+}
+
+export const OPERATOR_KEY = "op-key-1";
+
+interface ActOptions {
+	reason?: string;
+	key?: string | null;
+	idempotencyKey?: string;
+	dryRun?: boolean;
+}
+
+/** An operator action (cancel, retry, resolve) on the real Worker; operator key unless told otherwise. */
+export function act(orderId: string, action: "cancel" | "retry" | "resolve", options: ActOptions = {}) {
+	const { reason = `test ${action}`, key = OPERATOR_KEY, idempotencyKey, dryRun } = options;
+	return api(`/orders/${orderId}/${action}${dryRun ? "?dryRun=true" : ""}`, {
+		method: "POST",
+		key,
+		body: { reason },
+		headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {},
+	});
+}
+
+/**
+ * Polls `read` until `done` holds, for what the queues deliver in the background (index rows, dead
+ * letters, alerts). Bounded; fails with the last value seen.
+ */
+export async function eventually<T>(
+	read: () => Promise<T>,
+	done: (value: T) => boolean,
+	timeoutMs = 10_000,
+): Promise<T> {
+	const until = Date.now() + timeoutMs;
+	let value = await read();
+	while (!done(value)) {
+		if (Date.now() > until) throw new Error(`not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+		await scheduler.wait(20);
+		value = await read();
+	}
+	return value;
+}
+
+/** Rows of a D1 table for one order, straight from the database the consumers write. */
+export async function d1Rows(table: "orders" | "dead_letters" | "alerts", orderId: string) {
+	const column = table === "orders" ? "id" : "order_id";
+	const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE ${column} = ?`).bind(orderId).all();
+	return results;
+}
+
+/** Places an order and drives it to the warehouse wait; returns the pick token. */
+export async function placeUntilPick(order: Order): Promise<string> {
+	expect((await placeOrder(order)).status).toBe(202);
+	expect((await settle(order.orderId)).status).toBe("waiting");
+	return pickToken(order.orderId);
 }

@@ -50,6 +50,8 @@ app.post("/inventory/reservations/:id/release", (c) => perform(c, "release", c.r
 app.post("/shipping/shipments", (c) => perform(c, "ship"));
 app.post("/shipping/shipments/:id/cancel", (c) => perform(c, "cancel", c.req.param("id")));
 app.post("/email/messages", (c) => perform(c, "send"));
+// The alert sink: stands in for a Slack incoming webhook, so alerts show in the ledger.
+app.post("/alerts", (c) => perform(c, "alert"));
 
 app.get("/shipping/shipments", async (c) => c.json(await ledger(c.env).shipments(c.req.query("orderId"))));
 

@@ -12,6 +12,7 @@ const EFFECTS = {
 	ship: "shipments",
 	cancel: "shipmentCancellations",
 	send: "emails",
+	alert: "alerts",
 } as const satisfies Record<Operation, string>;
 
 const ID_PREFIX: Record<Operation, string> = {
@@ -22,6 +23,7 @@ const ID_PREFIX: Record<Operation, string> = {
 	ship: "sh",
 	cancel: "sc",
 	send: "em",
+	alert: "al",
 };
 
 interface PerformInput {
@@ -156,6 +158,8 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 			}
 			case "send":
 				return this.effect(operation, key, String(body.orderId), null, body, 202);
+			case "alert":
+				return this.effect(operation, key, this.orderOf(operation, body) ?? "", null, body, 200);
 			case "release":
 			case "cancel": {
 				const kind = operation === "release" ? "reserve" : "ship";
@@ -199,8 +203,9 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 	}
 
 	private orderOf(operation: Operation, body: unknown, targetId?: string): string | null {
-		const fromBody = (body as { orderId?: unknown; chargeId?: unknown } | null) ?? {};
+		const fromBody = (body as { orderId?: unknown; chargeId?: unknown; alert?: { orderId?: unknown } } | null) ?? {};
 		if (typeof fromBody.orderId === "string") return fromBody.orderId;
+		if (typeof fromBody.alert?.orderId === "string") return fromBody.alert.orderId;
 		const target =
 			operation === "refund" && typeof fromBody.chargeId === "string"
 				? this.find("charge", fromBody.chargeId)

@@ -1,10 +1,10 @@
 import { z } from "zod";
 
 /** Every downstream operation the sandbox serves, by service. */
-export const Service = z.enum(["payments", "inventory", "shipping", "email"]);
+export const Service = z.enum(["payments", "inventory", "shipping", "email", "alerts"]);
 export type Service = z.infer<typeof Service>;
 
-export const Operation = z.enum(["charge", "refund", "reserve", "release", "ship", "cancel", "send"]);
+export const Operation = z.enum(["charge", "refund", "reserve", "release", "ship", "cancel", "send", "alert"]);
 export type Operation = z.infer<typeof Operation>;
 
 export const SERVICE_OF: Record<Operation, Service> = {
@@ -15,6 +15,7 @@ export const SERVICE_OF: Record<Operation, Service> = {
 	ship: "shipping",
 	cancel: "shipping",
 	send: "email",
+	alert: "alerts",
 };
 
 const Item = z.object({ sku: z.string().min(1), quantity: z.int().positive() });
@@ -48,6 +49,8 @@ export const OperationBody = {
 		to: z.email(),
 		template: z.string().min(1),
 	}),
+	/** A Slack-compatible webhook body: `text` is all Slack itself requires. */
+	alert: z.object({ text: z.string().min(1) }).loose(),
 } satisfies Record<Operation, z.ZodType>;
 
 export const FaultKind = z.enum(["error", "timeout_before", "timeout_after", "latency"]);

@@ -2,7 +2,9 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { ConfigError } from "../order/config";
+import { actions } from "./actions";
 import type { AppEnv } from "./context";
+import { operator } from "./operator";
 import { orders } from "./orders";
 import { ApiError } from "./problem";
 
@@ -19,6 +21,8 @@ app.use(
 );
 
 app.route("/orders", orders);
+app.route("/orders", actions);
+app.route("/", operator);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",

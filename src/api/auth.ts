@@ -1,28 +1,69 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "./context";
+import type { AppEnv, Caller } from "./context";
 import { ApiError } from "./problem";
 
 const encoder = new TextEncoder();
-const digest = async (text: string) => crypto.subtle.digest("SHA-256", encoder.encode(text));
+const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 
-/** Compares every configured key in constant time (fixed-length digests), so timing reveals neither key nor match. */
-async function isKnownKey(configured: string, presented: string): Promise<boolean> {
-	const wanted = await digest(presented);
-	let found = false;
-	for (const key of configured.split(",").map((k) => k.trim())) {
-		if (key === "") continue;
-		found = crypto.subtle.timingSafeEqual(await digest(key), wanted) || found;
-	}
-	return found;
+interface Key {
+	id: string;
+	secret: string;
 }
 
-/** Client endpoints: `Authorization: Bearer <key>`, with keys from `API_KEYS` (comma-separated). */
-export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
-	const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "")?.[1];
-	if (!presented || !(await isKnownKey(c.env.API_KEYS ?? "", presented))) {
-		throw new ApiError(401, "unauthorized", "A valid API key is required: Authorization: Bearer <key>.", {
-			headers: { "WWW-Authenticate": 'Bearer realm="orders"' },
-		});
+/** `name:key` names a key for the audit trail; a bare key is named by its digest. */
+async function parseKeys(list: string | undefined): Promise<Key[]> {
+	const entries = (list ?? "")
+		.split(",")
+		.map((k) => k.trim())
+		.filter(Boolean);
+	return Promise.all(
+		entries.map(async (entry) => {
+			const colon = entry.indexOf(":");
+			if (colon > 0) return { id: entry.slice(0, colon), secret: entry.slice(colon + 1) };
+			return { id: `key-${hex(await digest(entry)).slice(0, 8)}`, secret: entry };
+		}),
+	);
+}
+
+/**
+ * Finds the presented key among the operator keys and the client keys. Every configured key is compared,
+ * in constant time over fixed-length digests, so timing reveals neither which key matched nor how much.
+ */
+async function identify(env: Env, presented: string): Promise<Caller | null> {
+	const wanted = await digest(presented);
+	let caller: Caller | null = null;
+	for (const [role, list] of [
+		["client", env.API_KEYS],
+		["operator", env.OPERATOR_KEYS],
+	] as const) {
+		for (const key of await parseKeys(list)) {
+			if (crypto.subtle.timingSafeEqual(await digest(key.secret), wanted)) caller = { role, keyId: key.id };
+		}
 	}
-	await next();
-});
+	return caller;
+}
+
+/**
+ * Requires `Authorization: Bearer <key>` with a key of one of `roles`: an unknown or missing key is 401,
+ * a known key of another role is 403. Operator keys come from `OPERATOR_KEYS`, client keys from `API_KEYS`.
+ */
+export const requireKey = (...roles: Caller["role"][]) =>
+	createMiddleware<AppEnv>(async (c, next) => {
+		const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "")?.[1];
+		const caller = presented ? await identify(c.env, presented) : null;
+		if (!caller) {
+			throw new ApiError(401, "unauthorized", "A valid key is required: Authorization: Bearer <key>.", {
+				headers: { "WWW-Authenticate": 'Bearer realm="orders"' },
+			});
+		}
+		if (!roles.includes(caller.role)) {
+			throw new ApiError(403, "forbidden", `This needs an ${roles.join(" or ")} key; yours is a ${caller.role} key.`);
+		}
+		c.set("caller", caller);
+		await next();
+	});
+
+/** Client endpoints: placing and reading orders. Operators may use them too. */
+export const requireApiKey = requireKey("client", "operator");
+export const requireOperatorKey = requireKey("operator");

@@ -11,7 +11,7 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
  * Guards a JSON body before any validation: 415 for another content type, 413 past 64 KiB
  * (declared or actual), 400 for malformed JSON. The parsed body stays cached for the validator.
  */
-export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
+export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
 	if (!JSON_TYPE.test(c.req.header("Content-Type") ?? "")) {
 		throw new ApiError(415, "unsupported-media-type", "The body must be JSON: Content-Type: application/json.");
 	}

@@ -1,2 +1,8 @@
-/** Hono's environment for every route: the Worker's bindings, as `wrangler types` generates them. */
-export type AppEnv = { Bindings: Env };
+/** Who is calling: a client or an operator, and the id of their key (never the key itself). */
+export interface Caller {
+	role: "client" | "operator";
+	keyId: string;
+}
+
+/** Hono's environment for every route: the Worker's bindings (from `wrangler types`) and the caller. */
+export type AppEnv = { Bindings: Env; Variables: { caller: Caller } };

@@ -6,20 +6,10 @@ import { PickConfirmation } from "../order/order-object";
 import { PICK_EVENT } from "../order/services";
 import { OrderHistory, OrderStatus } from "../order/status";
 import { requireApiKey } from "./auth";
-import { jsonBody } from "./body";
+import { requireJson } from "./body";
 import type { AppEnv } from "./context";
-import { ApiError, Problem, validationError } from "./problem";
-
-const Params = z.object({ orderId: OrderId });
-const problem = (description: string) => ({
-	description,
-	content: { "application/problem+json": { schema: Problem } },
-});
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-	description,
-	content: { "application/json": { schema } },
-});
-const security = [{ bearer: [] }];
+import { ApiError, validationError } from "./problem";
+import { bearer, json, jsonRequest, OrderParams, orderStub, problem } from "./route-kit";
 
 const PickAccepted = z.object({
 	orderId: OrderId,
@@ -32,14 +22,9 @@ const routes = {
 		method: "post",
 		path: "/",
 		summary: "Place an order",
-		security,
-		middleware: [requireApiKey, jsonBody] as const,
-		request: {
-			body: {
-				required: true,
-				content: { "application/json": { schema: Order } },
-			},
-		},
+		security: bearer,
+		middleware: [requireApiKey, requireJson] as const,
+		request: { body: jsonRequest(Order) },
 		responses: {
 			202: json(OrderStatus, "A new order; it runs in the background. Location names its status."),
 			200: json(OrderStatus, "This order was already placed with this very body: its current status"),
@@ -54,9 +39,9 @@ const routes = {
 		method: "get",
 		path: "/{orderId}",
 		summary: "An order's status",
-		security,
+		security: bearer,
 		middleware: [requireApiKey] as const,
-		request: { params: Params },
+		request: { params: OrderParams },
 		responses: {
 			200: json(OrderStatus, "The order's status"),
 			400: problem("Invalid order id"),
@@ -68,9 +53,9 @@ const routes = {
 		method: "get",
 		path: "/{orderId}/history",
 		summary: "An order's append-only event log",
-		security,
+		security: bearer,
 		middleware: [requireApiKey] as const,
-		request: { params: Params },
+		request: { params: OrderParams },
 		responses: {
 			200: json(OrderHistory, "Every event, oldest first"),
 			400: problem("Invalid order id"),
@@ -82,14 +67,8 @@ const routes = {
 		method: "post",
 		path: `/{orderId}/events/${PICK_EVENT}`,
 		summary: "The warehouse confirms the pick (authenticated by the callback token alone)",
-		middleware: [jsonBody] as const,
-		request: {
-			params: Params,
-			body: {
-				required: true,
-				content: { "application/json": { schema: PickConfirmation } },
-			},
-		},
+		middleware: [requireJson] as const,
+		request: { params: OrderParams, body: jsonRequest(PickConfirmation) },
 		responses: {
 			202: json(PickAccepted, "Accepted: the order resumes"),
 			200: json(PickAccepted, "Already accepted before; nothing happened twice"),
@@ -112,7 +91,7 @@ export const orders = new OpenAPIHono<AppEnv>({
 })
 	.openapi(routes.place, async (c) => {
 		const order = c.req.valid("json");
-		const { outcome, status } = await stub(c.env, order.orderId).place(order);
+		const { outcome, status } = await orderStub(c.env, order.orderId).place(order);
 		if (outcome === "conflict") {
 			throw new ApiError(422, "order-conflict", `Order ${order.orderId} was already placed with a different body.`);
 		}
@@ -123,13 +102,13 @@ export const orders = new OpenAPIHono<AppEnv>({
 	})
 	.openapi(routes.status, async (c) => {
 		const { orderId } = c.req.valid("param");
-		const status = await stub(c.env, orderId).status();
+		const status = await orderStub(c.env, orderId).status();
 		if (!status) throw notFound(orderId);
 		return c.json(status, 200);
 	})
 	.openapi(routes.history, async (c) => {
 		const { orderId } = c.req.valid("param");
-		const history = await stub(c.env, orderId).history();
+		const history = await orderStub(c.env, orderId).history();
 		if (!history) throw notFound(orderId);
 		return c.json(history, 200);
 	})
@@ -156,14 +135,10 @@ export const orders = new OpenAPIHono<AppEnv>({
 				"The callback token is malformed or its signature is not valid.",
 			);
 		}
-		const delivery = await stub(c.env, orderId).confirmPick(confirmation);
+		const delivery = await orderStub(c.env, orderId).confirmPick(confirmation);
 		if (delivery === "not_found") throw notFound(orderId);
 		if (delivery === "gone")
 			throw new ApiError(410, "pick-deadline-passed", `Order ${orderId} no longer waits for a pick.`);
 		const body = { orderId, event: PICK_EVENT, outcome: delivery } as const;
 		return delivery === "accepted" ? c.json(body, 202) : c.json(body, 200);
 	});
-
-function stub(env: Env, orderId: string) {
-	return env.ORDERS.get(env.ORDERS.idFromName(orderId));
-}

@@ -271,7 +271,8 @@ export class WorkflowEngine<Input> {
 				attention ??= { step: name, code: error.failure.code, message: error.failure.message };
 			}
 		}
-		if (!attention && state.steps.get(failure.step)?.outcomeUnknown) {
+		const failed = state.steps.get(failure.step);
+		if (!attention && failed?.status === "failed" && failed.outcomeUnknown) {
 			attention = {
 				step: failure.step,
 				code: "outcome_unknown",

@@ -64,6 +64,8 @@ export class WorkflowState {
 	input: Json = null;
 	createdAt = 0;
 	updatedAt = 0;
+	/** The position of the last entry applied: grows with every change. */
+	version = 0;
 	/** Past the point of no return: failures are recorded, not compensated, and cancelling is too late. */
 	committed = false;
 	cancellation: { actor: string; reason: string } | null = null;
@@ -87,6 +89,7 @@ export class WorkflowState {
 
 	apply(entry: JournalEntry): void {
 		this.updatedAt = entry.at;
+		this.version = entry.seq;
 		const id = notificationId(this.workflowId, entry.seq);
 		switch (entry.type) {
 			case "workflow_started":
@@ -114,6 +117,7 @@ export class WorkflowState {
 					finishedAt: entry.at,
 					inFlightUntil: null,
 					stuckAt: null,
+					outcomeUnknown: false,
 				});
 				return;
 			case "step_failed": {

@@ -1,8 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import { type Delivery, WorkflowEngine } from "../engine/engine";
+import { type ActionRequest, type ActionResult, type Delivery, WorkflowEngine } from "../engine/engine";
+import type { OperatorAction } from "../engine/journal";
+import type { Notification } from "../engine/outbox";
+import { alertFor, type IndexRow } from "../ops/messages";
 import { orderConfig } from "./config";
-import { Order } from "./order";
+import { Order, orderTotalCents } from "./order";
 import { createServices, PICK_EVENT } from "./services";
 import { type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
 import { placeOrder } from "./workflow";
@@ -31,6 +34,8 @@ export class OrderObject extends DurableObject<Env> {
 			workflow: placeOrder(createServices(config), config.pickDeadlineMs),
 			parseInput: (input) => Order.parse(input),
 			retry: { attemptTimeoutMs: config.downstreamTimeoutMs },
+			notify: (notifications) => this.publish(notifications),
+			onChange: () => this.reindex(),
 		});
 	}
 
@@ -67,6 +72,17 @@ export class OrderObject extends DurableObject<Env> {
 		return this.engine.deliver(PICK_EVENT, { pickedBy, pickedAt });
 	}
 
+	/** Cancel, retry or resolve on a person's behalf; with `dryRun`, only says what would happen. */
+	async act(
+		action: OperatorAction,
+		request: ActionRequest,
+		dryRun = false,
+	): Promise<{ result: ActionResult; status: OrderStatus | null }> {
+		this.engine.countRequest();
+		const result = dryRun ? this.engine.plan(action) : await this.engine.act(action, request);
+		return { result, status: this.engine.state.started ? this.snapshot() : null };
+	}
+
 	override async alarm(): Promise<void> {
 		this.engine.countRequest();
 		await this.engine.alarm();
@@ -75,5 +91,33 @@ export class OrderObject extends DurableObject<Env> {
 	private snapshot(): OrderStatus {
 		const state = this.engine.state;
 		return orderStatus(Order.parse(state.input), state, this.engine.usage);
+	}
+
+	/** Dead-letter episodes go to order-dead-letters; stuck steps and reminders straight to order-alerts. */
+	private async publish(notifications: Notification[]): Promise<void> {
+		const isEpisode = (n: Notification) => n.kind === "needs_attention" || n.kind === "attention_closed";
+		const episodes = notifications.filter(isEpisode);
+		const alerts = notifications.filter((n) => !isEpisode(n)).flatMap((n) => alertFor(n) ?? []);
+		if (episodes.length > 0) await this.env.DEAD_LETTERS.sendBatch(episodes.map((body) => ({ body })));
+		if (alerts.length > 0) await this.env.ALERTS.sendBatch(alerts.map((body) => ({ body })));
+	}
+
+	/** Best effort: the object is the truth; a lost index message is made good by the next change or restart. */
+	private reindex(): void {
+		const state = this.engine.state;
+		const order = Order.parse(state.input);
+		const row: IndexRow = {
+			orderId: order.orderId,
+			status: state.status,
+			currentStep: state.current?.name ?? null,
+			failureCode: state.failure?.code ?? null,
+			needsAttention: state.needsAttention,
+			totalCents: orderTotalCents(order),
+			currency: order.currency,
+			createdAt: state.createdAt,
+			updatedAt: state.updatedAt,
+			version: state.version,
+		};
+		this.env.ORDER_INDEX.send(row).catch((error) => console.warn("index update not sent", order.orderId, error));
 	}
 }

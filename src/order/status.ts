@@ -55,7 +55,7 @@ export function orderStatus(order: Order, state: WorkflowState, usage: Usage): O
 	return {
 		orderId: order.orderId,
 		status: state.status,
-		needsAttention: state.status === "needs_attention" || (state.status === "completed" && failure !== null),
+		needsAttention: state.needsAttention,
 		totalCents: orderTotalCents(order),
 		currency: order.currency,
 		currentStep: current?.name ?? null,

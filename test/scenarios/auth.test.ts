@@ -36,10 +36,14 @@ describe("client endpoints need an API key", () => {
 		}>();
 		expect(doc.openapi).toBe("3.1.0");
 		expect(Object.keys(doc.paths).sort()).toEqual([
+			"/dead-letters",
 			"/orders",
 			"/orders/{orderId}",
+			"/orders/{orderId}/cancel",
 			"/orders/{orderId}/events/warehouse-picked",
 			"/orders/{orderId}/history",
+			"/orders/{orderId}/resolve",
+			"/orders/{orderId}/retry",
 		]);
 		expect(Object.keys(doc.components.schemas)).toEqual(
 			expect.arrayContaining(["Order", "OrderStatus", "Problem", "PickConfirmation"]),

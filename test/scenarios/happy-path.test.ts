@@ -47,6 +47,7 @@ describe("happy path: charge, reserve, ship, pick, confirm", () => {
 			shipments: 1,
 			shipmentCancellations: 0,
 			emails: 1,
+			alerts: 0,
 		});
 		expect(l.charges[0]?.data).toMatchObject({ amountCents: 3499, currency: "USD" });
 		expect(l.shipments[0]?.data.callbackUrl).toBe(`http://orders.test/orders/${orderId}/events/warehouse-picked`);

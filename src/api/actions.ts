@@ -1,0 +1,98 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { OperatorAction } from "../engine/journal";
+import { OrderId } from "../order/order";
+import { OrderStatus } from "../order/status";
+import { requireApiKey, requireOperatorKey } from "./auth";
+import { requireJson } from "./body";
+import type { AppEnv } from "./context";
+import { ApiError, validationError } from "./problem";
+import { bearer, json, jsonRequest, OrderParams, orderStub, problem } from "./route-kit";
+
+const ActionBody = z.object({ reason: z.string().trim().min(1).max(500) }).meta({ id: "ActionRequest" });
+const ActionQuery = z.object({
+	dryRun: z
+		.enum(["true", "false"])
+		.optional()
+		.describe("true: answer whether the action is allowed and which steps it would run, changing nothing"),
+});
+const ActionHeaders = z.object({
+	"idempotency-key": z.string().min(1).max(200).optional().describe("The same key again returns 200 and does nothing"),
+});
+
+const ActionResponse = z
+	.object({
+		orderId: OrderId,
+		action: z.enum(["cancel", "retry", "resolve"]),
+		outcome: z.enum(["accepted", "repeated", "dry_run"]),
+		/** For a retry: the failed steps and undos that get a fresh attempt budget, under the same idempotency keys. */
+		steps: z.array(z.string()),
+		status: OrderStatus,
+	})
+	.meta({ id: "ActionResponse" });
+
+const describe = {
+	cancel: {
+		summary: "Cancel an order before the point of no return: it is compensated and ends cancelled",
+		conflict: "Past the point of no return, already finished, or already being compensated",
+	},
+	retry: {
+		summary: "Redrive an order that needs attention from where it stopped, with the same idempotency keys",
+		conflict: "The order does not need attention",
+	},
+	resolve: {
+		summary: "Close an order that needs attention as fixed by hand: it ends resolved",
+		conflict: "The order does not need attention",
+	},
+} satisfies Record<OperatorAction, { summary: string; conflict: string }>;
+
+function actionRoute(action: OperatorAction) {
+	return createRoute({
+		method: "post",
+		path: `/{orderId}/${action}`,
+		summary: describe[action].summary,
+		security: bearer,
+		middleware: [action === "cancel" ? requireApiKey : requireOperatorKey, requireJson] as const,
+		request: { params: OrderParams, query: ActionQuery, headers: ActionHeaders, body: jsonRequest(ActionBody) },
+		responses: {
+			202: json(ActionResponse, "Accepted; the order acts on it in the background"),
+			200: json(ActionResponse, "A dry run, or a repeat of an accepted request with the same Idempotency-Key"),
+			400: problem("Malformed JSON or field errors"),
+			401: problem("Missing or unknown key"),
+			403: problem(
+				action === "cancel" ? "Never: clients and operators may cancel" : "A client key: this needs an operator key",
+			),
+			404: problem("No such order"),
+			409: problem(describe[action].conflict),
+		},
+	});
+}
+
+const app = new OpenAPIHono<AppEnv>({
+	defaultHook: (result) => {
+		if (!result.success) throw validationError(result.error, `request ${result.target}`);
+	},
+});
+
+for (const action of ["cancel", "retry", "resolve"] as const) {
+	app.openapi(actionRoute(action), async (c) => {
+		const { orderId } = c.req.valid("param");
+		const { reason } = c.req.valid("json");
+		const dryRun = c.req.valid("query").dryRun === "true";
+		const caller = c.get("caller");
+		const request = {
+			actor: `${caller.role}:${caller.keyId}`,
+			reason,
+			requestKey: c.req.valid("header")["idempotency-key"] ?? null,
+		};
+		const { result, status } = await orderStub(c.env, orderId).act(action, request, dryRun);
+		if (result.outcome === "not_found" || !status) throw new ApiError(404, "order-not-found", `No order ${orderId}.`);
+		if (result.outcome === "conflict")
+			throw new ApiError(409, "action-not-allowed", `Cannot ${action}: ${result.detail}.`);
+		const outcome: "accepted" | "repeated" | "dry_run" = dryRun ? "dry_run" : result.outcome;
+		const body = { orderId, action, outcome, steps: result.steps, status };
+		return outcome === "accepted" ? c.json(body, 202) : c.json(body, 200);
+	});
+}
+
+/** Cancel, retry, resolve: what a person can do to one order, each landing in its history as an audit entry. */
+export const actions = app;

@@ -1,0 +1,90 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { WorkflowStatus } from "../engine/state";
+import { decodeCursor } from "../ops/cursor";
+import { DeadLetter, DeadLetterStatus, listDeadLetters } from "../ops/dead-letters";
+import { IndexedOrder, listOrders } from "../ops/order-index";
+import { OrderId } from "../order/order";
+import { requireOperatorKey } from "./auth";
+import type { AppEnv } from "./context";
+import { ApiError, validationError } from "./problem";
+import { bearer, json, problem } from "./route-kit";
+
+const Page = {
+	limit: z.coerce.number().int().min(1).max(200).default(50).describe("Page size; default 50"),
+	cursor: z.string().max(500).optional().describe("nextCursor of the previous page"),
+};
+
+const OrdersQuery = z.object({
+	status: WorkflowStatus.optional(),
+	step: z.string().max(100).optional().describe("The step the order is on"),
+	failure: z.string().max(100).optional().describe("Failure code, e.g. out_of_stock"),
+	createdBefore: z.iso.datetime({ offset: true }).optional(),
+	...Page,
+});
+
+const DeadLettersQuery = z.object({ status: DeadLetterStatus.default("open"), orderId: OrderId.optional(), ...Page });
+
+const OrderList = z
+	.object({ orders: z.array(IndexedOrder), nextCursor: z.string().nullable() })
+	.meta({ id: "OrderList" });
+const DeadLetterList = z
+	.object({ deadLetters: z.array(DeadLetter), nextCursor: z.string().nullable() })
+	.meta({ id: "DeadLetterList" });
+
+const responses = {
+	400: problem("Invalid filter or cursor"),
+	401: problem("Missing or unknown key"),
+	403: problem("A client key: this needs an operator key"),
+};
+
+function position(cursor: string | undefined) {
+	if (cursor === undefined) return undefined;
+	const decoded = decodeCursor(cursor);
+	if (!decoded) throw new ApiError(400, "invalid-cursor", "The cursor is not one this API issued.");
+	return decoded;
+}
+
+/** What operators read: the order index and the dead letters, both in D1, newest first. */
+export const operator = new OpenAPIHono<AppEnv>({
+	defaultHook: (result) => {
+		if (!result.success) throw validationError(result.error, "query");
+	},
+})
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/orders",
+			summary: "List orders from the index (eventually consistent; each order's own status is the truth)",
+			security: bearer,
+			middleware: [requireOperatorKey] as const,
+			request: { query: OrdersQuery },
+			responses: { 200: json(OrderList, "One page of orders"), ...responses },
+		}),
+		async (c) => {
+			const { status, step, failure, createdBefore, limit, cursor } = c.req.valid("query");
+			const filter = {
+				status,
+				step,
+				failure,
+				createdBefore: createdBefore === undefined ? undefined : Date.parse(createdBefore),
+				limit,
+				after: position(cursor),
+			};
+			return c.json(await listOrders(c.env.DB, filter), 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/dead-letters",
+			summary: "List dead letters: orders whose automation gave up, open until retried or resolved",
+			security: bearer,
+			middleware: [requireOperatorKey] as const,
+			request: { query: DeadLettersQuery },
+			responses: { 200: json(DeadLetterList, "One page of dead letters"), ...responses },
+		}),
+		async (c) => {
+			const { status, orderId, limit, cursor } = c.req.valid("query");
+			return c.json(await listDeadLetters(c.env.DB, { status, orderId, limit, after: position(cursor) }), 200);
+		},
+	);

@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/** A keyset position in a list ordered newest first: (created_at, id) of the last row returned. */
+const Position = z.tuple([z.number(), z.string()]);
+export type Position = z.infer<typeof Position>;
+
+export function encodeCursor(position: Position): string {
+	return btoa(JSON.stringify(position)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Null for a cursor that is not one of ours, so the API can answer 400 instead of guessing. */
+export function decodeCursor(cursor: string): Position | null {
+	try {
+		return Position.parse(JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/"))));
+	} catch {
+		return null;
+	}
+}
+
+/** Takes one row more than asked to learn whether a next page exists. */
+export function page<Row>(rows: Row[], limit: number, position: (row: Row) => Position) {
+	const items = rows.slice(0, limit);
+	const last = items.at(-1);
+	return { items, nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null };
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { StepFailure } from "../engine/errors";
+import { Notification } from "../engine/outbox";
+import { WorkflowStatus } from "../engine/state";
+
+/** One order's row in the D1 index, as its object last reported it. */
+export const IndexRow = z.object({
+	orderId: z.string(),
+	status: WorkflowStatus,
+	currentStep: z.string().nullable(),
+	failureCode: z.string().nullable(),
+	needsAttention: z.boolean(),
+	totalCents: z.int(),
+	currency: z.string(),
+	createdAt: z.number(),
+	updatedAt: z.number(),
+	/** The journal position the row reflects: a late message never overwrites a newer row. */
+	version: z.int(),
+});
+export type IndexRow = z.infer<typeof IndexRow>;
+
+/** What travels on order-dead-letters: an episode opening, or closing. */
+export const DeadLetterMessage = Notification.refine(
+	(n) => n.kind === "needs_attention" || n.kind === "attention_closed",
+);
+
+export const AlertKind = z.enum(["needs_attention", "step_stuck", "reminder"]);
+
+/** One alert for a person, on order-alerts; `id` makes delivery happen once. */
+export const Alert = z.object({
+	id: z.string(),
+	kind: AlertKind,
+	orderId: z.string(),
+	step: z.string(),
+	title: z.string(),
+	error: StepFailure.pick({ code: true, message: true }).nullable(),
+	attempts: z.int().nullable(),
+	at: z.number(),
+});
+export type Alert = z.infer<typeof Alert>;
+
+/** The alert a notification raises, if any: a closed episode raises none. */
+export function alertFor(notification: Notification): Alert | null {
+	const base = { id: notification.id, orderId: notification.workflowId, at: notification.at };
+	switch (notification.kind) {
+		case "needs_attention":
+			return {
+				...base,
+				kind: "needs_attention",
+				step: notification.failure.step,
+				title: `Order ${notification.workflowId} needs attention: ${notification.failure.step} failed for good`,
+				error: { code: notification.failure.code, message: notification.failure.message },
+				attempts: notification.attempts,
+			};
+		case "step_stuck":
+			return {
+				...base,
+				kind: "step_stuck",
+				step: notification.step,
+				title: `Order ${notification.workflowId}: ${notification.step} is still retrying past its SLA`,
+				error: notification.lastError && { code: notification.lastError.code, message: notification.lastError.message },
+				attempts: notification.attempts,
+			};
+		case "reminder":
+			return {
+				...base,
+				kind: "reminder",
+				step: notification.step,
+				title: `Order ${notification.workflowId}: still waiting for ${notification.step}, deadline ${new Date(notification.deadline).toISOString()}`,
+				error: null,
+				attempts: null,
+			};
+		case "attention_closed":
+			return null;
+	}
+}

@@ -2,20 +2,11 @@ import { z } from "zod";
 import { WorkflowStatus } from "../engine/state";
 import { OrderId } from "../order/order";
 import { type Position, page } from "./cursor";
-import type { IndexRow } from "./messages";
+import { IndexRow } from "./messages";
 
-export const IndexedOrder = z
-	.object({
-		orderId: OrderId,
-		status: WorkflowStatus,
-		currentStep: z.string().nullable(),
-		failureCode: z.string().nullable(),
-		needsAttention: z.boolean(),
-		totalCents: z.int(),
-		currency: z.string(),
-		createdAt: z.iso.datetime(),
-		updatedAt: z.iso.datetime(),
-	})
+/** An index row as the API shows it: times as ISO 8601, no internal version. */
+export const IndexedOrder = IndexRow.omit({ version: true })
+	.extend({ orderId: OrderId, createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() })
 	.meta({ id: "IndexedOrder" });
 export type IndexedOrder = z.infer<typeof IndexedOrder>;
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
 	confirmPick,
 	effectCounts,
+	eventually,
 	getHistory,
+	injectFault,
 	ledger,
 	newOrderId,
 	orderBody,
@@ -73,5 +75,25 @@ describe("happy path: charge, reserve, ship, pick, confirm", () => {
 		expect(await again.json()).toMatchObject({ outcome: "duplicate" });
 		await settle(orderId);
 		expect(await effectCounts(orderId)).toMatchObject({ emails: 1 });
+	});
+});
+
+describe("a fast warehouse", () => {
+	it("a pick that arrives before the shipment's answer is recorded is kept, and the order completes", async () => {
+		const orderId = newOrderId("early-pick");
+		// The shipment is booked at once but its answer takes 150 ms: the warehouse picks in between.
+		await injectFault({ service: "shipping", operation: "ship", orderId, fault: "latency", latencyMs: 150 });
+		await placeOrder(orderBody(orderId));
+		const token = await eventually(
+			() => pickToken(orderId).catch(() => null),
+			(t) => t !== null,
+		);
+		const picked = await confirmPick(orderId, token ?? "");
+		expect(picked.status).toBe(202);
+		const done = await settle(orderId);
+		expect(done.status).toBe("completed");
+		const types = (await getHistory(orderId)).map((e) => e.type);
+		expect(types.indexOf("event_received")).toBeLessThan(types.lastIndexOf("step_succeeded"));
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, shipments: 1, emails: 1 });
 	});
 });

@@ -139,7 +139,9 @@ export async function crashAt(
 export async function storedState(orderId: string): Promise<{ tables: string[]; alarm: number | null }> {
 	return runInDurableObject(orderStub(orderId), async (_, state) => ({
 		tables: state.storage.sql
-			.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_%' ESCAPE '\\'")
+			.exec<{ name: string }>(
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+			)
 			.toArray()
 			.map((row) => row.name),
 		alarm: await state.storage.getAlarm(),

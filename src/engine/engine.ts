@@ -54,6 +54,10 @@ export type ActionResult =
 
 /** How long to wait before trying failed notifications again, at most, in ms. */
 const MAX_NOTIFY_BACKOFF_MS = 60_000;
+/** When a hand-over of notifications cut off by a crash is tried again, in ms. */
+const NOTIFY_WATCHDOG_MS = 30_000;
+
+const minOf = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
 
 /**
  * Runs one workflow inside one Durable Object. The journal in SQLite is the only state; one
@@ -224,7 +228,11 @@ export class WorkflowEngine<Input> {
 				this.flush();
 			}
 			this.reportChange();
-			await this.deliverNotifications();
+			if (this.state.outbox.size > 0) {
+				// The hand-over awaits a queue; a crash meanwhile must still find an alarm for what is due.
+				await this.timer.set(minOf(this.state.nextWakeAt, this.now() + NOTIFY_WATCHDOG_MS));
+				await this.deliverNotifications();
+			}
 		} while (this.again);
 		await this.timer.set(this.wakeAt());
 	}
@@ -307,8 +315,7 @@ export class WorkflowEngine<Input> {
 	private wakeAt(): number | null {
 		const due = this.state.nextWakeAt;
 		if (this.state.outbox.size === 0 || !this.options.notify) return due;
-		const retry = Math.max(this.notifyRetryAt, this.now());
-		return due === null ? retry : Math.min(due, retry);
+		return minOf(due, Math.max(this.notifyRetryAt, this.now()));
 	}
 
 	private reportChange(): void {

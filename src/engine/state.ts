@@ -131,10 +131,9 @@ export class WorkflowState {
 					finishedAt: final ? entry.at : null,
 				});
 				if (final) step.stuckAt = null;
-				// A refusal under the same idempotency key is definitive: the effect does not exist.
-				// Anything else leaves an earlier unknown outcome unknown.
+				// Only a success settles an unknown outcome: a later refusal (a 409 "key in use" while the first
+				// request still runs, a cancel) says nothing about whether the first attempt took effect.
 				if (entry.error.kind === "unknown_outcome") step.outcomeUnknown = true;
-				if (entry.error.kind === "permanent") step.outcomeUnknown = false;
 				return;
 			}
 			case "step_stuck": {

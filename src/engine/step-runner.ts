@@ -114,11 +114,13 @@ export class StepRunner implements StepExecutor {
 	}
 
 	/**
-	 * A cancelled workflow starts nothing new, and gives up a step between attempts; a compensating one
-	 * only finishes learning the outcome of a redriven step.
+	 * A cancelled or compensating workflow starts no new step. A step whose last attempt may have taken
+	 * effect keeps trying under its key until it learns the outcome, so compensation can undo it; a
+	 * cancelled step with nothing in doubt is given up.
 	 */
 	private haltIfStopped(name: string, step: StepState | undefined): void {
 		const { state } = this.runtime;
+		if (step?.outcomeUnknown) return;
 		if (state.cancellation) {
 			const error: StepFailure = { kind: "permanent", code: "cancelled", message: state.cancellation.reason };
 			if (step) this.runtime.append({ type: "step_failed", step: name, attempt: step.attempts, error, retryAt: null });

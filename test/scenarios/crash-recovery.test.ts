@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
 	crash,
 	crashAt,
+	fireAlarm,
 	getHistory,
 	getStatus,
 	injectFault,
@@ -11,6 +12,7 @@ import {
 	placeOrder,
 	requestsFor,
 	settle,
+	storedState,
 } from "../helpers";
 
 describe("the object crashes", () => {
@@ -66,5 +68,18 @@ describe("the object crashes", () => {
 		const after = await getStatus(orderId);
 		expect(after.status).toBe("waiting");
 		expect(after.waitingFor).toEqual(before.waitingFor);
+	});
+});
+
+describe("the object crashes while handing over a notification", () => {
+	it("a waiting order keeps an alarm: its deadline still fires", async () => {
+		const orderId = newOrderId("crash-notify");
+		await placeOrder(orderBody(orderId));
+		await settle(orderId);
+		await crashAt(orderId, (p) => p.at === "committed" && p.entries.some((e) => e.type === "notifications_sent"));
+		await fireAlarm(orderId).catch(() => false); // the reminder; the crash hits its hand-over
+		expect((await storedState(orderId)).alarm).not.toBeNull();
+		const status = await settle(orderId, (s) => s.status === "compensated");
+		expect(status.failure?.code).toBe("pick_deadline_exceeded");
 	});
 });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { getHistory, injectFault, ledger, newOrderId, orderBody, placeOrder, requestsFor, settle } from "../helpers";
+import {
+	API_KEY,
+	act,
+	effectCounts,
+	getHistory,
+	injectFault,
+	ledger,
+	newOrderId,
+	orderBody,
+	placeOrder,
+	requestsFor,
+	settle,
+} from "../helpers";
 
 describe("the timeout trap: the charge took effect, the answer was lost", () => {
 	it("retries with the same idempotency key and charges exactly once", async () => {
@@ -39,5 +51,36 @@ describe("the timeout trap: the charge took effect, the answer was lost", () => 
 			failure: { step: "charge-payment", code: "outcome_unknown" },
 		});
 		expect((await ledger(orderId)).charges).toHaveLength(1);
+	});
+});
+
+describe("the timeout trap, then a refusal", () => {
+	it("a refusal after a timed-out charge does not prove the charge absent: the order asks for a person", async () => {
+		const orderId = newOrderId("timeout-then-409");
+		await injectFault({ service: "payments", operation: "charge", orderId, fault: "timeout_after" });
+		// A Stripe-like "key in use" answer to the retry, while the first request may still be running.
+		await injectFault({ service: "payments", operation: "charge", orderId, fault: "error", status: 409 });
+		await placeOrder(orderBody(orderId));
+		const status = await settle(orderId);
+		expect(status).toMatchObject({
+			status: "needs_attention",
+			failure: { step: "charge-payment", code: "outcome_unknown" },
+		});
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });
+	});
+
+	it("a cancel while the charge's outcome is unknown: the charge is learned under its key, then undone", async () => {
+		const orderId = newOrderId("cancel-unknown");
+		await injectFault({ service: "payments", operation: "charge", orderId, fault: "timeout_after" });
+		await placeOrder(orderBody(orderId));
+		await settle(orderId, (s) => s.steps[0]?.status === "retrying");
+		expect((await act(orderId, "cancel", { key: API_KEY })).status).toBe(202);
+		const status = await settle(orderId);
+		expect(status).toMatchObject({ status: "cancelled", failure: { code: "cancelled" } });
+		expect(status.steps.map((s) => [s.name, s.status])).toEqual([
+			["charge-payment", "succeeded"],
+			["charge-payment:undo", "succeeded"],
+		]);
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 1, reservations: 0 });
 	});
 });

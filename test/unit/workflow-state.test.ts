@@ -27,25 +27,18 @@ describe("the state folded from the journal", () => {
 		expect(state.nextWakeAt).toBeNull();
 	});
 
-	it("remembers an unknown outcome until a definitive answer", () => {
+	it("remembers an unknown outcome until a success, whatever refusals come after it", () => {
 		const unknown = { kind: "unknown_outcome", code: "timeout", message: "t" } as const;
+		const refused = { kind: "permanent", code: "key_in_use", message: "409" } as const;
 		const state = new WorkflowState(
 			journal(
 				[1, { type: "workflow_started", workflowId: "w", input: {} }],
 				[2, { type: "step_failed", step: "a", attempt: 1, error: unknown, retryAt: 5 }],
-				[3, { type: "step_failed", step: "a", attempt: 2, error, retryAt: null }],
+				[3, { type: "step_failed", step: "a", attempt: 2, error: refused, retryAt: null }],
 			),
 		);
 		expect(state.steps.get("a")?.outcomeUnknown).toBe(true);
-		state.apply({
-			seq: 4,
-			at: 4,
-			type: "step_failed",
-			step: "a",
-			attempt: 3,
-			error: { kind: "permanent", code: "no", message: "no" },
-			retryAt: null,
-		});
+		state.apply({ seq: 4, at: 4, type: "step_succeeded", step: "a", result: null });
 		expect(state.steps.get("a")?.outcomeUnknown).toBe(false);
 	});
 

@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { muteInjectedCrashNoise } from "./test/node/mute-crash-noise";
 import { SummaryReporter } from "./test/node/summary-reporter";
 
 /** Secrets and settings of the Worker under test; the sandbox stands in for every downstream service. */
@@ -21,6 +22,9 @@ export const TEST_BINDINGS = {
 process.env.API_KEYS ??= TEST_BINDINGS.API_KEYS;
 process.env.CALLBACK_SECRET ??= TEST_BINDINGS.CALLBACK_SECRET;
 process.env.OPERATOR_KEYS ??= TEST_BINDINGS.OPERATOR_KEYS;
+
+// Every crash a test injects makes workerd print an uncaught-exception line; they are expected, not news.
+muteInjectedCrashNoise("injected crash");
 
 /** The queues of wrangler.jsonc, delivering at once and retrying without delay, so tests wait milliseconds, not seconds. */
 const queueConsumers = {

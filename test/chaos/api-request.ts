@@ -1,0 +1,140 @@
+import { env } from "cloudflare:workers";
+import { signCallbackToken } from "../../src/order/callback-token";
+import { PICK_EVENT } from "../../src/order/services";
+import { orderBody } from "../helpers";
+import type { Body, FuzzRequest, Route } from "./api-arbitraries";
+import type { Mutation, TokenRef } from "./api-values";
+
+/** A fixture: an order placed before fuzzing and left waiting for the warehouse, with its genuine token. */
+export interface Fixture {
+	orderId: string;
+	token: string;
+}
+
+/** A generated request made real: what to send, and which order ids it may touch. */
+export interface Built {
+	url: string;
+	init: RequestInit;
+	pathId: string | null;
+	bodyId: string | null;
+}
+
+const ROUTES: Record<Route, (id: string) => string> = {
+	orders: () => "/orders",
+	order: (id) => `/orders/${id}`,
+	history: (id) => `/orders/${id}/history`,
+	pick: (id) => `/orders/${id}/events/${PICK_EVENT}`,
+	event: (id) => `/orders/${id}/events/warehouse-dropped`,
+	cancel: (id) => `/orders/${id}/cancel`,
+	retry: (id) => `/orders/${id}/retry`,
+	resolve: (id) => `/orders/${id}/resolve`,
+	"dead-letters": () => "/dead-letters",
+	openapi: () => "/openapi.json",
+	other: (id) => `/${id}`,
+};
+/** Routes whose path names no order. */
+const NO_ID: Route[] = ["orders", "dead-letters", "openapi"];
+
+const secret = () => (env as unknown as { CALLBACK_SECRET: string }).CALLBACK_SECRET;
+const HOUR = 3600_000;
+
+/** Resolves the request's references (fresh id, fixture, token) and serializes its body. */
+export async function buildRequest(req: FuzzRequest, id: string, fixtures: readonly Fixture[]): Promise<Built> {
+	const headers: Record<string, string> = { ...req.headers };
+	if (req.auth !== null) headers.Authorization = req.auth;
+	if (req.contentType !== null) headers["Content-Type"] = req.contentType;
+	const { text, bodyId } = await serialize(req.body, id, fixtures);
+	// fetch refuses a body on GET and HEAD; those go without one.
+	const body = req.method === "GET" || req.method === "HEAD" ? undefined : text;
+	const pathId = NO_ID.includes(req.route) ? null : id;
+	return {
+		url: `http://orders.test${ROUTES[req.route](id)}${req.suffix}`,
+		init: { method: req.method, headers, body },
+		pathId,
+		bodyId: body === undefined ? null : bodyId,
+	};
+}
+
+async function serialize(
+	body: Body,
+	id: string,
+	fixtures: readonly Fixture[],
+): Promise<{ text?: string; bodyId: string | null }> {
+	switch (body.kind) {
+		case "none":
+			return { bodyId: null };
+		case "json":
+			return { text: JSON.stringify(body.value) ?? "null", bodyId: null };
+		case "text":
+			return { text: body.value, bodyId: null };
+		case "huge":
+			return { text: JSON.stringify({ orderId: id, pad: "x".repeat(body.bytes) }), bodyId: id };
+		case "order": {
+			const value = mutate(orderBody(id, { paymentMethod: "pm_card_declined" }), body.mutations);
+			const orderId = (value.object as { orderId?: unknown } | null)?.orderId;
+			return { text: value.text, bodyId: typeof orderId === "string" ? orderId : null };
+		}
+		case "action":
+			return { text: mutate({ reason: "chaos fuzz" }, body.mutations).text, bodyId: null };
+		case "pick": {
+			const token = await resolveToken(body.token, id, fixtures);
+			const base = { token, pickedBy: "worker-17", pickedAt: new Date().toISOString() };
+			return { text: mutate(base, body.mutations).text, bodyId: null };
+		}
+	}
+}
+
+async function resolveToken(ref: TokenRef, id: string, fixtures: readonly Fixture[]): Promise<string> {
+	const sign = (orderId: string, expiresAt: number) =>
+		signCallbackToken(secret(), { orderId, event: PICK_EVENT, expiresAt });
+	switch (ref.kind) {
+		case "garbage":
+			return ref.value;
+		case "tampered": {
+			const genuine = (fixtures.find((f) => f.orderId === id) ?? fixtures[0])?.token ?? "";
+			const at = ref.at % Math.max(1, genuine.length);
+			const swapped = genuine[at] === "A" ? "B" : "A";
+			return `${genuine.slice(0, at)}${swapped}${genuine.slice(at + 1)}`;
+		}
+		case "expired":
+			return sign(id, Date.now() - 1000);
+		case "foreign":
+			return sign(`${id}-other`, Date.now() + HOUR);
+		case "unknown-order":
+			// A genuine token for a fixture would be accepted and change it; fixtures get an expired one instead.
+			return fixtures.some((f) => f.orderId === id) ? sign(id, Date.now() - 1000) : sign(id, Date.now() + HOUR);
+	}
+}
+
+/** Applies structural mutations to a clone, then text mutations to its JSON. */
+function mutate(base: object, mutations: readonly Mutation[]): { text: string; object: unknown } {
+	let object: unknown = structuredClone(base);
+	for (const m of mutations) {
+		if (m.op === "delete") object = edit(object, m.path, undefined, true);
+		if (m.op === "set") object = edit(object, m.path, m.value, false);
+	}
+	let text = JSON.stringify(object) ?? "null";
+	for (const m of mutations) {
+		if (m.op !== "text") continue;
+		if (m.how === "truncate") text = text.slice(0, m.at % (text.length + 1));
+		if (m.how === "append") text = `${text}${m.extra}`;
+		if (m.how === "bom") text = `\uFEFF${text}`;
+		if (m.how === "proto") text = text.replace(/^\{/, '{"__proto__":{"isAdmin":true},');
+		if (m.how === "duplicate-key") text = text.replace(/^\{/, '{"orderId":"dup-key-1",');
+	}
+	return { text, object };
+}
+
+function edit(root: unknown, path: readonly string[], value: unknown, remove: boolean): unknown {
+	if (path.length === 0 || root === null || typeof root !== "object") return remove ? root : value;
+	const [head, ...rest] = path as [string, ...string[]];
+	const target = root as Record<string, unknown>;
+	if (rest.length === 0) {
+		// defineProperty, so that "__proto__" becomes an own key as it would in parsed JSON, not the prototype.
+		if (remove) delete target[head];
+		else Object.defineProperty(target, head, { value, enumerable: true, configurable: true, writable: true });
+		return root;
+	}
+	target[head] = edit(target[head], rest, value, remove);
+	return root;
+}

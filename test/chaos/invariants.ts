@@ -1,0 +1,191 @@
+import type { Ledger } from "../helpers";
+import { attemptsOf } from "./attempts";
+import type { Observation, Violation } from "./case";
+import { OPERATION_NAMES, OPERATIONS, type Operation } from "./faults";
+
+/** The sandbox ledger's effect list of each operation. */
+export const EFFECT_OF = {
+	charge: "charges",
+	refund: "refunds",
+	reserve: "reservations",
+	release: "releases",
+	ship: "shipments",
+	cancel: "shipmentCancellations",
+	send: "emails",
+} as const satisfies Record<Operation, keyof Omit<Ledger, "requests">>;
+
+/** Where an order may rest for good: nothing will run again unless a person acts. */
+export const TERMINAL = new Set(["completed", "compensated", "cancelled", "resolved", "needs_attention"]);
+
+/**
+ * What an order holds when it rests in each status: 1 = charged the total, stock reserved, shipment
+ * booked; 0 = all of it undone. needs_attention and resolved are absent on purpose: there a person
+ * decides, so any balance is allowed.
+ */
+const HOLDS: Record<string, 0 | 1 | undefined> = { completed: 1, waiting: 1, compensated: 0, cancelled: 0 };
+
+type Check = (obs: Observation) => Violation[];
+const v = (invariant: string, message: string): Violation => ({ invariant, message });
+
+/** (1) No effect twice: at most one of each kind per order, whatever was retried or replayed. */
+const noDoubleEffect: Check = ({ ledger }) =>
+	OPERATION_NAMES.filter((op) => ledger[EFFECT_OF[op]].length > 1).map((op) =>
+		v("no-double-effect", `${ledger[EFFECT_OF[op]].length} ${EFFECT_OF[op]}`),
+	);
+
+const amount = (effects: Ledger["charges"]) => effects.reduce((sum, e) => sum + Number(e.data.amountCents ?? 0), 0);
+
+/** (2) Money and (3) stock and shipment follow the status: all held when completed, none when undone. */
+const balances: Check = ({ status, ledger }) => {
+	const holds = status ? HOLDS[status.status] : undefined;
+	if (!status || holds === undefined) return [];
+	const out: Violation[] = [];
+	const net = amount(ledger.charges) - amount(ledger.refunds);
+	const want = holds * status.totalCents;
+	if (net !== want) out.push(v("money", `${status.status} but charged - refunded = ${net}, not ${want}`));
+	const stock = ledger.reservations.length - ledger.releases.length;
+	if (stock !== holds) out.push(v("stock", `${status.status} but reserved - released = ${stock}, not ${holds}`));
+	const shipped = ledger.shipments.length - ledger.shipmentCancellations.length;
+	if (shipped !== holds)
+		out.push(v("stock", `${status.status} but shipments - cancellations = ${shipped}, not ${holds}`));
+	// A confirmation goes out only past the point of no return: never for an undone or waiting order, always for a clean completion.
+	const emails = status.status === "completed" ? (status.failure === null ? 1 : null) : 0;
+	if (emails !== null && ledger.emails.length !== emails)
+		out.push(v("confirmation", `${status.status} but ${ledger.emails.length} confirmation emails, not ${emails}`));
+	return out;
+};
+
+/** (4) Every order rests: terminal, or waiting for the warehouse with an alarm set for its deadline. */
+const settledCheck: Check = ({ status, alarm, accepted, ledger }) => {
+	if (!status) {
+		if (accepted) return [v("settled", "the order was acknowledged to the client but does not exist")];
+		const effects = OPERATION_NAMES.filter((op) => ledger[EFFECT_OF[op]].length > 0);
+		return effects.length > 0 ? [v("settled", `no order, yet effects: ${effects.join(", ")}`)] : [];
+	}
+	if (TERMINAL.has(status.status)) return [];
+	if (status.status === "waiting") {
+		if (alarm === null) return [v("settled", "waiting with no alarm set")];
+		// The alarm is what records the reminder and the missed deadline: set later, the deadline would slip.
+		const deadline = Date.parse(status.waitingFor?.deadline ?? "");
+		return alarm > deadline
+			? [v("settled", `waiting, but the alarm (${new Date(alarm).toISOString()}) is after the deadline`)]
+			: [];
+	}
+	return [v("settled", `ended ${status.status} (alarm ${alarm === null ? "none" : new Date(alarm).toISOString()})`)];
+};
+
+/**
+ * (5) Completed steps never ran again, and the journal's attempts match the requests the sandbox saw
+ * under the step's key. Legitimate differences, and only these, are allowed: an attempt may leave no
+ * request if its outcome is unknown (it timed out before reaching the service, or a crash cut it off
+ * after its intent was written and before the call left); a request may never lack a journaled attempt
+ * (the output gate holds every call until its intent is durable). So, per step:
+ * answered attempts <= requests <= started attempts; no attempt after the step succeeded; attempts
+ * numbered 1, 2, 3...; at most maxAttempts per budget (a redrive opens a new one); none left open once
+ * the order rests.
+ */
+const noRerun: Check = (obs) => {
+	const out: Violation[] = [];
+	for (const op of OPERATION_NAMES) {
+		const step = OPERATIONS[op].step;
+		const requests = obs.ledger.requests.filter((r) => r.operation === op).length;
+		const a = attemptsOf(obs.history, step);
+		if (requests > a.started)
+			out.push(v("no-rerun", `${step}: ${requests} requests reached the service, only ${a.started} attempts started`));
+		if (requests < a.answered)
+			out.push(v("no-rerun", `${step}: ${a.answered} attempts got an answer, only ${requests} requests reached it`));
+		for (const problem of a.problems) out.push(v("no-rerun", `${step}: ${problem}`));
+		if (a.open > 0 && obs.status && settledStatus(obs.status.status))
+			out.push(v("no-rerun", `${step}: ${a.open} attempt(s) still open while the order is ${obs.status.status}`));
+	}
+	return out;
+};
+
+const settledStatus = (status: string) => TERMINAL.has(status) || status === "waiting";
+
+/** (6) Idempotency keys are stable: one key per step, `<orderId>:<step>`, on every request and in the journal. */
+const stableKeys: Check = ({ spec, ledger, history }) => {
+	const out: Violation[] = [];
+	for (const op of OPERATION_NAMES) {
+		const key = `${spec.orderId}:${OPERATIONS[op].step}`;
+		const wrong = new Set(
+			ledger.requests.filter((r) => r.operation === op && r.idempotencyKey !== key).map((r) => r.idempotencyKey),
+		);
+		if (wrong.size > 0) out.push(v("stable-keys", `${op} requests carried ${[...wrong].join(", ")}, not ${key}`));
+	}
+	for (const entry of history) {
+		if (entry.type === "step_started" && entry.idempotencyKey !== `${spec.orderId}:${entry.step}`)
+			out.push(v("stable-keys", `journal: ${entry.step}#${entry.attempt} started with key ${entry.idempotencyKey}`));
+	}
+	// The sandbox answers 422 when a key comes back with another body: the retry was not the same request.
+	for (const r of ledger.requests.filter((r) => r.status === 422 && r.fault === null))
+		out.push(v("stable-keys", `${r.operation} under ${r.idempotencyKey} was sent again with a different body`));
+	return out;
+};
+
+/** A step the journal says succeeded has its effect in the ledger (a success answer comes only from an applied effect). */
+const journalMatchesEffects: Check = ({ ledger, history }) =>
+	OPERATION_NAMES.filter(
+		(op) =>
+			history.some((e) => e.type === "step_succeeded" && e.step === OPERATIONS[op].step) &&
+			ledger[EFFECT_OF[op]].length !== 1,
+	).map((op) =>
+		v(
+			"journal-effects",
+			`${OPERATIONS[op].step} succeeded but the ledger has ${ledger[EFFECT_OF[op]].length} ${EFFECT_OF[op]}`,
+		),
+	);
+
+/**
+ * The journal is one append-only sequence (seq 1, 2, 3... with no gap or repeat, even when a crash
+ * lost a write), and once the workflow finished nothing happens to it but operator actions and
+ * notification bookkeeping: no late pick, no step, no second finish (unless a redrive reopened it).
+ */
+const journalShape: Check = ({ history }) => {
+	const out: Violation[] = [];
+	history.forEach((entry, i) => {
+		if (entry.seq !== i + 1) out.push(v("journal", `entry ${i + 1} has seq ${entry.seq}`));
+	});
+	let finished = false;
+	for (const entry of history) {
+		if (entry.type === "operator_action" && entry.action === "retry") finished = false;
+		else if (finished && entry.type !== "operator_action" && entry.type !== "notifications_sent")
+			out.push(v("journal", `#${entry.seq} ${entry.type} after the workflow finished`));
+		if (entry.type === "workflow_finished") finished = true;
+	}
+	return out;
+};
+
+/**
+ * An order that needs attention (needs_attention, or completed with a failure past the point of no
+ * return: the status's needsAttention) has exactly one dead letter; any other order has none.
+ * Checked whenever the hook in dead-letters.ts is plugged in.
+ */
+const deadLetters: Check = ({ status, deadLetters }) => {
+	if (deadLetters === null || !status) return [];
+	const want = status.needsAttention ? 1 : 0;
+	return deadLetters === want
+		? []
+		: [
+				v(
+					"dead-letters",
+					`${status.status}${status.needsAttention ? " (needs attention)" : ""} with ${deadLetters} dead letters, not ${want}`,
+				),
+			];
+};
+
+export const CHECKS: Record<string, Check> = {
+	noDoubleEffect,
+	balances,
+	settled: settledCheck,
+	noRerun,
+	stableKeys,
+	journalMatchesEffects,
+	journalShape,
+	deadLetters,
+};
+
+/** Every invariant, plus what the driver saw go wrong on the way. Empty: the case passed. */
+export function checkInvariants(obs: Observation): Violation[] {
+	return [...obs.incidents, ...Object.values(CHECKS).flatMap((check) => check(obs))];
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CaseSpec } from "./case";
+import { Checker } from "./checker";
+import { crashPoints, findMatrixCase, matrixCase, scenarios } from "./matrix";
+import { limiter } from "./pool";
+import { muteInjectedCrashLogs } from "./quiet";
+import { failureSummary } from "./report";
+import { chaosSettings, rerunCommand } from "./settings";
+
+const settings = chaosSettings();
+let unmute: () => void;
+beforeAll(() => {
+	unmute = muteInjectedCrashLogs();
+});
+afterAll(() => unmute());
+
+describe(`chaos matrix (${settings.profile} profile)`, () => {
+	it(
+		"every single fault, crashed at every checkpoint of its run, keeps every invariant",
+		async ({ task }) => {
+			const focused = settings.onlyCase !== null || settings.onlyOrder !== null;
+			const list = focused ? [] : scenarios(settings.profile);
+			const checker = new Checker("matrix", settings, list.length + (settings.onlyCase !== null ? 1 : 0));
+			const rerun = (caseId: string) => rerunCommand(settings, { caseId });
+
+			if (settings.onlyCase !== null) await checker.check(findMatrixCase(settings.onlyCase), rerun(settings.onlyCase));
+
+			// Each scenario runs uncrashed first, which counts the checkpoints its run passes, then once per
+			// checkpoint, crashed there: up to the crash, a rerun passes the same checkpoints.
+			const gate = limiter(settings.concurrency);
+			const check = (spec: CaseSpec) => gate(() => checker.check(spec, rerun(spec.id)));
+			await Promise.all(
+				list.map(async (scenario) => {
+					const baseline = await check(matrixCase(scenario, null));
+					const crashed = crashPoints(baseline.checkpoints).map((point) => matrixCase(scenario, point));
+					checker.progress.grow(crashed.length);
+					await Promise.all(crashed.map(check));
+				}),
+			);
+
+			const meta = checker.meta();
+			Object.assign(task.meta, { chaos: meta });
+			if (!settings.progress) console.log(`chaos matrix: ${meta.cases} cases, ${meta.violations} violations`);
+			expect(
+				checker.failures.map((f) => f.id),
+				failureSummary("matrix", checker.failures),
+			).toEqual([]);
+			if (!focused) expect(meta.cases).toBeGreaterThan(list.length);
+		},
+		20 * 60_000,
+	);
+});

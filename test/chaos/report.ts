@@ -1,0 +1,86 @@
+import type { Observation } from "./case";
+import { crashLabel } from "./crash-plan";
+import { describeFault } from "./faults";
+import type { CaseResult, ChaosMeta, Violation } from "./summary";
+
+export type { CaseResult, ChaosMeta } from "./summary";
+
+export function caseResult(obs: Observation, violations: Violation[], rerun: string): CaseResult {
+	return {
+		id: obs.spec.id,
+		orderId: obs.spec.orderId,
+		status: obs.status?.status ?? "absent",
+		crashes: obs.crashes,
+		checkpoints: obs.checkpoints,
+		elapsedMs: obs.elapsedMs,
+		violations,
+		notes: obs.notes,
+		rerun,
+	};
+}
+
+export function tally(
+	results: readonly CaseResult[],
+): Pick<ChaosMeta, "cases" | "violations" | "outcomes" | "crashes" | "hiccups"> {
+	const outcomes: Record<string, number> = {};
+	for (const r of results) outcomes[r.status] = (outcomes[r.status] ?? 0) + 1;
+	return {
+		cases: results.length,
+		violations: results.reduce((n, r) => n + r.violations.length, 0),
+		outcomes,
+		crashes: results.reduce((n, r) => n + r.crashes, 0),
+		hiccups: results.filter((r) => r.notes.length > 0).length,
+	};
+}
+
+const compact = (value: unknown) => {
+	const text = JSON.stringify(value);
+	return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+};
+
+/** Everything needed to understand a failing case without rerunning it: the case, the violations, the run, the history, the ledger. */
+export function formatFailure(obs: Observation, violations: readonly Violation[], rerun: string): string {
+	const { spec, status, ledger } = obs;
+	const lines = [
+		`CHAOS VIOLATION in case ${spec.id} (order ${spec.orderId})`,
+		`  rerun: ${rerun}`,
+		`  order: ${spec.order}; warehouse: ${spec.warehouse}`,
+		`  faults: ${spec.faults.map(describeFault).join("; ") || "none"}`,
+		`  planned crashes: ${spec.crashes.map(crashLabel).join(", ") || "none"}${spec.restCrashes ? `; at rest with chance ${spec.restCrashes.chance}` : ""}`,
+		"  violations:",
+		...violations.map((x) => `    [${x.invariant}] ${x.message}`),
+		`  final: ${status ? `${status.status}, failure ${compact(status.failure)}, alarm ${obs.alarm === null ? "none" : new Date(obs.alarm).toISOString()}` : "no order"}`,
+		...(status?.steps ?? []).map(
+			(s) => `    step ${s.name}: ${s.status}, ${s.attempts} attempts, last error ${compact(s.lastError)}`,
+		),
+		`  calls: ${obs.calls.join("; ")}`,
+		...obs.notes.map((note) => `  platform: ${note}`),
+		"  checkpoints:",
+		...obs.trace.map((t) => `    ${t}`),
+		"  history:",
+		...obs.history.map(({ seq, type, at, ...rest }) => `    #${seq} ${at} ${type} ${compact(rest)}`),
+		"  ledger effects:",
+		...Object.entries(ledger)
+			.filter(([kind]) => kind !== "requests")
+			.map(
+				([kind, list]) =>
+					`    ${kind}: ${(list as { id: string; idempotencyKey: string }[]).map((e) => `${e.id} (${e.idempotencyKey})`).join(", ") || "-"}`,
+			),
+		"  ledger requests:",
+		...ledger.requests.map(
+			(r) => `    ${r.operation} ${r.idempotencyKey} -> ${r.status}${r.fault ? ` (fault ${r.fault})` : ""}`,
+		),
+	];
+	return lines.join("\n");
+}
+
+/** The message a failing chaos test ends with: every failing case and how to rerun it. */
+export function failureSummary(part: string, failures: readonly CaseResult[]): string {
+	const shown = failures
+		.slice(0, 25)
+		.map(
+			(f) => `  ${f.id}: ${f.violations.map((x) => `[${x.invariant}] ${x.message}`).join("; ")}\n    rerun: ${f.rerun}`,
+		);
+	const more = failures.length > 25 ? [`  ... and ${failures.length - 25} more (see chaos-report.json)`] : [];
+	return [`${failures.length} ${part} case(s) broke an invariant:`, ...shown, ...more].join("\n");
+}

@@ -1,0 +1,148 @@
+import { env } from "cloudflare:workers";
+import { signCallbackToken } from "../../src/order/callback-token";
+import { PICK_EVENT } from "../../src/order/services";
+import type { CaseRun } from "./driver";
+import { finished, settled } from "./driver";
+
+/**
+ * What the people around an order do: the warehouse at the human step, and the customer, who may
+ * cancel. Every behaviour ends by driving the order as far as it goes, so that the invariants see a
+ * settled order.
+ */
+export type Warehouse =
+	| "picks"
+	| "picks-twice"
+	| "picks-twice-at-once"
+	| "picks-early"
+	| "picks-late"
+	| "never-picks"
+	| "forged-token"
+	| "expired-token"
+	| "foreign-token"
+	| "leaves-it-waiting"
+	| "customer-cancels"
+	| "customer-cancels-early";
+
+const HOUR = 3600_000;
+
+/** The token the sandbox warehouse was handed with the shipment, if a shipment exists. */
+async function shipmentToken(orderId: string): Promise<string | null> {
+	const shipments: { callbackToken?: string }[] = await (
+		await fetch(`http://sandbox.test/shipping/shipments?orderId=${encodeURIComponent(orderId)}`)
+	).json();
+	return shipments[0]?.callbackToken ?? null;
+}
+
+/** Picks with the genuine token if the order waits for it; a refusal then is an incident. */
+async function genuinePick(run: CaseRun, label = "genuine"): Promise<number | null> {
+	if (run.last !== "waiting") return null;
+	const token = await shipmentToken(run.orderId);
+	if (!token) {
+		run.incident("api", "the order waits for the warehouse but no shipment was booked");
+		return null;
+	}
+	const status = await run.pick(token, label);
+	if (status !== 202 && status !== 200) run.incident("api", `a ${label} pick while waiting answered ${status}`);
+	return status;
+}
+
+/** A bad token must be refused with `expected` and change nothing; then the real pick comes. */
+function badToken(expected: number, forge: (run: CaseRun, token: string) => Promise<string>) {
+	return async (run: CaseRun) => {
+		await run.drive(settled);
+		const token = await shipmentToken(run.orderId);
+		if (run.last === "waiting" && token) {
+			const before = (await run.history()).length;
+			const status = await run.pick(await forge(run, token), `bad token (want ${expected})`);
+			if (status !== expected) run.incident("api", `a bad token answered ${status}, not ${expected}`);
+			const after = (await run.history()).length;
+			if (after !== before) run.incident("api", `a refused pick changed the journal (${before} -> ${after} entries)`);
+			await genuinePick(run);
+		}
+		await run.drive(finished);
+	};
+}
+
+const flipSignature = async (_: CaseRun, token: string) => {
+	const [version, claims, signature = ""] = token.split(".");
+	return `${version}.${claims}.${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
+};
+
+const secret = () => (env as unknown as { CALLBACK_SECRET: string }).CALLBACK_SECRET;
+
+export const WAREHOUSE: Record<Warehouse, (run: CaseRun) => Promise<void>> = {
+	picks: async (run) => {
+		await run.drive(settled);
+		await genuinePick(run);
+		await run.drive(finished);
+	},
+	"picks-twice": async (run) => {
+		await run.drive(settled);
+		if ((await genuinePick(run, "first")) !== null) {
+			await run.drive(settled);
+			const again = await shipmentToken(run.orderId);
+			const status = again ? await run.pick(again, "redelivered") : 0;
+			if (status !== 200) run.incident("api", `a redelivered pick answered ${status}, not 200 (duplicate)`);
+		}
+		await run.drive(finished);
+	},
+	"picks-twice-at-once": async (run) => {
+		await run.drive(settled);
+		if (run.last === "waiting") await Promise.all([genuinePick(run, "first"), genuinePick(run, "second")]);
+		await run.drive(finished);
+	},
+	/** Picks as soon as the shipment exists, even before the order has recorded it: the pick must be kept. */
+	"picks-early": async (run) => {
+		let picked = false;
+		const early = async () => {
+			const token = picked ? null : await shipmentToken(run.orderId);
+			if (!token) return;
+			picked = true;
+			const status = await run.pick(token, "early");
+			if (status >= 500) run.incident("api", `an early pick answered ${status}`);
+		};
+		await early();
+		await run.drive(settled, early);
+		if (!picked) await genuinePick(run);
+		await run.drive(finished);
+	},
+	/** The deadline's alarms fire first; the pick then comes too late and must change nothing. */
+	"picks-late": async (run) => {
+		await run.drive(finished);
+		const token = await shipmentToken(run.orderId);
+		if (!token) return;
+		const before = (await run.history()).length;
+		const status = await run.pick(token, "late");
+		if (status !== 410) run.incident("api", `a pick after the deadline answered ${status}, not 410`);
+		if ((await run.history()).length !== before) run.incident("api", "a late pick changed the journal");
+		await run.drive(finished);
+	},
+	"never-picks": async (run) => {
+		await run.drive(finished);
+	},
+	"forged-token": badToken(401, flipSignature),
+	"expired-token": badToken(410, (run) =>
+		signCallbackToken(secret(), { orderId: run.orderId, event: PICK_EVENT, expiresAt: Date.now() - 1000 }),
+	),
+	"foreign-token": badToken(403, (run) =>
+		signCallbackToken(secret(), { orderId: `${run.orderId}-other`, event: PICK_EVENT, expiresAt: Date.now() + HOUR }),
+	),
+	"leaves-it-waiting": async (run) => {
+		await run.drive(settled);
+	},
+	/** Cancelled while waiting for the pick, before the point of no return: everything done is undone. */
+	"customer-cancels": async (run) => {
+		await run.drive(settled);
+		if (run.last === "waiting") {
+			const status = await run.cancel();
+			if (status !== 202 && status !== 200) run.incident("api", `cancelling a waiting order answered ${status}`);
+		}
+		await run.drive(finished);
+	},
+	/** Cancelled right after it was placed, while its first steps run: accepted, or refused as already stopping. */
+	"customer-cancels-early": async (run) => {
+		const status = await run.cancel();
+		if (status !== 202 && status !== 200 && status !== 409) run.incident("api", `an early cancel answered ${status}`);
+		await run.drive(finished);
+	},
+};

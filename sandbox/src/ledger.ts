@@ -316,12 +316,17 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 
 	override async alarm(): Promise<void> {
 		const due = this.sql.exec("SELECT shipment_id FROM picks WHERE due_at <= ?", Date.now()).toArray();
-		for (const { shipment_id } of due) {
+		const targets = due.flatMap(({ shipment_id }) => {
 			this.sql.exec("DELETE FROM picks WHERE shipment_id = ?", shipment_id);
-			const target = this.pickTarget(String(shipment_id));
-			// A failed callback is the warehouse's problem to retry by hand (POST .../pick); log it and move on.
-			if (target) await deliverPick(target).catch((error) => console.warn("auto-pick failed", shipment_id, error));
-		}
+			return this.pickTarget(String(shipment_id)) ?? [];
+		});
+		// Many pickers: every due pick is called back at once, not one after another.
+		// A failed callback is the warehouse's problem to retry by hand (POST .../pick); log it and move on.
+		await Promise.all(
+			targets.map((target) =>
+				deliverPick(target).catch((error) => console.warn("auto-pick failed", target.shipmentId, error)),
+			),
+		);
 		await this.rearm();
 	}
 }

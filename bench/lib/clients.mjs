@@ -1,0 +1,58 @@
+import { requestJson } from "./http.mjs";
+import { CLIENT_KEY } from "./systems.mjs";
+
+const IN_PROGRESS = new Set(["running", "waiting", "compensating"]);
+const headers = { Authorization: `Bearer ${CLIENT_KEY}` };
+
+/**
+ * How the load generator talks to one system. `place` starts an order; a durable system answers 202
+ * and is then polled, the naive one answers when it is done. `finishedAt` is the system's own record
+ * of when the order finished, on this machine's clock, so polling adds load but no error to latency.
+ */
+export function durableClient(name, baseUrl, finishedAt) {
+	return {
+		name,
+		async place(order) {
+			const { status, body } = await requestJson("POST", `${baseUrl}/orders`, { body: order, headers });
+			if (status !== 202) throw new Error(`${name}: POST /orders answered ${status}: ${JSON.stringify(body)}`);
+			return { done: false, body };
+		},
+		async status(orderId) {
+			const { status, body } = await requestJson("GET", `${baseUrl}/orders/${encodeURIComponent(orderId)}`, {
+				headers,
+			});
+			if (status !== 200)
+				throw new Error(`${name}: GET /orders/${orderId} answered ${status}: ${JSON.stringify(body)}`);
+			return body;
+		},
+		finished: (body) => !IN_PROGRESS.has(body.status),
+		finishedAt,
+	};
+}
+
+/**
+ * The orchestrator's `updatedAt` is its last journal entry's time. Its `usage` is read again 50 ms
+ * after the finish: that read sees the run's last alarm change, and the object is still in memory
+ * (an object restarted since reports the counts saved with its last journal row, which miss that row
+ * and what followed).
+ */
+export const orchestratorClient = (baseUrl) => ({
+	...durableClient("orchestrator", baseUrl, (body) => Date.parse(body.updatedAt)),
+	settleMs: 50,
+});
+
+export const workflowsClient = (baseUrl) =>
+	durableClient("workflows", baseUrl, (body) => body.output?.finishedAt ?? null);
+
+export function naiveClient(baseUrl) {
+	return {
+		name: "naive",
+		async place(order) {
+			const { status, body } = await requestJson("POST", `${baseUrl}/orders`, { body: order, headers });
+			if (status !== 200) throw new Error(`naive: POST /orders answered ${status}: ${JSON.stringify(body)}`);
+			return { done: true, body };
+		},
+		finished: () => true,
+		finishedAt: () => null,
+	};
+}

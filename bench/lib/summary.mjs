@@ -1,0 +1,88 @@
+import { durableObjectCost, OTHER_PLATFORMS, otherPlatformCost, PRICES } from "./pricing.mjs";
+import { round } from "./stats.mjs";
+
+/** The issue's goals. They are reported, never asserted: a miss is a finding, not a failed run. */
+const GOALS = {
+	rowsWrittenPerOrder: { atMost: 12 },
+	throughputVsWorkflowsAt64: { atLeast: 1.5 },
+	throughputVsNaiveAt64: { atLeast: 0.5 },
+	pollP99MsWhileBusy: { atMost: 20 },
+};
+
+const at = (system, concurrency) => system?.points.find((p) => p.concurrency === concurrency);
+const ratio = (a, b) => (a && b ? round(a.ordersPerSecond / b.ordersPerSecond, 2) : null);
+
+/** US$ per million orders for each path, next to the other platforms' published units. */
+export function costs(orchestrator) {
+	const storageBytes = orchestrator.growth[0].objectBytesPerOrder;
+	const activeSeconds = {
+		// The order's object is busy while its calls are in flight; with the pick immediate, that is its latency alone.
+		happy: orchestrator.points[0].latencyMs.mean / 1000,
+		outOfStock: orchestrator.failurePaths.outOfStock.latencyMs.mean / 1000,
+		declined: orchestrator.failurePaths.declined.latencyMs.mean / 1000,
+	};
+	const perPath = {};
+	for (const path of ["happy", "outOfStock", "declined"]) {
+		perPath[path] = {
+			durableObjects: durableObjectCost({
+				...orchestrator.usage[path],
+				activeSeconds: activeSeconds[path],
+				storageBytes,
+			}),
+			...otherPlatformCost(path),
+		};
+	}
+	return {
+		unit: "US$ per million orders",
+		prices: PRICES,
+		assumptions: {
+			durableObjects: [
+				"rows written = the engine's rowsWritten + alarmsSet (each setAlarm is billed as a row written)",
+				"requests = placing the order, the pick callback and alarm invocations; the bench's own status reads are left out",
+				`duration = the order's mean latency at concurrency 1 (${round(activeSeconds.happy * 1000)} ms happy path) x 128 MB; waiting for the pick costs none (an idle object hibernates)`,
+				"storage = the SQLite database size of one order's object (pages x page size, read from the local files), per month kept; the D1 order index, Queues and the Worker's own requests are not included",
+			],
+			...Object.fromEntries(Object.entries(OTHER_PLATFORMS).map(([k, v]) => [k, v.assumptions])),
+		},
+		perPath,
+	};
+}
+
+export function summarize({ orchestrator, naive, workflows }) {
+	const summary = {
+		rowsWrittenPerOrder: orchestrator?.usage.happy.billedRowsWritten ?? null,
+		throughputVsWorkflowsAt64: ratio(at(orchestrator, 64), at(workflows, 64)),
+		throughputVsNaiveAt64: ratio(at(orchestrator, 64), at(naive, 64)),
+		pollP99MsWhileBusy: orchestrator?.pollWhileBusy.readsMs.p99 ?? null,
+	};
+	const goals = {};
+	for (const [key, goal] of Object.entries(GOALS)) {
+		const value = summary[key];
+		const met = value === null ? null : goal.atMost !== undefined ? value <= goal.atMost : value >= goal.atLeast;
+		goals[key] = { ...goal, value, met };
+	}
+	const happy = orchestrator ? costs(orchestrator).perPath.happy : null;
+	// Robust to other load on the machine, unlike orders/s: what each system spends per order at 64 clients.
+	const cpuMsPerOrderAt64 = Object.fromEntries(
+		Object.entries({ orchestrator, naive, workflows })
+			.filter(([, system]) => at(system, 64)?.cpu)
+			.map(([name, system]) => [name, at(system, 64).cpu.msPerOrder.total]),
+	);
+	// The same ratios at every concurrency measured, for the shape of the curve.
+	const ratios = {};
+	for (const point of orchestrator?.points ?? []) {
+		const c = point.concurrency;
+		ratios[c] = { vsNaive: ratio(point, at(naive, c)), vsWorkflows: ratio(point, at(workflows, c)) };
+	}
+	return {
+		...summary,
+		throughputRatiosByConcurrency: ratios,
+		cpuMsPerOrderAt64,
+		costPerMillionOrdersUsd: happy && {
+			durableObjects: happy.durableObjects.perMillionOrders,
+			stepFunctionsStandard: happy.stepFunctionsStandard,
+			temporalCloud: happy.temporalCloud,
+		},
+		goals,
+	};
+}

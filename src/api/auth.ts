@@ -8,22 +8,36 @@ const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart
 
 interface Key {
 	id: string;
-	secret: string;
+	secretDigest: Uint8Array;
 }
 
 /** `name:key` names a key for the audit trail; a bare key is named by its digest. */
-async function parseKeys(list: string | undefined): Promise<Key[]> {
-	const entries = (list ?? "")
+async function parseKeys(list: string): Promise<Key[]> {
+	const entries = list
 		.split(",")
 		.map((k) => k.trim())
 		.filter(Boolean);
 	return Promise.all(
 		entries.map(async (entry) => {
 			const colon = entry.indexOf(":");
-			if (colon > 0) return { id: entry.slice(0, colon), secret: entry.slice(colon + 1) };
-			return { id: `key-${hex(await digest(entry)).slice(0, 8)}`, secret: entry };
+			const secretDigest = await digest(colon > 0 ? entry.slice(colon + 1) : entry);
+			const id = colon > 0 ? entry.slice(0, colon) : `key-${hex(secretDigest).slice(0, 8)}`;
+			return { id, secretDigest };
 		}),
 	);
+}
+
+/** Parsed keys per configured list, kept for the isolate's life: hashing every key on every request cost ~1 ms. */
+const parsedKeys = new Map<string, Promise<Key[]>>();
+
+function keysOf(list: string | undefined): Promise<Key[]> {
+	const source = list ?? "";
+	let keys = parsedKeys.get(source);
+	if (!keys) {
+		keys = parseKeys(source);
+		parsedKeys.set(source, keys);
+	}
+	return keys;
 }
 
 /**
@@ -37,8 +51,8 @@ async function identify(env: Env, presented: string): Promise<Caller | null> {
 		["client", env.API_KEYS],
 		["operator", env.OPERATOR_KEYS],
 	] as const) {
-		for (const key of await parseKeys(list)) {
-			if (crypto.subtle.timingSafeEqual(await digest(key.secret), wanted)) caller = { role, keyId: key.id };
+		for (const key of await keysOf(list)) {
+			if (crypto.subtle.timingSafeEqual(key.secretDigest, wanted)) caller = { role, keyId: key.id };
 		}
 	}
 	return caller;

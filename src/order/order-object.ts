@@ -26,6 +26,8 @@ export type PlaceOutcome = "created" | "exists" | "conflict";
 export class OrderObject extends DurableObject<Env> {
 	/** Public for the tests' crash seam (`engine.onCheckpoint`) through `runInDurableObject`. */
 	readonly engine: WorkflowEngine<Order>;
+	/** The journaled order, parsed once: it never changes after it is placed. */
+	private placed: Order | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -47,7 +49,7 @@ export class OrderObject extends DurableObject<Env> {
 		let outcome: PlaceOutcome = "exists";
 		if (!state.started) {
 			outcome = (await this.engine.start(order.orderId, order)) ? "created" : "exists";
-		} else if (JSON.stringify(Order.parse(state.input)) !== JSON.stringify(order)) {
+		} else if (JSON.stringify(this.order()) !== JSON.stringify(order)) {
 			outcome = "conflict";
 		}
 		return { outcome, status: this.snapshot() };
@@ -88,9 +90,13 @@ export class OrderObject extends DurableObject<Env> {
 		await this.engine.alarm();
 	}
 
+	private order(): Order {
+		this.placed ??= Order.parse(this.engine.state.input);
+		return this.placed;
+	}
+
 	private snapshot(): OrderStatus {
-		const state = this.engine.state;
-		return orderStatus(Order.parse(state.input), state, this.engine.usage);
+		return orderStatus(this.order(), this.engine.state, this.engine.usage);
 	}
 
 	/** Dead-letter episodes go to order-dead-letters; stuck steps and reminders straight to order-alerts. */
@@ -105,7 +111,7 @@ export class OrderObject extends DurableObject<Env> {
 	/** Best effort: the object is the truth; a lost index message is made good by the next change or restart. */
 	private reindex(): void {
 		const state = this.engine.state;
-		const order = Order.parse(state.input);
+		const order = this.order();
 		const row: IndexRow = {
 			orderId: order.orderId,
 			status: state.status,

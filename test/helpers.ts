@@ -32,6 +32,10 @@ export function orderBody(orderId: string, overrides: Partial<Order> = {}): Orde
 	};
 }
 
+/** An order whose only item is out of stock: charged, then refused by inventory, then refunded. */
+export const outOfStockOrder = (orderId: string) =>
+	orderBody(orderId, { items: [{ sku: "OOS-LAMP", quantity: 1, unitPriceCents: 9999 }] });
+
 interface ApiInit {
 	method?: string;
 	body?: unknown;

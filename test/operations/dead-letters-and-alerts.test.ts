@@ -13,13 +13,11 @@ import {
 	newOrderId,
 	OPERATOR_KEY,
 	orderBody,
+	outOfStockOrder,
 	placeOrder,
 	requestsFor,
 	settle,
 } from "../helpers";
-
-const outOfStock = (orderId: string) =>
-	orderBody(orderId, { items: [{ sku: "OOS-LAMP", quantity: 1, unitPriceCents: 9999 }] });
 
 async function refundFailsForGood(label: string) {
 	const orderId = newOrderId(label);
@@ -32,7 +30,7 @@ const alertsOf = async (orderId: string) => (await ledger(orderId)).alerts;
 describe("dead letters and alerts", () => {
 	it("a refund that fails for good after out-of-stock opens one dead letter and raises one alert", async () => {
 		const orderId = await refundFailsForGood("dl-refund");
-		await placeOrder(outOfStock(orderId));
+		await placeOrder(outOfStockOrder(orderId));
 		expect((await settle(orderId)).status).toBe("needs_attention");
 
 		const [deadLetter] = await eventually(
@@ -68,7 +66,7 @@ describe("dead letters and alerts", () => {
 			(p) =>
 				p.at === "committed" && p.entries.some((e) => e.type === "workflow_finished" && e.status === "needs_attention"),
 		);
-		await placeOrder(outOfStock(orderId));
+		await placeOrder(outOfStockOrder(orderId));
 		expect((await settle(orderId)).status).toBe("needs_attention");
 		await eventually(
 			() => alertsOf(orderId),
@@ -82,7 +80,7 @@ describe("dead letters and alerts", () => {
 
 	it("a redelivered dead-letter message adds nothing: one dead letter, one alert", async () => {
 		const orderId = await refundFailsForGood("dl-redeliver");
-		await placeOrder(outOfStock(orderId));
+		await placeOrder(outOfStockOrder(orderId));
 		await settle(orderId);
 		await eventually(
 			() => alertsOf(orderId),
@@ -113,7 +111,7 @@ describe("dead letters and alerts", () => {
 	it("an alert webhook that keeps failing is retried, then lands in the alert dead-letter queue", async () => {
 		const orderId = await refundFailsForGood("dl-webhook-down");
 		await injectFault({ service: "alerts", operation: "alert", orderId, fault: "error", status: 503, times: 100 });
-		await placeOrder(outOfStock(orderId));
+		await placeOrder(outOfStockOrder(orderId));
 		await settle(orderId);
 		const [alert] = await eventually(
 			async () => (await d1Rows("alerts", orderId)) as { status: string }[],

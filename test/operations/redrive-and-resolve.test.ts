@@ -13,20 +13,18 @@ import {
 	ledger,
 	newOrderId,
 	orderBody,
+	outOfStockOrder,
 	placeOrder,
 	placeUntilPick,
 	requestsFor,
 	settle,
 } from "../helpers";
 
-const outOfStock = (orderId: string) =>
-	orderBody(orderId, { items: [{ sku: "OOS-LAMP", quantity: 1, unitPriceCents: 9999 }] });
-
 /** An out-of-stock order whose refund failed its whole budget: needs attention. */
 async function failedRefund(label: string) {
 	const orderId = newOrderId(label);
 	await injectFault({ service: "payments", operation: "refund", orderId, fault: "error", status: 500, times: 5 });
-	await placeOrder(outOfStock(orderId));
+	await placeOrder(outOfStockOrder(orderId));
 	expect((await settle(orderId)).status).toBe("needs_attention");
 	return orderId;
 }

@@ -6,18 +6,16 @@ import {
 	ledger,
 	newOrderId,
 	orderBody,
+	outOfStockOrder,
 	placeOrder,
 	requestsFor,
 	settle,
 } from "../helpers";
 
-const outOfStock = (orderId: string) =>
-	orderBody(orderId, { items: [{ sku: "OOS-LAMP", quantity: 1, unitPriceCents: 9999 }] });
-
 describe("payment succeeds, inventory is out of stock", () => {
 	it("refunds the charge and ends compensated", async () => {
 		const orderId = newOrderId("oos");
-		await placeOrder(outOfStock(orderId));
+		await placeOrder(outOfStockOrder(orderId));
 		const status = await settle(orderId);
 		expect(status).toMatchObject({
 			status: "compensated",
@@ -38,7 +36,7 @@ describe("payment succeeds, inventory is out of stock", () => {
 	it("retries a refund that timed out after it took effect, with the same key: exactly one refund", async () => {
 		const orderId = newOrderId("refund-timeout");
 		await injectFault({ service: "payments", operation: "refund", orderId, fault: "timeout_after" });
-		await placeOrder(outOfStock(orderId));
+		await placeOrder(outOfStockOrder(orderId));
 		const status = await settle(orderId);
 		expect(status.status).toBe("compensated");
 		const l = await ledger(orderId);
@@ -52,7 +50,7 @@ describe("payment succeeds, inventory is out of stock", () => {
 	it("goes to needs_attention when the refund keeps failing, never silently dropped", async () => {
 		const orderId = newOrderId("refund-fails");
 		await injectFault({ service: "payments", operation: "refund", orderId, fault: "error", status: 500, times: 100 });
-		await placeOrder(outOfStock(orderId));
+		await placeOrder(outOfStockOrder(orderId));
 		const status = await settle(orderId);
 		expect(status).toMatchObject({
 			status: "needs_attention",

@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
-import {
-	confirmPick,
-	effectCounts,
-	injectFault,
-	newOrderId,
-	orderBody,
-	pickToken,
-	placeOrder,
-	settle,
-} from "../helpers";
+import { confirmPick, effectCounts, injectFault, newOrderId, orderBody, placeUntilPick, settle } from "../helpers";
 
 describe("the confirmation email fails for good, after the point of no return", () => {
 	it("keeps the order completed, records the failure for a human, and refunds nothing", async () => {
 		const orderId = newOrderId("email-bounces");
 		await injectFault({ service: "email", operation: "send", orderId, fault: "error", status: 503, times: 100 });
-		await placeOrder(orderBody(orderId));
-		await settle(orderId);
-		await confirmPick(orderId, await pickToken(orderId));
+		await confirmPick(orderId, await placeUntilPick(orderBody(orderId)));
 		const status = await settle(orderId);
 		expect(status).toMatchObject({
 			status: "completed",
@@ -36,9 +25,7 @@ describe("the confirmation email fails for good, after the point of no return", 
 	it("a refused email (4xx) is not retried, and still refunds nothing", async () => {
 		const orderId = newOrderId("email-refused");
 		await injectFault({ service: "email", operation: "send", orderId, fault: "error", status: 400 });
-		await placeOrder(orderBody(orderId));
-		await settle(orderId);
-		await confirmPick(orderId, await pickToken(orderId));
+		await confirmPick(orderId, await placeUntilPick(orderBody(orderId)));
 		const status = await settle(orderId);
 		expect(status).toMatchObject({ status: "completed", needsAttention: true });
 		expect(status.steps.find((s) => s.name === "send-confirmation")?.attempts).toBe(1);

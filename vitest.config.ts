@@ -16,6 +16,7 @@ export const TEST_BINDINGS = {
 	ALERT_WEBHOOK_URL: "http://sandbox.test/alerts",
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",
+	CONSUMER_TIMEOUT_MS: "250",
 };
 
 // The Worker's config requires these secrets; wrangler looks for them in process.env before the bindings apply.
@@ -28,10 +29,17 @@ muteInjectedCrashNoise("injected crash");
 
 /** The queues of wrangler.jsonc, delivering at once and retrying without delay, so tests wait milliseconds, not seconds. */
 const queueConsumers = {
-	"order-dead-letters": { maxBatchTimeout: 0, maxRetries: 10, retryDelay: 0 },
+	"order-dead-letters": {
+		maxBatchTimeout: 0,
+		maxRetries: 10,
+		retryDelay: 0,
+		deadLetterQueue: "order-dead-letters-dlq",
+	},
+	"order-dead-letters-dlq": { maxBatchTimeout: 0, maxRetries: 100, retryDelay: 0 },
 	"order-alerts": { maxBatchTimeout: 0, maxRetries: 2, retryDelay: 0, deadLetterQueue: "order-alerts-dlq" },
 	"order-alerts-dlq": { maxBatchTimeout: 0 },
-	"order-index": { maxBatchTimeout: 0, maxRetries: 10, retryDelay: 0 },
+	"order-index": { maxBatchTimeout: 0, maxRetries: 10, retryDelay: 0, deadLetterQueue: "order-index-dlq" },
+	"order-index-dlq": { maxBatchTimeout: 0, maxRetries: 100, retryDelay: 0 },
 };
 
 export default defineConfig(async () => ({
@@ -60,7 +68,7 @@ export default defineConfig(async () => ({
 	],
 	test: {
 		include: ["test/**/*.test.ts"],
-		setupFiles: ["./test/apply-migrations.ts"],
+		setupFiles: ["./test/setup.ts"],
 		testTimeout: 30_000,
 		reporters: ["default", new SummaryReporter()],
 	},

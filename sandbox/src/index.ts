@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { SandboxEnv } from "./env";
+import type { SandboxEnv } from "./ledger";
 import { deliverPick } from "./pick";
-import { FaultRule, type Operation } from "./schemas";
+import { type Decision, FaultRule, type Operation } from "./schemas";
 
 export { SandboxLedger } from "./ledger";
 
@@ -37,10 +37,25 @@ async function perform(c: { req: { raw: Request }; env: SandboxEnv }, operation:
 		hangMs,
 	});
 	if (decision.delayMs) await scheduler.wait(decision.delayMs);
-	return Response.json(decision.body, {
-		status: decision.status,
-		headers: decision.headers,
+	if (decision.spoil === "garbage")
+		return new Response("<html><body>upstream hiccup</body></html>", {
+			status: decision.status,
+			headers: { "Content-Type": "text/html" },
+		});
+	if (decision.spoil === "reset") return cutOff(decision);
+	return Response.json(decision.body, { status: decision.status, headers: decision.headers });
+}
+
+/** The answer's start, then the stream fails: what a client sees when the connection is reset mid-answer. */
+function cutOff(decision: Decision): Response {
+	const text = JSON.stringify(decision.body);
+	const body = new ReadableStream<Uint8Array>({
+		start(controller) {
+			controller.enqueue(new TextEncoder().encode(text.slice(0, Math.ceil(text.length / 2))));
+			controller.error(new Error("connection reset by peer"));
+		},
 	});
+	return new Response(body, { status: decision.status, headers: { "Content-Type": "application/json" } });
 }
 
 app.post("/payments/charges", (c) => perform(c, "charge"));

@@ -1,7 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import type { SandboxEnv } from "./env";
 import { deliverPick } from "./pick";
 import { type Decision, type FaultRule, type Operation, OperationBody, type PickTarget, SERVICE_OF } from "./schemas";
+
+export interface SandboxEnv {
+	LEDGER: DurableObjectNamespace<SandboxLedger>;
+	/** How long timeout faults hold a request, in ms. Default 60,000. */
+	SANDBOX_HANG_MS?: string;
+	/** When set, shipments are picked this many seconds after they are scheduled. */
+	SANDBOX_AUTO_PICK_SECONDS?: string;
+}
 
 /** Effect kinds as the ledger reports them: one array each in `GET /ledger`. */
 const EFFECTS = {
@@ -46,6 +53,15 @@ function canonical(value: unknown): string {
 	return JSON.stringify(value) ?? "null";
 }
 
+const injected = (fault: FaultRule): Decision => ({
+	status: fault.status,
+	body: { code: "fault_injected", ...(fault.message === undefined ? {} : { message: fault.message }) },
+	headers: retryAfter(fault),
+});
+
+const retryAfter = (fault: FaultRule) =>
+	fault.status === 429 || fault.status === 503 ? { "Retry-After": String(fault.retryAfterSeconds) } : undefined;
+
 const refuse = (status: number, code: string): Decision => ({
 	status,
 	body: { code },
@@ -65,7 +81,7 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 				idempotency_key TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL);
 			CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL);
 			CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY, operation TEXT NOT NULL, order_id TEXT,
-				idempotency_key TEXT NOT NULL, status INTEGER NOT NULL, fault TEXT, at INTEGER NOT NULL);
+				idempotency_key TEXT NOT NULL, status INTEGER NOT NULL, code TEXT, fault TEXT, at INTEGER NOT NULL);
 			CREATE TABLE IF NOT EXISTS faults (id INTEGER PRIMARY KEY, service TEXT NOT NULL, operation TEXT NOT NULL, order_id TEXT,
 				remaining INTEGER NOT NULL, rule TEXT NOT NULL);
 			CREATE TABLE IF NOT EXISTS picks (shipment_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
@@ -77,33 +93,39 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		const orderId = this.orderOf(operation, body, targetId);
 		const fault = this.takeFault(operation, orderId);
 		const record = (decision: Decision) => {
+			const code = (decision.body as { code?: unknown }).code;
 			this.sql.exec(
-				"INSERT INTO requests (operation, order_id, idempotency_key, status, fault, at) VALUES (?, ?, ?, ?, ?, ?)",
+				"INSERT INTO requests (operation, order_id, idempotency_key, status, code, fault, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 				operation,
 				orderId,
 				idempotencyKey,
 				decision.status,
+				typeof code === "string" ? code : null,
 				fault?.fault ?? null,
 				Date.now(),
 			);
 			return decision;
 		};
-		if (fault?.fault === "error") {
-			const retryAfter = fault.status === 429 || fault.status === 503;
-			return record({
-				status: fault.status,
-				body: { code: "fault_injected" },
-				headers: retryAfter ? { "Retry-After": String(fault.retryAfterSeconds) } : undefined,
-			});
-		}
+		if (fault?.fault === "error") return record(injected(fault));
 		if (fault?.fault === "timeout_before") return record({ ...refuse(504, "fault_injected"), delayMs: hangMs });
 
 		const decision = this.idempotent(operation, idempotencyKey, canonical({ targetId, body }), () =>
 			this.apply(operation, idempotencyKey, body, targetId),
 		);
-		if (fault?.fault === "timeout_after") return record({ ...decision, delayMs: hangMs });
-		if (fault?.fault === "latency") return record({ ...decision, delayMs: fault.latencyMs });
-		return record(decision);
+		switch (fault?.fault) {
+			case "timeout_after":
+				return record({ ...decision, delayMs: hangMs });
+			case "latency":
+				return record({ ...decision, delayMs: fault.latencyMs });
+			case "error_after":
+				return record(injected(fault));
+			case "garbage_after":
+				return record({ ...decision, status: 200, spoil: "garbage" });
+			case "reset_after":
+				return record({ ...decision, spoil: "reset" });
+			default:
+				return record(decision);
+		}
 	}
 
 	private idempotent(operation: Operation, key: string, fingerprint: string, run: () => Decision): Decision {
@@ -143,12 +165,12 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 			case "refund": {
 				const charge = this.find("charge", String(body.chargeId));
 				if (!charge) return refuse(404, "charge_not_found");
-				if (this.findByTarget("refund", String(charge.id))) return refuse(409, "charge_already_refunded");
+				if (this.findByTarget("refund", String(charge.id))) return refuse(422, "charge_already_refunded");
 				return this.effect(operation, key, charge.order_id as string, String(charge.id), body, 201);
 			}
 			case "reserve": {
 				const items = body.items as { sku: string }[];
-				if (items.some((item) => item.sku.startsWith("OOS-"))) return refuse(409, "out_of_stock");
+				if (items.some((item) => item.sku.startsWith("OOS-"))) return refuse(422, "out_of_stock");
 				return this.effect(operation, key, String(body.orderId), null, body, 201);
 			}
 			case "ship": {
@@ -165,7 +187,7 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 				const kind = operation === "release" ? "reserve" : "ship";
 				const target = this.find(kind, targetId ?? "");
 				if (!target) return refuse(404, `${EFFECTS[kind].slice(0, -1)}_not_found`);
-				if (this.findByTarget(operation, String(target.id))) return refuse(409, `already_${operation}d`);
+				if (this.findByTarget(operation, String(target.id))) return refuse(422, `already_${operation}d`);
 				return this.effect(operation, key, target.order_id as string, String(target.id), body, 200);
 			}
 		}
@@ -274,7 +296,7 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		);
 		const requests = this.sql
 			.exec(
-				`SELECT operation, order_id AS orderId, idempotency_key AS idempotencyKey, status, fault, at FROM requests
+				`SELECT operation, order_id AS orderId, idempotency_key AS idempotencyKey, status, code, fault, at FROM requests
 				 WHERE ? IS NULL OR order_id = ? ORDER BY seq`,
 				orderId ?? null,
 				orderId ?? null,

@@ -53,7 +53,22 @@ export const OperationBody = {
 	alert: z.object({ text: z.string().min(1) }).loose(),
 } satisfies Record<Operation, z.ZodType>;
 
-export const FaultKind = z.enum(["error", "timeout_before", "timeout_after", "latency"]);
+/**
+ * `error`: answers `status` with no effect. `error_after`: applies the operation as a success would
+ * (stored under its idempotency key), then answers `status`. `garbage_after`: applies it, then answers
+ * 200 with a body that is not the documented JSON. `reset_after`: applies it, then cuts the answer off
+ * mid-body, as a reset connection would. `timeout_before` hangs with no effect, `timeout_after`
+ * applies the effect then hangs; `latency` applies it and answers late.
+ */
+export const FaultKind = z.enum([
+	"error",
+	"error_after",
+	"garbage_after",
+	"reset_after",
+	"timeout_before",
+	"timeout_after",
+	"latency",
+]);
 
 /** A fault rule, as posted to `POST /faults`. */
 export const FaultRule = z.object({
@@ -63,12 +78,14 @@ export const FaultRule = z.object({
 	/** How many matching requests the rule applies to. */
 	times: z.int().positive().default(1),
 	fault: FaultKind,
-	/** Status for `error` faults; 429 and 503 carry `Retry-After`. */
+	/** Status for `error` and `error_after` faults; 429 and 503 carry `Retry-After`. */
 	status: z.int().min(400).max(599).default(500),
 	/** Delay for `latency` faults. */
 	latencyMs: z.int().nonnegative().default(0),
 	/** `Retry-After` seconds sent with 429 and 503 errors. */
 	retryAfterSeconds: z.int().nonnegative().default(1),
+	/** A `message` for the error body of `error` and `error_after` faults (a huge one, say). */
+	message: z.string().optional(),
 });
 export type FaultRule = z.infer<typeof FaultRule>;
 
@@ -79,6 +96,8 @@ export interface Decision {
 	headers?: Record<string, string>;
 	/** Hold the response this long (latency and timeout faults). */
 	delayMs?: number;
+	/** Spoil the answer after the effect: a body that is not JSON, or one cut off mid-way. */
+	spoil?: "garbage" | "reset";
 }
 
 export interface PickTarget {

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { OperatorAction } from "../engine/journal";
+import { OperatorAction } from "../engine/events";
+import type { Refusal } from "../engine/operator";
 import { OrderId } from "../order/order";
 import { OrderStatus } from "../order/status";
 import { requireApiKey, requireOperatorKey } from "./auth";
@@ -16,13 +17,18 @@ const ActionQuery = z.object({
 		.describe("true: answer whether the action is allowed and which steps it would run, changing nothing"),
 });
 const ActionHeaders = z.object({
-	"idempotency-key": z.string().min(1).max(200).optional().describe("The same key again returns 200 and does nothing"),
+	"idempotency-key": z
+		.string()
+		.min(1)
+		.max(200)
+		.optional()
+		.describe("The same key again for the same action returns 200 and does nothing; for another action, 422"),
 });
 
 const ActionResponse = z
 	.object({
 		orderId: OrderId,
-		action: z.enum(["cancel", "retry", "resolve"]),
+		action: OperatorAction,
 		outcome: z.enum(["accepted", "repeated", "dry_run"]),
 		/** For a retry: the failed steps and undos that get a fresh attempt budget, under the same idempotency keys. */
 		steps: z.array(z.string()),
@@ -33,7 +39,8 @@ const ActionResponse = z
 const describe = {
 	cancel: {
 		summary: "Cancel an order before the point of no return: it is compensated and ends cancelled",
-		conflict: "Past the point of no return, already finished, or already being compensated",
+		conflict:
+			"Past the point of no return (the warehouse's pick was accepted), already finished, or already being compensated",
 	},
 	retry: {
 		summary: "Redrive an order that needs attention from where it stopped, with the same idempotency keys",
@@ -44,6 +51,15 @@ const describe = {
 		conflict: "The order does not need attention",
 	},
 } satisfies Record<OperatorAction, { summary: string; conflict: string }>;
+
+/** Why an action was refused, in the order's words. */
+const REFUSALS = {
+	past_point_of_no_return: () => "the warehouse's pick was accepted: the order is past the point of no return",
+	already_cancelled: () => "the order is already cancelled",
+	already_finished: (status: string) => `the order is already ${status}`,
+	compensating: () => "the order is already being compensated",
+	no_attention_needed: (status: string) => `the order is ${status} and does not need attention`,
+} satisfies Record<Refusal, (status: string) => string>;
 
 function actionRoute(action: OperatorAction) {
 	return createRoute({
@@ -63,6 +79,7 @@ function actionRoute(action: OperatorAction) {
 			),
 			404: problem("No such order"),
 			409: problem(describe[action].conflict),
+			422: problem("The Idempotency-Key was already used for another action on this order"),
 		},
 	});
 }
@@ -73,7 +90,7 @@ const app = new OpenAPIHono<AppEnv>({
 	},
 });
 
-for (const action of ["cancel", "retry", "resolve"] as const) {
+for (const action of OperatorAction.options) {
 	app.openapi(actionRoute(action), async (c) => {
 		const { orderId } = c.req.valid("param");
 		const { reason } = c.req.valid("json");
@@ -87,7 +104,13 @@ for (const action of ["cancel", "retry", "resolve"] as const) {
 		const { result, status } = await orderStub(c.env, orderId).act(action, request, dryRun);
 		if (result.outcome === "not_found" || !status) throw new ApiError(404, "order-not-found", `No order ${orderId}.`);
 		if (result.outcome === "conflict")
-			throw new ApiError(409, "action-not-allowed", `Cannot ${action}: ${result.detail}.`);
+			throw new ApiError(409, "action-not-allowed", `Cannot ${action}: ${REFUSALS[result.refusal](result.status)}.`);
+		if (result.outcome === "key_reused")
+			throw new ApiError(
+				422,
+				"idempotency-key-reused",
+				`This Idempotency-Key was already used to ${result.earlier} this order; use a new key for a new action.`,
+			);
 		const outcome: "accepted" | "repeated" | "dry_run" = dryRun ? "dry_run" : result.outcome;
 		const body = { orderId, action, outcome, steps: result.steps, status };
 		return outcome === "accepted" ? c.json(body, 202) : c.json(body, 200);

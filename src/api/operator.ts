@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { WorkflowStatus } from "../engine/state";
+import { WorkflowStatus } from "../engine/events";
 import { decodeCursor } from "../ops/cursor";
-import { DeadLetter, DeadLetterStatus, listDeadLetters } from "../ops/dead-letters";
-import { IndexedOrder, listOrders } from "../ops/order-index";
+import { DeadLetter as DeadLetterRow, DeadLetterStatus, listDeadLetters } from "../ops/dead-letters";
+import { IndexedOrder as IndexedRow, listOrders } from "../ops/order-index";
 import { OrderId } from "../order/order";
 import { requireOperatorKey } from "./auth";
 import type { AppEnv } from "./context";
@@ -23,6 +23,9 @@ const OrdersQuery = z.object({
 });
 
 const DeadLettersQuery = z.object({ status: DeadLetterStatus.default("open"), orderId: OrderId.optional(), ...Page });
+
+const IndexedOrder = IndexedRow.extend({ orderId: OrderId }).meta({ id: "IndexedOrder" });
+const DeadLetter = DeadLetterRow.extend({ orderId: OrderId }).meta({ id: "DeadLetter" });
 
 const OrderList = z
 	.object({ orders: z.array(IndexedOrder), nextCursor: z.string().nullable() })

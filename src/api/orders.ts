@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { Delivery } from "../engine/host";
 import { verifyCallbackToken } from "../order/callback-token";
 import { orderConfig } from "../order/config";
 import { Order, OrderId } from "../order/order";
@@ -14,7 +15,7 @@ import { bearer, json, jsonRequest, OrderParams, orderStub, problem } from "./ro
 const PickAccepted = z.object({
 	orderId: OrderId,
 	event: z.literal(PICK_EVENT),
-	outcome: z.enum(["accepted", "duplicate"]),
+	outcome: Delivery.extract(["accepted", "duplicate"]),
 });
 
 const routes = {
@@ -76,7 +77,7 @@ const routes = {
 			401: problem("Malformed or forged token"),
 			403: problem("The token belongs to another order or event"),
 			404: problem("No such order"),
-			410: problem("The pick deadline has passed"),
+			410: problem("The order no longer waits for a pick: its deadline passed, or it was cancelled or undone"),
 		},
 	}),
 };
@@ -123,12 +124,6 @@ export const orders = new OpenAPIHono<AppEnv>({
 					"token-not-for-this-order",
 					"The callback token was issued for another order or event.",
 				);
-			if (check.reason === "expired")
-				throw new ApiError(
-					410,
-					"pick-deadline-passed",
-					"The callback token has expired: the pick deadline has passed.",
-				);
 			throw new ApiError(
 				401,
 				"invalid-callback-token",
@@ -138,7 +133,11 @@ export const orders = new OpenAPIHono<AppEnv>({
 		const delivery = await orderStub(c.env, orderId).confirmPick(confirmation);
 		if (delivery === "not_found") throw notFound(orderId);
 		if (delivery === "gone")
-			throw new ApiError(410, "pick-deadline-passed", `Order ${orderId} no longer waits for a pick.`);
+			throw new ApiError(
+				410,
+				"pick-not-wanted",
+				`Order ${orderId} no longer waits for a pick: its deadline passed, or it was cancelled or undone.`,
+			);
 		const body = { orderId, event: PICK_EVENT, outcome: delivery } as const;
 		return delivery === "accepted" ? c.json(body, 202) : c.json(body, 200);
 	});

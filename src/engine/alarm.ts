@@ -1,38 +1,54 @@
 import type { Usage } from "./usage";
 
 /**
- * The object's one alarm. Remembers what it last set, so that setting the same time again,
- * or an earlier alarm that already covers a later need, costs no write.
+ * The object's one alarm. Remembers what it last set, so that setting the same time again, or an
+ * earlier alarm that already covers a later need, costs no write. Changes run one at a time, so two
+ * callers (a run and a notification hand-over, say) never interleave a read and a write.
  */
 export class Alarm {
 	/** undefined until read from storage. */
 	private at: number | null | undefined;
+	private queue: Promise<unknown> = Promise.resolve();
 
 	constructor(
 		private readonly storage: DurableObjectStorage,
 		private readonly usage: Usage,
 	) {}
 
-	/** The platform clears the alarm as it delivers it. Returns the time it was set for, if this instance set it. */
-	delivered(): number | null | undefined {
-		const scheduled = this.at;
+	/** The platform clears the alarm as it delivers it. */
+	delivered(): void {
 		this.at = null;
-		return scheduled;
 	}
 
 	/** Sets the alarm to exactly `at`, or clears it. */
-	async set(at: number | null): Promise<void> {
+	set(at: number | null): Promise<void> {
+		return this.serially(() => this.write(at));
+	}
+
+	/** Makes sure the alarm fires no later than `at`; an earlier one is fine: it finds the work alive and re-arms. */
+	setBy(at: number): Promise<void> {
+		return this.serially(async () => {
+			const current = await this.current();
+			if (current === null || current > at) await this.write(at);
+		});
+	}
+
+	private serially(change: () => Promise<void>): Promise<void> {
+		const next = this.queue.then(change);
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+
+	private async current(): Promise<number | null> {
 		this.at ??= await this.storage.getAlarm();
-		if (this.at === at) return;
+		return this.at;
+	}
+
+	private async write(at: number | null): Promise<void> {
+		if ((await this.current()) === at) return;
 		if (at === null) await this.storage.deleteAlarm();
 		else await this.storage.setAlarm(at);
 		this.usage.alarmsSet++;
 		this.at = at;
-	}
-
-	/** Makes sure the alarm fires no later than `at`; an earlier one is fine: it finds the work alive and re-arms. */
-	async setBy(at: number): Promise<void> {
-		this.at ??= await this.storage.getAlarm();
-		if (this.at === null || this.at > at) await this.set(at);
 	}
 }

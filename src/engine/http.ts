@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { StepCall } from "./context";
 import { PermanentError, RetryableError, UnknownOutcomeError } from "./errors";
+import type { StepCall } from "./steps";
 
 /** The error body downstream services send: `{ code, message? }`, both optional. */
 const Refusal = z.object({
@@ -8,7 +8,12 @@ const Refusal = z.object({
 	message: z.string().optional(),
 });
 
-/** `Retry-After` as delta-seconds or an HTTP date, in ms from now. */
+const UNREADABLE = Symbol("unreadable");
+
+/** Statuses that say "not processed, try again later": request timeout, key in use, rate limited. */
+const NOT_PROCESSED = new Set([408, 409, 429]);
+
+/** `Retry-After` as delta-seconds or an HTTP date, in ms from now; the retry policy caps it. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
 	if (!header) return undefined;
 	const seconds = Number(header);
@@ -18,37 +23,46 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
 }
 
 /**
- * POSTs JSON to a downstream service with the step's idempotency key, and turns every way it can go
- * wrong into a classified error: 408, 429 and 5xx are retryable, other 4xx are business refusals
- * (permanent), and no answer at all is an unknown outcome.
+ * POSTs JSON to a downstream service with the step's idempotency key and reads the answer with
+ * `schema`. Every way it can go wrong becomes a classified error (the table in the README):
+ * 408, 409 and 429 were not processed (retryable); other 4xx are definitive refusals (permanent);
+ * a 5xx, a 2xx whose body cannot be read, a lost connection and a timeout may all have taken
+ * effect (unknown outcome).
  */
-export async function postJson(url: string, body: unknown, call: StepCall): Promise<unknown> {
+export async function postJson<T>(url: string, body: unknown, call: StepCall, schema: z.ZodType<T>): Promise<T> {
+	const outcome = () => (call.signal.aborted ? "timeout" : "connection_lost");
 	let response: Response;
 	try {
 		response = await fetch(url, {
 			method: "POST",
-			headers: {
-				"Content-Type": "application/json",
-				"Idempotency-Key": call.idempotencyKey,
-			},
+			headers: { "Content-Type": "application/json", "Idempotency-Key": call.idempotencyKey },
 			body: JSON.stringify(body),
 			signal: call.signal,
 		});
 	} catch (cause) {
-		const code = call.signal.aborted ? "timeout" : "network_error";
-		throw new UnknownOutcomeError(code, `no answer from ${url} (${code})`, {
-			cause,
-		});
+		throw new UnknownOutcomeError(outcome(), `no answer from ${url} (${outcome()})`, { cause });
 	}
-	const payload: unknown = await response.json().catch(() => null);
-	if (response.ok) return payload;
+	let payload: unknown = UNREADABLE;
+	try {
+		payload = await response.json();
+	} catch {
+		// A body cut off or not JSON: for a 2xx the effect may exist all the same.
+		if (call.signal.aborted) throw new UnknownOutcomeError("timeout", `${url} did not finish its answer in time`);
+	}
+	const status = response.status;
+	if (response.ok) {
+		const parsed = schema.safeParse(payload);
+		if (parsed.success) return parsed.data;
+		throw new UnknownOutcomeError(
+			"unreadable_response",
+			`${url} answered ${status} with a body that is not the documented one`,
+		);
+	}
 	const refusal = Refusal.safeParse(payload).data;
-	const code = refusal?.code ?? `http_${response.status}`;
-	const message = `${url} answered ${response.status}${refusal?.message ? `: ${refusal.message}` : ""}`;
-	if (response.status === 408 || response.status === 429 || response.status >= 500) {
-		throw new RetryableError(code, message, {
-			retryAfterMs: parseRetryAfter(response.headers.get("Retry-After")),
-		});
-	}
+	const code = refusal?.code ?? `http_${status}`;
+	const message = `${url} answered ${status}${refusal?.message ? `: ${refusal.message}` : ""}`;
+	const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"));
+	if (status >= 500) throw new UnknownOutcomeError(code, message, { retryAfterMs });
+	if (NOT_PROCESSED.has(status)) throw new RetryableError(code, message, { retryAfterMs });
 	throw new PermanentError(code, message);
 }

@@ -1,82 +1,7 @@
 import { z } from "zod";
-import type { Json as JsonValue } from "./context";
-import { StepFailure } from "./errors";
+import { JournalEntry, type JournalEvent } from "./events";
 import { metered, Usage } from "./usage";
 
-// Journal values come from JSON.parse, so any value is JSON; z.json() would be exact but is recursive,
-// which the OpenAPI generator cannot render.
-const Json = z
-	.custom<JsonValue>((value) => value !== undefined)
-	.meta({
-		description: "Any JSON value",
-		type: ["object", "array", "string", "number", "boolean", "null"],
-	});
-const Step = z.string().min(1);
-
-/** The failure that ended or endangered a workflow, as its status reports it. */
-export const WorkflowFailure = z.object({
-	step: z.string(),
-	code: z.string(),
-	message: z.string(),
-});
-export type WorkflowFailure = z.infer<typeof WorkflowFailure>;
-
-export const FinalStatus = z.enum(["completed", "compensated", "cancelled", "needs_attention", "resolved"]);
-export type FinalStatus = z.infer<typeof FinalStatus>;
-
-/** What a person can do to a workflow from outside: stop it, redrive it, or close it as fixed by hand. */
-export const OperatorAction = z.enum(["cancel", "retry", "resolve"]);
-export type OperatorAction = z.infer<typeof OperatorAction>;
-
-/**
- * Everything that happens to a workflow, in order. The journal is append-only and is the only
- * state the engine keeps: step status, attempts and results are folded from it.
- */
-export const JournalEvent = z.discriminatedUnion("type", [
-	z.object({ type: z.literal("workflow_started"), workflowId: z.string(), input: Json }),
-	/** Written, and durable, before the attempt's call leaves the object. */
-	z.object({
-		type: z.literal("step_started"),
-		step: Step,
-		attempt: z.int().positive(),
-		idempotencyKey: z.string(),
-		timeoutAt: z.number(),
-		/** When the step counts as stuck if it has not succeeded (its policy's SLA from the first attempt). */
-		stuckAt: z.number().optional(),
-	}),
-	z.object({ type: z.literal("step_succeeded"), step: Step, result: Json }),
-	/** `retryAt` null: the step failed for good. */
-	z.object({
-		type: z.literal("step_failed"),
-		step: Step,
-		attempt: z.int().nonnegative(),
-		error: StepFailure,
-		retryAt: z.number().nullable(),
-	}),
-	z.object({ type: z.literal("step_stuck"), step: Step, since: z.number(), attempts: z.int() }),
-	z.object({ type: z.literal("event_waiting"), step: Step, deadline: z.number(), remindAt: z.number() }),
-	z.object({ type: z.literal("event_reminder"), step: Step, deadline: z.number() }),
-	z.object({ type: z.literal("event_received"), step: Step, payload: Json }),
-	/** From here on a step that fails for good is recorded, never compensated. */
-	z.object({ type: z.literal("point_of_no_return") }),
-	z.object({ type: z.literal("compensation_started"), failure: WorkflowFailure }),
-	z.object({ type: z.literal("workflow_finished"), status: FinalStatus, failure: WorkflowFailure.nullable() }),
-	/** The audit trail of a person's action: who (a key id, never a key), why, and for a retry which steps get a fresh budget. */
-	z.object({
-		type: z.literal("operator_action"),
-		action: OperatorAction,
-		actor: z.string(),
-		reason: z.string(),
-		requestKey: z.string().nullable(),
-		steps: z.array(Step),
-	}),
-	/** Notifications (dead letters, alerts) handed over for delivery. */
-	z.object({ type: z.literal("notifications_sent"), ids: z.array(z.string()) }),
-]);
-export type JournalEvent = z.infer<typeof JournalEvent>;
-
-export const JournalEntry = z.intersection(z.object({ seq: z.int(), at: z.number() }), JournalEvent);
-export type JournalEntry = z.infer<typeof JournalEntry>;
 const JournalEntries = z.array(JournalEntry);
 
 /**
@@ -86,7 +11,7 @@ const JournalEntries = z.array(JournalEntry);
  */
 export class Journal {
 	private pending: JournalEntry[] = [];
-	private waiting: (() => void)[] = [];
+	private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 	private nextSeq = 1;
 	private created = false;
 
@@ -95,8 +20,9 @@ export class Journal {
 		private readonly usage: Usage,
 	) {}
 
-	/** Loads the journal when the object starts, and resumes the usage counters from its last row. */
+	/** Loads the journal when the object starts (or after a failed write), and resumes the usage counters from its last row. */
 	load(): JournalEntry[] {
+		this.pending = [];
 		const rows = this.rows();
 		const last = rows.at(-1);
 		if (last) {
@@ -138,36 +64,45 @@ export class Journal {
 		return entry;
 	}
 
-	/** Writes the buffered events as one row; returns them (none if nothing was pending). */
+	/**
+	 * Writes the buffered events as one row; returns them (none if nothing was pending). A write that
+	 * throws drops the buffer and fails everyone waiting on it: the caller reloads from storage.
+	 */
 	flush(): JournalEntry[] {
 		const entries = this.pending;
 		if (entries.length === 0) return entries;
 		this.pending = [];
-		if (!this.created) {
+		const waiting = this.waiting.splice(0);
+		try {
+			if (!this.created) {
+				metered(
+					this.usage,
+					this.sql.exec(
+						"CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, events TEXT NOT NULL, usage TEXT NOT NULL)",
+					),
+				);
+				this.created = true;
+			}
 			metered(
 				this.usage,
 				this.sql.exec(
-					"CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, events TEXT NOT NULL, usage TEXT NOT NULL)",
+					"INSERT INTO journal (seq, events, usage) VALUES (?, ?, ?)",
+					entries[0]?.seq,
+					JSON.stringify(entries),
+					JSON.stringify(this.usage),
 				),
 			);
-			this.created = true;
+		} catch (error) {
+			for (const waiter of waiting) waiter.reject(error);
+			throw error;
 		}
-		metered(
-			this.usage,
-			this.sql.exec(
-				"INSERT INTO journal (seq, events, usage) VALUES (?, ?, ?)",
-				entries[0]?.seq,
-				JSON.stringify(entries),
-				JSON.stringify(this.usage),
-			),
-		);
-		for (const resolve of this.waiting.splice(0)) resolve();
+		for (const waiter of waiting) waiter.resolve();
 		return entries;
 	}
 
-	/** Resolves once everything buffered so far is written. */
+	/** Resolves once everything buffered so far is written; rejects if that write fails. */
 	flushed(): Promise<void> {
 		if (this.pending.length === 0) return Promise.resolve();
-		return new Promise((resolve) => this.waiting.push(resolve));
+		return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
 	}
 }

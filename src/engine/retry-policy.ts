@@ -10,6 +10,8 @@ export const RetryPolicy = z.object({
 	backoffFactor: z.number().min(1),
 	/** Cap on the bound, in ms. Default 60,000. */
 	maxDelayMs: z.int().min(0),
+	/** Cap on a downstream's `Retry-After`, in ms: a larger one is taken as this. Default 3,600,000 (one hour). */
+	maxRetryAfterMs: z.int().min(0),
 	/** One attempt's time limit, in ms; past it the call is aborted and its outcome is unknown. Default 10,000. */
 	attemptTimeoutMs: z.int().min(1),
 	/** The step's SLA: still retrying this long after its first attempt, it raises one "stuck" alert. Default 900,000 (15 minutes). */
@@ -22,6 +24,7 @@ export const DEFAULT_RETRY_POLICY = {
 	initialDelayMs: 1_000,
 	backoffFactor: 2,
 	maxDelayMs: 60_000,
+	maxRetryAfterMs: 3_600_000,
 	attemptTimeoutMs: 10_000,
 	stuckAfterMs: 15 * 60_000,
 } as const satisfies RetryPolicy;
@@ -32,9 +35,10 @@ export function retryPolicy(...layers: (Partial<RetryPolicy> | undefined)[]): Re
 }
 
 /**
- * Delay before the attempt after `failedAttempt` (1-based), with full jitter:
- * uniform in [0, min(maxDelay, initialDelay × factor^(failedAttempt-1))).
- * A downstream's `Retry-After` is a floor: we never come back sooner than it asked.
+ * Delay before the attempt after `failedAttempt` (1-based, counted in the current budget), with full
+ * jitter: uniform in [0, min(maxDelay, initialDelay × factor^(failedAttempt-1))). A downstream's
+ * `Retry-After` is a floor, capped at `maxRetryAfterMs`: we never come back sooner than it asked.
+ * Steps and notification hand-overs both back off with it.
  */
 export function backoffDelay(
 	policy: RetryPolicy,
@@ -43,5 +47,6 @@ export function backoffDelay(
 	retryAfterMs = 0,
 ): number {
 	const bound = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.backoffFactor ** (failedAttempt - 1));
-	return Math.max(Math.floor(random() * bound), retryAfterMs);
+	const floor = Number.isFinite(retryAfterMs) ? Math.min(retryAfterMs, policy.maxRetryAfterMs) : policy.maxRetryAfterMs;
+	return Math.max(Math.floor(random() * bound), floor);
 }

@@ -1,33 +1,59 @@
 import type { z } from "zod";
 import { Notification } from "../engine/outbox";
 import { postAlert } from "./alerts";
-import { closeDeadLetter, openDeadLetter } from "./dead-letters";
+import { opsConfig } from "./config";
+import { storeEpisode } from "./dead-letters";
 import { Alert, alertFor, IndexRow } from "./messages";
 import { upsertIndexRows } from "./order-index";
+import { platform } from "./platform";
 
 /** The queues this Worker consumes, by name as in wrangler.jsonc. */
 export const QUEUES = {
 	deadLetters: "order-dead-letters",
+	/** Dead letters D1 would not take through all their retries: handled the same way, with retries of their own. */
+	deadLettersRetry: "order-dead-letters-dlq",
 	alerts: "order-alerts",
 	undeliverableAlerts: "order-alerts-dlq",
 	index: "order-index",
+	indexRetry: "order-index-dlq",
 } as const;
+
+/** How long a claimed alert is left to the delivery that claimed it, in ms (its webhook's time limit, and some). */
+const ALERT_CLAIM_MS = 15_000;
 
 /** The Worker's `queue()` handler. Every message is acknowledged or retried on its own. */
 export async function consume(batch: MessageBatch, env: Env): Promise<void> {
+	// A hung D1 call must not hold the batch: each message's handling has a time limit.
+	const limit = <T>(work: Promise<T>) => withinLimit(work, opsConfig(env).consumerTimeoutMs);
 	switch (batch.queue) {
 		case QUEUES.deadLetters:
-			return each(batch, Notification, (n) => deadLetter(env, n));
+		case QUEUES.deadLettersRetry:
+			return each(batch, Notification, (n) => limit(deadLetter(env, n)));
 		case QUEUES.alerts:
-			return each(batch, Alert, (alert) => deliverAlert(env, alert));
+			return each(batch, Alert, (alert) => limit(deliverAlert(env, alert)));
 		case QUEUES.undeliverableAlerts:
-			return each(batch, Alert, (alert) => recordAlert(env.DB, alert, "undeliverable", "retries exhausted"));
+			return each(batch, Alert, (alert) =>
+				limit(recordAlert(db(env, alert.orderId), alert, "undeliverable", "retries exhausted")),
+			);
 		case QUEUES.index:
-			return indexRows(batch, env);
+		case QUEUES.indexRetry:
+			return indexRows(batch, env, limit);
 		default:
 			console.error(`no consumer for queue ${batch.queue}; retrying its messages`);
 			batch.retryAll();
 	}
+}
+
+const db = (env: Env, ...orderIds: string[]) => platform.database(env.DB, orderIds);
+
+function withinLimit<T>(work: Promise<T>, ms: number): Promise<T> {
+	let timer: number | undefined;
+	const timedOut = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+	});
+	return Promise.race([work, timedOut]).finally(() => {
+		if (timer !== undefined) clearTimeout(timer);
+	});
 }
 
 async function each<T>(batch: MessageBatch, schema: z.ZodType<T>, handle: (body: T) => Promise<void>) {
@@ -49,33 +75,50 @@ async function each<T>(batch: MessageBatch, schema: z.ZodType<T>, handle: (body:
 	}
 }
 
+/** Stores the episode (opened or closed, in whatever order they come); an opening also raises its alert. */
 async function deadLetter(env: Env, n: Notification): Promise<void> {
-	if (n.kind === "needs_attention") {
-		await openDeadLetter(env.DB, n);
-		// The alert goes its own way, with its own retries; its id makes a repeat harmless.
-		const alert = alertFor(n);
-		if (alert) await env.ALERTS.send(alert);
-	} else if (n.kind === "attention_closed") {
-		if (!(await closeDeadLetter(env.DB, n))) throw new Error(`dead letter ${n.episode} not stored yet`);
-	}
+	if (n.kind !== "needs_attention" && n.kind !== "attention_closed") return;
+	await storeEpisode(db(env, n.workflowId), n.workflowId, n.episode);
+	// The alert goes its own way, with its own retries; its id makes a repeat harmless.
+	const alert = alertFor(n);
+	if (alert) await platform.queue(env.ALERTS, n.workflowId).send(alert);
 }
 
+/**
+ * Posts an alert once. The delivery first claims the alert's row, so two deliveries of the same
+ * message at once post it once; a claim older than the webhook's time limit may be taken over.
+ */
 async function deliverAlert(env: Env, alert: Alert): Promise<void> {
-	const previous = await env.DB.prepare("SELECT status FROM alerts WHERE id = ?")
-		.bind(alert.id)
-		.first<{ status: string }>();
-	if (previous?.status === "delivered") return;
+	const database = db(env, alert.orderId);
+	const now = Date.now();
+	const claimed = await database
+		.prepare(
+			`INSERT INTO alerts (id, order_id, kind, status, created_at, claimed_at) VALUES (?, ?, ?, 'sending', ?, ?)
+			 ON CONFLICT (id) DO UPDATE SET status = 'sending', claimed_at = excluded.claimed_at
+			 WHERE alerts.status != 'delivered' AND (alerts.status != 'sending' OR alerts.claimed_at < ?)
+			 RETURNING id`,
+		)
+		.bind(alert.id, alert.orderId, alert.kind, alert.at, now, now - ALERT_CLAIM_MS)
+		.first();
+	if (!claimed) {
+		const row = await database
+			.prepare("SELECT status FROM alerts WHERE id = ?")
+			.bind(alert.id)
+			.first<{ status: string }>();
+		if (row?.status === "delivered") return;
+		throw new Error(`alert ${alert.id} is being delivered by another consumer`);
+	}
 	try {
 		await postAlert(env.ALERT_WEBHOOK_URL, alert, env.PUBLIC_BASE_URL);
 	} catch (error) {
-		await recordAlert(env.DB, alert, "retrying", String(error));
+		await recordAlert(database, alert, "retrying", String(error));
 		throw error;
 	}
-	await recordAlert(env.DB, alert, "delivered", null);
+	await recordAlert(database, alert, "delivered", null);
 }
 
-async function recordAlert(db: D1Database, alert: Alert, status: string, error: string | null): Promise<void> {
-	await db
+async function recordAlert(database: D1Database, alert: Alert, status: string, error: string | null): Promise<void> {
+	await database
 		.prepare(
 			`INSERT INTO alerts (id, order_id, kind, status, created_at, delivered_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT (id) DO UPDATE SET status = excluded.status, delivered_at = excluded.delivered_at, last_error = excluded.last_error`,
@@ -85,14 +128,14 @@ async function recordAlert(db: D1Database, alert: Alert, status: string, error: 
 }
 
 /** Index rows are written in one D1 batch; only the newest version of each order survives. */
-async function indexRows(batch: MessageBatch, env: Env): Promise<void> {
+async function indexRows(batch: MessageBatch, env: Env, limit: <T>(work: Promise<T>) => Promise<T>): Promise<void> {
 	const rows = batch.messages.flatMap((m) => {
 		const parsed = IndexRow.safeParse(m.body);
 		if (!parsed.success) console.error(`dropping malformed index message ${m.id}`, parsed.error.issues);
 		return parsed.success ? [parsed.data] : [];
 	});
 	try {
-		await upsertIndexRows(env.DB, rows);
+		await limit(upsertIndexRows(db(env, ...rows.map((r) => r.orderId)), rows));
 		batch.ackAll();
 	} catch (error) {
 		console.warn("index write failed; retrying the batch", error);

@@ -1,53 +1,57 @@
 import { z } from "zod";
-import type { Notification } from "../engine/outbox";
-import { OrderId } from "../order/order";
+import type { Episode } from "../engine/outbox";
+import { isoTime } from "../engine/time";
 import { type Position, page } from "./cursor";
 
 export const DeadLetterStatus = z.enum(["open", "closed"]);
 
-export const DeadLetter = z
-	.object({
-		id: z.string(),
-		orderId: OrderId,
-		step: z.string(),
-		code: z.string(),
-		message: z.string(),
-		attempts: z.int(),
-		status: DeadLetterStatus,
-		createdAt: z.iso.datetime(),
-		closed: z
-			.object({ at: z.iso.datetime(), by: z.string(), action: z.string(), reason: z.string() })
-			.nullable()
-			.describe("Who closed the episode, how (retry or resolve) and why"),
-	})
-	.meta({ id: "DeadLetter" });
+/** A dead letter as operators read it; the API documents it with the order id's own schema. */
+export const DeadLetter = z.object({
+	id: z.string(),
+	orderId: z.string(),
+	step: z.string(),
+	code: z.string(),
+	message: z.string(),
+	attempts: z.int(),
+	status: DeadLetterStatus,
+	createdAt: z.iso.datetime(),
+	closed: z
+		.object({ at: z.iso.datetime(), by: z.string(), action: z.string(), reason: z.string() })
+		.nullable()
+		.describe("Who closed the episode, how (retry or resolve) and why"),
+});
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
-type Opened = Extract<Notification, { kind: "needs_attention" }>;
-type Closed = Extract<Notification, { kind: "attention_closed" }>;
-
-/** Stores an episode once, whatever the redeliveries. */
-export async function openDeadLetter(db: D1Database, n: Opened): Promise<void> {
+/**
+ * Stores a needs-attention episode as its dead letter, whatever order its messages arrive in and
+ * however often: the first write creates it (open or already closed), a close closes it, and a late
+ * open never reopens a closed one.
+ */
+export async function storeEpisode(db: D1Database, orderId: string, episode: Episode): Promise<void> {
+	const { id, failure, attempts, openedAt, closed } = episode;
 	await db
 		.prepare(
-			`INSERT INTO dead_letters (id, order_id, step, code, message, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-			 ON CONFLICT (id) DO NOTHING`,
+			`INSERT INTO dead_letters (id, order_id, step, code, message, attempts, created_at, status, closed_at, closed_by, closed_action, closed_reason)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at,
+			   closed_by = excluded.closed_by, closed_action = excluded.closed_action, closed_reason = excluded.closed_reason
+			 WHERE excluded.status = 'closed' AND dead_letters.status = 'open'`,
 		)
-		.bind(n.id, n.workflowId, n.failure.step, n.failure.code, n.failure.message, n.attempts, n.at)
-		.run();
-}
-
-/** False when the episode is not stored yet (the close overtook the open): the caller retries later. */
-export async function closeDeadLetter(db: D1Database, n: Closed): Promise<boolean> {
-	await db
-		.prepare(
-			`UPDATE dead_letters SET status = 'closed', closed_at = ?, closed_by = ?, closed_action = ?, closed_reason = ?
-			 WHERE id = ? AND status = 'open'`,
+		.bind(
+			id,
+			orderId,
+			failure.step,
+			failure.code,
+			failure.message,
+			attempts,
+			openedAt,
+			closed ? "closed" : "open",
+			closed?.at ?? null,
+			closed?.actor ?? null,
+			closed?.action ?? null,
+			closed?.reason ?? null,
 		)
-		.bind(n.at, n.actor, n.action, n.reason, n.episode)
 		.run();
-	const row = await db.prepare("SELECT 1 AS found FROM dead_letters WHERE id = ?").bind(n.episode).first();
-	return row !== null;
 }
 
 const Row = z.object({
@@ -87,12 +91,12 @@ export async function listDeadLetters(
 		message: r.message,
 		attempts: r.attempts,
 		status: r.status,
-		createdAt: new Date(r.created_at).toISOString(),
+		createdAt: isoTime(r.created_at),
 		closed:
 			r.closed_at === null
 				? null
 				: {
-						at: new Date(r.closed_at).toISOString(),
+						at: isoTime(r.closed_at),
 						by: r.closed_by ?? "",
 						action: r.closed_action ?? "",
 						reason: r.closed_reason ?? "",

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { StepFailure } from "../engine/errors";
-import { Notification } from "../engine/outbox";
-import { WorkflowStatus } from "../engine/state";
+import { WorkflowStatus } from "../engine/events";
+import { type Notification, NotificationKind } from "../engine/outbox";
+import { isoTime } from "../engine/time";
 
 /** One order's row in the D1 index, as its object last reported it. */
 export const IndexRow = z.object({
@@ -14,17 +15,16 @@ export const IndexRow = z.object({
 	currency: z.string(),
 	createdAt: z.number(),
 	updatedAt: z.number(),
+	/** When the order next has something due (ms); past it with no progress, the sweeper nudges the order. */
+	dueAt: z.number().nullable(),
+	/** The open needs-attention episode, whose dead letter must exist. */
+	openEpisode: z.string().nullable(),
 	/** The journal position the row reflects: a late message never overwrites a newer row. */
 	version: z.int(),
 });
 export type IndexRow = z.infer<typeof IndexRow>;
 
-/** What travels on order-dead-letters: an episode opening, or closing. */
-export const DeadLetterMessage = Notification.refine(
-	(n) => n.kind === "needs_attention" || n.kind === "attention_closed",
-);
-
-export const AlertKind = z.enum(["needs_attention", "step_stuck", "reminder"]);
+export const AlertKind = NotificationKind.exclude(["attention_closed"]);
 
 /** One alert for a person, on order-alerts; `id` makes delivery happen once. */
 export const Alert = z.object({
@@ -43,15 +43,17 @@ export type Alert = z.infer<typeof Alert>;
 export function alertFor(notification: Notification): Alert | null {
 	const base = { id: notification.id, orderId: notification.workflowId, at: notification.at };
 	switch (notification.kind) {
-		case "needs_attention":
+		case "needs_attention": {
+			const { failure, attempts } = notification.episode;
 			return {
 				...base,
 				kind: "needs_attention",
-				step: notification.failure.step,
-				title: `Order ${notification.workflowId} needs attention: ${notification.failure.step} failed for good`,
-				error: { code: notification.failure.code, message: notification.failure.message },
-				attempts: notification.attempts,
+				step: failure.step,
+				title: `Order ${notification.workflowId} needs attention: ${failure.step} failed for good`,
+				error: { code: failure.code, message: failure.message },
+				attempts,
 			};
+		}
 		case "step_stuck":
 			return {
 				...base,
@@ -66,7 +68,7 @@ export function alertFor(notification: Notification): Alert | null {
 				...base,
 				kind: "reminder",
 				step: notification.step,
-				title: `Order ${notification.workflowId}: still waiting for ${notification.step}, deadline ${new Date(notification.deadline).toISOString()}`,
+				title: `Order ${notification.workflowId}: still waiting for ${notification.step}, deadline ${isoTime(notification.deadline)}`,
 				error: null,
 				attempts: null,
 			};

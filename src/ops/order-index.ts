@@ -1,13 +1,14 @@
 import { z } from "zod";
-import { WorkflowStatus } from "../engine/state";
-import { OrderId } from "../order/order";
+import { FinalStatus, WorkflowStatus } from "../engine/events";
+import { isoTime } from "../engine/time";
 import { type Position, page } from "./cursor";
 import { IndexRow } from "./messages";
 
-/** An index row as the API shows it: times as ISO 8601, no internal version. */
-export const IndexedOrder = IndexRow.omit({ version: true })
-	.extend({ orderId: OrderId, createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() })
-	.meta({ id: "IndexedOrder" });
+/** An index row as operators read it: times as ISO 8601, no internal bookkeeping. */
+export const IndexedOrder = IndexRow.omit({ version: true, dueAt: true, openEpisode: true }).extend({
+	createdAt: z.iso.datetime(),
+	updatedAt: z.iso.datetime(),
+});
 export type IndexedOrder = z.infer<typeof IndexedOrder>;
 
 export interface OrderFilter {
@@ -20,14 +21,14 @@ export interface OrderFilter {
 }
 
 /** Writes the rows in one batch; a row only replaces an older version of itself. */
-export async function upsertIndexRows(db: D1Database, rows: IndexRow[]): Promise<void> {
+export async function upsertIndexRows(db: D1Database, rows: readonly IndexRow[]): Promise<void> {
 	if (rows.length === 0) return;
 	const statement = db.prepare(
-		`INSERT INTO orders (id, status, current_step, failure_code, needs_attention, total_cents, currency, created_at, updated_at, version)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO orders (id, status, current_step, failure_code, needs_attention, total_cents, currency, created_at, updated_at, due_at, open_episode, version)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (id) DO UPDATE SET status = excluded.status, current_step = excluded.current_step,
-		   failure_code = excluded.failure_code, needs_attention = excluded.needs_attention,
-		   updated_at = excluded.updated_at, version = excluded.version
+		   failure_code = excluded.failure_code, needs_attention = excluded.needs_attention, updated_at = excluded.updated_at,
+		   due_at = excluded.due_at, open_episode = excluded.open_episode, version = excluded.version
 		 WHERE excluded.version > orders.version`,
 	);
 	await db.batch(
@@ -42,10 +43,43 @@ export async function upsertIndexRows(db: D1Database, rows: IndexRow[]): Promise
 				r.currency,
 				r.createdAt,
 				r.updatedAt,
+				r.dueAt,
+				r.openEpisode,
 				r.version,
 			),
 		),
 	);
+}
+
+const FINAL = FinalStatus.options.map((s) => `'${s}'`).join(", ");
+
+/**
+ * Orders whose index row or dead letter may be out of step with the object, oldest first and each
+ * at most once per `since`: an active order whose due time passed (stranded, or its last report
+ * lost), an open episode with no dead letter, and an open dead letter the order no longer has open.
+ */
+export async function ordersToReconcile(db: D1Database, now: number, since: number, limit: number): Promise<string[]> {
+	const { results } = await db
+		.prepare(
+			`SELECT c.id FROM (
+			   SELECT id, due_at AS at FROM orders WHERE status NOT IN (${FINAL}) AND due_at IS NOT NULL AND due_at < ?
+			   UNION ALL SELECT o.id, o.updated_at FROM orders o LEFT JOIN dead_letters d ON d.id = o.open_episode
+			     WHERE o.open_episode IS NOT NULL AND d.id IS NULL
+			   UNION ALL SELECT o.id, o.updated_at FROM dead_letters d JOIN orders o ON o.id = d.order_id
+			     WHERE d.status = 'open' AND (o.open_episode IS NULL OR o.open_episode != d.id)
+			 ) c JOIN orders o ON o.id = c.id WHERE o.swept_at IS NULL OR o.swept_at < ?
+			 GROUP BY c.id ORDER BY MIN(c.at) LIMIT ?`,
+		)
+		.bind(now, since, limit)
+		.all<{ id: string }>();
+	return results.map((r) => r.id);
+}
+
+/** Notes that the sweeper looked at these orders now, so it leaves them be for a while. */
+export async function markSwept(db: D1Database, ids: readonly string[], now: number): Promise<void> {
+	if (ids.length === 0) return;
+	const statement = db.prepare("UPDATE orders SET swept_at = ? WHERE id = ?");
+	await db.batch(ids.map((id) => statement.bind(now, id)));
 }
 
 const Row = z.object({
@@ -89,8 +123,8 @@ export async function listOrders(db: D1Database, filter: OrderFilter) {
 		needsAttention: r.needs_attention === 1,
 		totalCents: r.total_cents,
 		currency: r.currency,
-		createdAt: new Date(r.created_at).toISOString(),
-		updatedAt: new Date(r.updated_at).toISOString(),
+		createdAt: isoTime(r.created_at),
+		updatedAt: isoTime(r.updated_at),
 	}));
 	return { orders, nextCursor };
 }

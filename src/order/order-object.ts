@@ -1,9 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import { type ActionRequest, type ActionResult, type Delivery, WorkflowEngine } from "../engine/engine";
-import type { OperatorAction } from "../engine/journal";
-import type { Notification } from "../engine/outbox";
+import { WorkflowEngine } from "../engine/engine";
+import type { OperatorAction } from "../engine/events";
+import type { Delivery } from "../engine/host";
+import type { ActionRequest, ActionResult } from "../engine/operator";
+import type { Episode, Notification } from "../engine/outbox";
 import { alertFor, type IndexRow } from "../ops/messages";
+import { platform } from "../ops/platform";
 import { orderConfig } from "./config";
 import { Order, orderTotalCents } from "./order";
 import { createServices, PICK_EVENT } from "./services";
@@ -22,6 +25,12 @@ export type PickConfirmation = z.infer<typeof PickConfirmation>;
 
 export type PlaceOutcome = "created" | "exists" | "conflict";
 
+/** What the index and the dead letters should show for one order: the sweeper writes it as it is. */
+export interface Projection {
+	row: IndexRow;
+	episodes: Episode[];
+}
+
 /** One order, one object: its journal, its alarm, its single run at a time. */
 export class OrderObject extends DurableObject<Env> {
 	/** Public for the tests' crash seam (`engine.onCheckpoint`) through `runInDurableObject`. */
@@ -32,12 +41,16 @@ export class OrderObject extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		const config = orderConfig(env);
+		const objectId = ctx.id.toString();
 		this.engine = new WorkflowEngine(ctx.storage, {
 			workflow: placeOrder(createServices(config), config.pickDeadlineMs),
 			parseInput: (input) => Order.parse(input),
 			retry: { attemptTimeoutMs: config.downstreamTimeoutMs },
 			notify: (notifications) => this.publish(notifications),
-			onChange: () => this.reindex(),
+			report: async () => {
+				await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
+			},
+			clock: () => platform.now(objectId),
 		});
 	}
 
@@ -67,7 +80,7 @@ export class OrderObject extends DurableObject<Env> {
 		return state.started ? orderHistory(state.workflowId, this.engine.history()) : null;
 	}
 
-	/** The warehouse's pick, its token already verified by the Worker. */
+	/** The warehouse's pick, its token already verified by the Worker; the order's own deadline decides if it is late. */
 	confirmPick(confirmation: Omit<PickConfirmation, "token">): Promise<Delivery> {
 		this.engine.countRequest();
 		const { pickedBy, pickedAt } = z.object({ pickedBy: z.string(), pickedAt: z.string() }).parse(confirmation);
@@ -81,8 +94,17 @@ export class OrderObject extends DurableObject<Env> {
 		dryRun = false,
 	): Promise<{ result: ActionResult; status: OrderStatus | null }> {
 		this.engine.countRequest();
-		const result = dryRun ? this.engine.plan(action) : await this.engine.act(action, request);
+		const result = await this.engine.act(action, request, dryRun);
 		return { result, status: this.engine.state.started ? this.snapshot() : null };
+	}
+
+	/** For the sweeper: wakes the order (a stranded one moves on) and says what the index and dead letters should show. */
+	reconcile(): Projection | null {
+		this.engine.countRequest();
+		const state = this.engine.state;
+		if (!state.started) return null;
+		this.engine.wake().catch((error) => console.error("nudged run failed; the alarm will retry", error));
+		return { row: this.indexRow(), episodes: [...state.episodes.values()] };
 	}
 
 	override async alarm(): Promise<void> {
@@ -99,20 +121,23 @@ export class OrderObject extends DurableObject<Env> {
 		return orderStatus(this.order(), this.engine.state, this.engine.usage);
 	}
 
+	private queue<Body>(queue: Queue<Body>): Queue<Body> {
+		return platform.queue(queue, this.engine.state.workflowId);
+	}
+
 	/** Dead-letter episodes go to order-dead-letters; stuck steps and reminders straight to order-alerts. */
 	private async publish(notifications: Notification[]): Promise<void> {
 		const isEpisode = (n: Notification) => n.kind === "needs_attention" || n.kind === "attention_closed";
 		const episodes = notifications.filter(isEpisode);
 		const alerts = notifications.filter((n) => !isEpisode(n)).flatMap((n) => alertFor(n) ?? []);
-		if (episodes.length > 0) await this.env.DEAD_LETTERS.sendBatch(episodes.map((body) => ({ body })));
-		if (alerts.length > 0) await this.env.ALERTS.sendBatch(alerts.map((body) => ({ body })));
+		if (episodes.length > 0) await this.queue(this.env.DEAD_LETTERS).sendBatch(episodes.map((body) => ({ body })));
+		if (alerts.length > 0) await this.queue(this.env.ALERTS).sendBatch(alerts.map((body) => ({ body })));
 	}
 
-	/** Best effort: the object is the truth; a lost index message is made good by the next change or restart. */
-	private reindex(): void {
+	private indexRow(): IndexRow {
 		const state = this.engine.state;
 		const order = this.order();
-		const row: IndexRow = {
+		return {
 			orderId: order.orderId,
 			status: state.status,
 			currentStep: state.current?.name ?? null,
@@ -122,8 +147,9 @@ export class OrderObject extends DurableObject<Env> {
 			currency: order.currency,
 			createdAt: state.createdAt,
 			updatedAt: state.updatedAt,
+			dueAt: state.nextWakeAt,
+			openEpisode: state.openEpisode?.id ?? null,
 			version: state.version,
 		};
-		this.env.ORDER_INDEX.send(row).catch((error) => console.warn("index update not sent", order.orderId, error));
 	}
 }

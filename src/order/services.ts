@@ -1,15 +1,12 @@
 import { z } from "zod";
-import type { StepCall } from "../engine/context";
 import { postJson } from "../engine/http";
+import type { StepCall } from "../engine/steps";
 import { signCallbackToken } from "./callback-token";
 import type { OrderConfig } from "./config";
 import { type Order, orderTotalCents } from "./order";
 
 /** The event the warehouse sends once the item is off the shelf. */
 export const PICK_EVENT = "warehouse-picked";
-
-/** A pick token stays valid a little past the deadline; the order object decides lateness from its own journal. */
-const TOKEN_GRACE_MS = 60 * 60 * 1000;
 
 const Created = z.object({ id: z.string().min(1) });
 export type Charge = z.infer<typeof Created>;
@@ -21,7 +18,8 @@ export const pickCallbackUrl = (config: OrderConfig, orderId: string) =>
 
 /** The downstream services the order workflow talks to, each call carrying its step's idempotency key. */
 export function createServices(config: OrderConfig) {
-	const post = async (url: string, body: unknown, call: StepCall) => Created.parse(await postJson(url, body, call));
+	const post = (url: string, body: unknown, call: StepCall) => postJson(url, body, call, Created);
+	const id = (created: { id: string }) => encodeURIComponent(created.id);
 
 	const payments = {
 		charge: (order: Order, call: StepCall): Promise<Charge> =>
@@ -50,17 +48,19 @@ export function createServices(config: OrderConfig) {
 				call,
 			),
 		release: (order: Order, reservation: Reservation, call: StepCall) =>
-			post(`${config.inventoryUrl}/reservations/${reservation.id}/release`, { orderId: order.orderId }, call),
+			post(`${config.inventoryUrl}/reservations/${id(reservation)}/release`, { orderId: order.orderId }, call),
 	};
 
 	const shipping = {
-		/** Books the shipment and hands the warehouse a signed callback for the pick. */
+		/**
+		 * Books the shipment and hands the warehouse a signed callback for the pick. The token has no
+		 * expiry of its own: the order's deadline decides, so it is valid exactly as long as the pick is
+		 * wanted, and every retry sends the very same body under the same key.
+		 */
 		schedule: async (order: Order, call: StepCall): Promise<Shipment> => {
-			// Built from the first attempt's time, so every retry sends the very same body under the same key.
 			const callbackToken = await signCallbackToken(config.callbackSecret, {
 				orderId: order.orderId,
 				event: PICK_EVENT,
-				expiresAt: call.firstAttemptAt + config.pickDeadlineMs + TOKEN_GRACE_MS,
 			});
 			const body = {
 				orderId: order.orderId,
@@ -71,7 +71,7 @@ export function createServices(config: OrderConfig) {
 			return post(`${config.shippingUrl}/shipments`, body, call);
 		},
 		cancel: (order: Order, shipment: Shipment, call: StepCall) =>
-			post(`${config.shippingUrl}/shipments/${shipment.id}/cancel`, { orderId: order.orderId }, call),
+			post(`${config.shippingUrl}/shipments/${id(shipment)}/cancel`, { orderId: order.orderId }, call),
 	};
 
 	const email = {

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { StepFailure } from "../engine/errors";
-import { type JournalEntry, JournalEvent, WorkflowFailure } from "../engine/journal";
-import { StepKind, StepStatus, type WorkflowState, WorkflowStatus } from "../engine/state";
+import { type JournalEntry, JournalEvent, WorkflowFailure, WorkflowStatus } from "../engine/events";
+import type { WorkflowState } from "../engine/state";
+import { StepKind, type StepState, StepStatus } from "../engine/step-state";
+import { isoTime } from "../engine/time";
 import { Usage } from "../engine/usage";
 import { type Order, OrderId, orderTotalCents } from "./order";
 
 const Timestamp = z.iso.datetime().describe("ISO 8601, UTC");
-const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+const iso = (ms: number | null | undefined) => (ms == null ? null : isoTime(ms));
 
 export const StepView = z
 	.object({
@@ -48,10 +51,27 @@ export const HistoryEntry = z
 export const OrderHistory = z.object({ orderId: OrderId, events: z.array(HistoryEntry) }).meta({ id: "OrderHistory" });
 export type OrderHistory = z.infer<typeof OrderHistory>;
 
+function stepView(step: StepState): z.infer<typeof StepView> {
+	const common = {
+		name: step.name,
+		kind: step.kind,
+		status: step.status,
+		lastError: step.lastError,
+		startedAt: iso(step.startedAt),
+		finishedAt: iso(step.finishedAt),
+	};
+	if (step.kind === "event") return { ...common, attempts: 0, idempotencyKey: null, nextAttemptAt: null };
+	return {
+		...common,
+		attempts: step.attempts,
+		idempotencyKey: step.idempotencyKey,
+		nextAttemptAt: iso(step.nextAttemptAt),
+	};
+}
+
 /** The order's status, read straight from the workflow state folded from its journal. */
 export function orderStatus(order: Order, state: WorkflowState, usage: Usage): OrderStatus {
 	const current = state.current;
-	const failure = state.failure;
 	return {
 		orderId: order.orderId,
 		status: state.status,
@@ -59,37 +79,18 @@ export function orderStatus(order: Order, state: WorkflowState, usage: Usage): O
 		totalCents: orderTotalCents(order),
 		currency: order.currency,
 		currentStep: current?.name ?? null,
-		steps: [...state.steps.values()].map((step) => ({
-			name: step.name,
-			kind: step.kind,
-			status: step.status,
-			attempts: step.attempts,
-			idempotencyKey: step.idempotencyKey,
-			lastError: step.lastError,
-			nextAttemptAt: iso(step.nextAttemptAt),
-			startedAt: iso(step.startedAt),
-			finishedAt: iso(step.finishedAt),
-		})),
+		steps: [...state.steps.values()].map(stepView),
 		waitingFor:
-			current?.status === "waiting" && current.deadline !== undefined
-				? {
-						event: current.name,
-						deadline: new Date(current.deadline).toISOString(),
-					}
+			current?.kind === "event" && current.status === "waiting" && current.deadline !== null
+				? { event: current.name, deadline: isoTime(current.deadline) }
 				: null,
-		failure,
-		createdAt: new Date(state.createdAt).toISOString(),
-		updatedAt: new Date(state.updatedAt).toISOString(),
+		failure: state.failure,
+		createdAt: isoTime(state.createdAt),
+		updatedAt: isoTime(state.updatedAt),
 		usage: { ...usage },
 	};
 }
 
 export function orderHistory(orderId: string, entries: JournalEntry[]): OrderHistory {
-	return {
-		orderId,
-		events: entries.map((entry) => ({
-			...entry,
-			at: new Date(entry.at).toISOString(),
-		})),
-	};
+	return { orderId, events: entries.map((entry) => ({ ...entry, at: isoTime(entry.at) })) };
 }

@@ -1,4 +1,4 @@
-import type { Workflow } from "../engine/context";
+import type { Workflow } from "../engine/steps";
 import type { Order } from "./order";
 import { PICK_EVENT, type Services } from "./services";
 
@@ -10,22 +10,22 @@ export function placeOrder(
 	{ payments, inventory, shipping, email }: Services,
 	pickDeadlineMs: number,
 ): Workflow<Order> {
-	return async (order, step) => {
-		await step.run("charge-payment", (call) => payments.charge(order, call), {
-			undo: (charge, call) => payments.refund(order, charge, call),
-		});
-		await step.run("reserve-inventory", (call) => inventory.reserve(order, call), {
-			undo: (reservation, call) => inventory.release(order, reservation, call),
-		});
-		await step.run("schedule-shipping", (call) => shipping.schedule(order, call), {
-			undo: (shipment, call) => shipping.cancel(order, shipment, call),
-		});
-		await step.waitForEvent(PICK_EVENT, {
-			timeoutMs: pickDeadlineMs,
-			timeoutCode: "pick_deadline_exceeded",
-		});
-
-		step.pointOfNoReturn();
-		await step.run("send-confirmation", (call) => email.sendConfirmation(order, call));
+	return {
+		// Once the warehouse's pick is accepted the item is off the shelf: from then on nothing is
+		// cancelled or undone, and a step that fails is left to a person.
+		pointOfNoReturn: PICK_EVENT,
+		run: async (order, step) => {
+			await step.run("charge-payment", (call) => payments.charge(order, call), {
+				undo: (charge, call) => payments.refund(order, charge, call),
+			});
+			await step.run("reserve-inventory", (call) => inventory.reserve(order, call), {
+				undo: (reservation, call) => inventory.release(order, reservation, call),
+			});
+			await step.run("schedule-shipping", (call) => shipping.schedule(order, call), {
+				undo: (shipment, call) => shipping.cancel(order, shipment, call),
+			});
+			await step.waitForEvent(PICK_EVENT, { timeoutMs: pickDeadlineMs, timeoutCode: "pick_deadline_exceeded" });
+			await step.run("send-confirmation", (call) => email.sendConfirmation(order, call));
+		},
 	};
 }

@@ -36,7 +36,6 @@ const ROUTES: Record<Route, (id: string) => string> = {
 const NO_ID: Route[] = ["orders", "dead-letters", "openapi"];
 
 const secret = () => (env as unknown as { CALLBACK_SECRET: string }).CALLBACK_SECRET;
-const HOUR = 3600_000;
 
 /** Resolves the request's references (fresh id, fixture, token) and serializes its body. */
 export async function buildRequest(req: FuzzRequest, id: string, fixtures: readonly Fixture[]): Promise<Built> {
@@ -85,8 +84,7 @@ async function serialize(
 }
 
 async function resolveToken(ref: TokenRef, id: string, fixtures: readonly Fixture[]): Promise<string> {
-	const sign = (orderId: string, expiresAt: number) =>
-		signCallbackToken(secret(), { orderId, event: PICK_EVENT, expiresAt });
+	const sign = (orderId: string, event = PICK_EVENT) => signCallbackToken(secret(), { orderId, event });
 	switch (ref.kind) {
 		case "garbage":
 			return ref.value;
@@ -96,13 +94,13 @@ async function resolveToken(ref: TokenRef, id: string, fixtures: readonly Fixtur
 			const swapped = genuine[at] === "A" ? "B" : "A";
 			return `${genuine.slice(0, at)}${swapped}${genuine.slice(at + 1)}`;
 		}
-		case "expired":
-			return sign(id, Date.now() - 1000);
+		case "other-event":
+			return sign(id, "warehouse-lost-it");
 		case "foreign":
-			return sign(`${id}-other`, Date.now() + HOUR);
+			return sign(`${id}-other`);
 		case "unknown-order":
-			// A genuine token for a fixture would be accepted and change it; fixtures get an expired one instead.
-			return fixtures.some((f) => f.orderId === id) ? sign(id, Date.now() - 1000) : sign(id, Date.now() + HOUR);
+			// A genuine token for a fixture would be accepted and change it; fixtures get one for another event instead.
+			return fixtures.some((f) => f.orderId === id) ? sign(id, "warehouse-lost-it") : sign(id);
 	}
 }
 

@@ -12,8 +12,8 @@ export type TokenRef =
 	| { kind: "garbage"; value: string }
 	/** A fixture's real token with one character changed: a forgery. */
 	| { kind: "tampered"; at: number }
-	/** Validly signed, but expired, or for another order, or for an order that does not exist. */
-	| { kind: "expired" }
+	/** Validly signed, but for another event, or for another order, or for an order that does not exist. */
+	| { kind: "other-event" }
 	| { kind: "foreign" }
 	| { kind: "unknown-order" };
 
@@ -101,7 +101,7 @@ export const tokenRef: fc.Arbitrary<TokenRef> = fc.oneof(
 		.oneof(fc.constantFrom("", "v1", "v1..", "v1.e30.", "v2.a.b", "v1.%%%.%%%"), fc.string({ maxLength: 120 }))
 		.map((value) => ({ kind: "garbage", value }) as const),
 	fc.nat(200).map((at) => ({ kind: "tampered", at }) as const),
-	fc.constantFrom({ kind: "expired" } as const, { kind: "foreign" } as const, { kind: "unknown-order" } as const),
+	fc.constantFrom({ kind: "other-event" } as const, { kind: "foreign" } as const, { kind: "unknown-order" } as const),
 );
 
 /** Client keys, operator keys (bare and as "name:key"), and everything that is not a key. */

@@ -51,6 +51,7 @@ export class CrashPlan {
 
 	/** True: crash here. */
 	decide(point: Checkpoint): boolean {
+		if (point.at !== "committed" && point.at !== "returned") return false;
 		const n = ++this.seen[point.at];
 		const index = this.pending.findIndex((p) => p.at === point.at && p.n === n);
 		if (index >= 0) {
@@ -89,7 +90,7 @@ export class CrashPlan {
 	}
 }
 
-function describeCheckpoint(point: Checkpoint, n: number): string {
+function describeCheckpoint(point: Checkpoint & { at: "committed" | "returned" }, n: number): string {
 	if (point.at === "returned") return `r${n} returned ${point.step}#${point.attempt}`;
 	const entries = point.entries.map((entry) => {
 		const step = "step" in entry ? `(${entry.step}${"attempt" in entry ? `#${entry.attempt}` : ""})` : "";

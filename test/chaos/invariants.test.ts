@@ -42,6 +42,7 @@ function completed(): Observation {
 			orderId: ID,
 			idempotencyKey: `${ID}:${STEPS[i]}`,
 			status: 201,
+			code: null,
 			fault: null,
 		})),
 	};
@@ -188,7 +189,12 @@ describe("the chaos invariants catch what they promise to", () => {
 		first.idempotencyKey = `${ID}:charge-payment:2`;
 		expect(fired(obs)).toEqual(["stable-keys"]);
 		const reused = completed();
-		reused.ledger.requests.push({ ...first, idempotencyKey: `${ID}:charge-payment`, status: 422 });
+		reused.ledger.requests.push({
+			...first,
+			idempotencyKey: `${ID}:charge-payment`,
+			status: 422,
+			code: "idempotency_key_reused",
+		});
 		reused.history.push({ ...(reused.history[0] as HistoryEntry), seq: 98 });
 		expect(fired(reused)).toContain("stable-keys");
 	});

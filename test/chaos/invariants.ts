@@ -117,8 +117,8 @@ const stableKeys: Check = ({ spec, ledger, history }) => {
 		if (entry.type === "step_started" && entry.idempotencyKey !== `${spec.orderId}:${entry.step}`)
 			out.push(v("stable-keys", `journal: ${entry.step}#${entry.attempt} started with key ${entry.idempotencyKey}`));
 	}
-	// The sandbox answers 422 when a key comes back with another body: the retry was not the same request.
-	for (const r of ledger.requests.filter((r) => r.status === 422 && r.fault === null))
+	// The sandbox refuses a key that comes back with another body: the retry was not the same request.
+	for (const r of ledger.requests.filter((r) => r.code === "idempotency_key_reused"))
 		out.push(v("stable-keys", `${r.operation} under ${r.idempotencyKey} was sent again with a different body`));
 	return out;
 };

@@ -30,7 +30,7 @@ const WAREHOUSE_FAULTS: Warehouse[] = [
 	"picks-late",
 	"never-picks",
 	"forged-token",
-	"expired-token",
+	"other-event-token",
 	"foreign-token",
 	"leaves-it-waiting",
 	"customer-cancels",

@@ -15,7 +15,7 @@ const WAREHOUSE_WEIGHTS: [Warehouse, number][] = [
 	["picks-late", 8],
 	["never-picks", 8],
 	["forged-token", 5],
-	["expired-token", 5],
+	["other-event-token", 5],
 	["foreign-token", 5],
 	["leaves-it-waiting", 8],
 	["customer-cancels", 6],

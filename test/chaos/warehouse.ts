@@ -17,13 +17,11 @@ export type Warehouse =
 	| "picks-late"
 	| "never-picks"
 	| "forged-token"
-	| "expired-token"
+	| "other-event-token"
 	| "foreign-token"
 	| "leaves-it-waiting"
 	| "customer-cancels"
 	| "customer-cancels-early";
-
-const HOUR = 3600_000;
 
 /** The token the sandbox warehouse was handed with the shipment, if a shipment exists. */
 async function shipmentToken(orderId: string): Promise<string | null> {
@@ -121,11 +119,11 @@ export const WAREHOUSE: Record<Warehouse, (run: CaseRun) => Promise<void>> = {
 		await run.drive(finished);
 	},
 	"forged-token": badToken(401, flipSignature),
-	"expired-token": badToken(410, (run) =>
-		signCallbackToken(secret(), { orderId: run.orderId, event: PICK_EVENT, expiresAt: Date.now() - 1000 }),
+	"other-event-token": badToken(403, (run) =>
+		signCallbackToken(secret(), { orderId: run.orderId, event: "warehouse-lost-it" }),
 	),
 	"foreign-token": badToken(403, (run) =>
-		signCallbackToken(secret(), { orderId: `${run.orderId}-other`, event: PICK_EVENT, expiresAt: Date.now() + HOUR }),
+		signCallbackToken(secret(), { orderId: `${run.orderId}-other`, event: PICK_EVENT }),
 	),
 	"leaves-it-waiting": async (run) => {
 		await run.drive(settled);

@@ -12,7 +12,6 @@ import {
 	ledger,
 	newOrderId,
 	OPERATOR_KEY,
-	orderBody,
 	outOfStockOrder,
 	placeOrder,
 	requestsFor,
@@ -92,8 +91,13 @@ describe("dead letters and alerts", () => {
 			id: row?.id ?? "",
 			workflowId: orderId,
 			at: row?.created_at ?? 0,
-			failure: { step: "charge-payment:undo", code: "fault_injected", message: "redelivered" },
-			attempts: 5,
+			episode: {
+				id: row?.id ?? "",
+				failure: { step: "charge-payment:undo", code: "fault_injected", message: "redelivered" },
+				attempts: 5,
+				openedAt: row?.created_at ?? 0,
+				closed: null,
+			},
 		};
 		for (let i = 0; i < 2; i++) {
 			const batch = createMessageBatch("order-dead-letters", [

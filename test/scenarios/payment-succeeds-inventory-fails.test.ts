@@ -5,7 +5,6 @@ import {
 	injectFault,
 	ledger,
 	newOrderId,
-	orderBody,
 	outOfStockOrder,
 	placeOrder,
 	requestsFor,

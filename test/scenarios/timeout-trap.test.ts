@@ -54,18 +54,20 @@ describe("the timeout trap: the charge took effect, the answer was lost", () => 
 	});
 });
 
-describe("the timeout trap, then a refusal", () => {
-	it("a refusal after a timed-out charge does not prove the charge absent: the order asks for a person", async () => {
+describe("the timeout trap, then a 'key in use'", () => {
+	it("a 409 after a timed-out charge settles nothing: retried under the same key, the charge is learned, charged once", async () => {
 		const orderId = newOrderId("timeout-then-409");
 		await injectFault({ service: "payments", operation: "charge", orderId, fault: "timeout_after" });
 		// A Stripe-like "key in use" answer to the retry, while the first request may still be running.
 		await injectFault({ service: "payments", operation: "charge", orderId, fault: "error", status: 409 });
 		await placeOrder(orderBody(orderId));
 		const status = await settle(orderId);
-		expect(status).toMatchObject({
-			status: "needs_attention",
-			failure: { step: "charge-payment", code: "outcome_unknown" },
-		});
+		expect(status.status).toBe("waiting");
+		expect(status.steps[0]).toMatchObject({ name: "charge-payment", status: "succeeded", attempts: 3 });
+		expect((await getHistory(orderId)).filter((e) => e.type === "step_failed").map((e) => e.error.kind)).toEqual([
+			"unknown_outcome",
+			"retryable",
+		]);
 		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });
 	});
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { classify, PermanentError, RetryableError, UnknownOutcomeError } from "../../src/engine/errors";
+import {
+	classify,
+	MAX_MESSAGE_LENGTH,
+	PermanentError,
+	RetryableError,
+	UnknownOutcomeError,
+} from "../../src/engine/errors";
 import { parseRetryAfter } from "../../src/engine/http";
 import { idempotencyKey, undoStepName } from "../../src/engine/keys";
 
@@ -31,9 +37,17 @@ describe("error classification", () => {
 		expect(classify(new DOMException("aborted", "AbortError"))).toMatchObject({ kind: "unknown_outcome" });
 	});
 
-	it("treats anything else as retryable, never as a silent permanent failure", () => {
-		expect(classify(new TypeError("x is undefined"))).toMatchObject({ kind: "retryable", code: "unexpected_error" });
-		expect(classify("a string")).toMatchObject({ kind: "retryable" });
+	it("treats anything else as an unknown outcome: the action may have called out before it threw", () => {
+		expect(classify(new TypeError("x is undefined"))).toMatchObject({
+			kind: "unknown_outcome",
+			code: "unexpected_error",
+		});
+		expect(classify("a string")).toMatchObject({ kind: "unknown_outcome" });
+	});
+
+	it("bounds the message the journal keeps", () => {
+		const { message } = classify(new PermanentError("big", "x".repeat(MAX_MESSAGE_LENGTH * 3)));
+		expect(message.length).toBe(MAX_MESSAGE_LENGTH);
 	});
 
 	it("keeps stable names for errors that cross RPC", () => {

@@ -27,6 +27,13 @@ describe("backoff with full jitter", () => {
 		expect(backoffDelay(policy, 1, () => 0.5, 30_000)).toBe(30_000);
 		expect(backoffDelay(policy, 5, () => almostOne, 10)).toBe(1_999);
 	});
+
+	it("caps Retry-After at the policy's maximum, however large or strange", () => {
+		const max = DEFAULT_RETRY_POLICY.maxRetryAfterMs;
+		expect(backoffDelay(policy, 1, () => 0, 1e16)).toBe(max);
+		expect(backoffDelay(policy, 1, () => 0, Number.POSITIVE_INFINITY)).toBe(max);
+		expect(backoffDelay(retryPolicy({ maxRetryAfterMs: 5_000 }), 1, () => 0, 60_000)).toBe(5_000);
+	});
 });
 
 describe("policy declaration", () => {

@@ -1,0 +1,144 @@
+import { boundMessage, classify, StepFailedForGood, type StepFailure, Suspended, UnknownOutcomeError } from "./errors";
+import type { CallKind } from "./events";
+import { idempotencyKey } from "./keys";
+import { backoffDelay, type RetryPolicy } from "./retry-policy";
+import { type CallStep, type StepState, WATCHDOG_GRACE_MS } from "./step-state";
+import type { Json, StepCall } from "./steps";
+import type { Store } from "./store";
+
+/** Largest step result the journal keeps, in bytes of JSON; a larger one is a failed attempt. */
+export const MAX_RESULT_BYTES = 16 * 1024;
+
+/** A step that calls out, as the workflow declared it. */
+export interface CallSpec {
+	name: string;
+	kind: CallKind;
+	policy: RetryPolicy;
+	action: (call: StepCall) => Promise<unknown>;
+}
+
+const unknownFailure: StepFailure = { kind: "permanent", code: "unknown", message: "failed" };
+const lostAttempt: StepFailure = {
+	kind: "unknown_outcome",
+	code: "attempt_lost",
+	message: "the object restarted during the attempt",
+};
+
+const callStep = (store: Store, name: string) => {
+	const step = store.state.steps.get(name);
+	return step?.kind === "event" ? undefined : step;
+};
+
+/**
+ * Runs a call step as far as it can go now: its journaled result at once if it has one; otherwise
+ * attempts, journaling each intent, answer and retry time. Throws {@link StepFailedForGood} once it
+ * has failed for good, {@link Suspended} while its next attempt is not yet due. A forward step never
+ * starts while the workflow is cancelled or compensating.
+ */
+export async function runCall(store: Store, spec: CallSpec): Promise<Json> {
+	const lost = callStep(store, spec.name);
+	// Runs are awaited one at a time, so an attempt still open when a run reaches it was cut off by a crash or eviction.
+	if (lost?.status === "running" && lost.inFlightUntil !== null)
+		fail(store, lost, lost.attempts, lostAttempt, spec.policy);
+	for (;;) {
+		const step = callStep(store, spec.name);
+		if (step?.status === "succeeded") return step.result ?? null;
+		if (step?.status === "failed") throw new StepFailedForGood(spec.name, step.lastError ?? unknownFailure);
+		if (spec.kind === "action") haltIfStopped(store, spec.name, step);
+		if (step?.status === "retrying" && (step.nextAttemptAt ?? 0) > store.now()) {
+			reportIfStuck(store, step);
+			throw new Suspended();
+		}
+		await attemptOnce(store, spec, step);
+	}
+}
+
+async function attemptOnce(store: Store, spec: CallSpec, step: CallStep | undefined): Promise<void> {
+	const { name, kind, policy } = spec;
+	const now = store.now();
+	const attempt = (step?.attempts ?? 0) + 1;
+	const key = idempotencyKey(store.state.workflowId, name);
+	const timeoutAt = now + policy.attemptTimeoutMs;
+	// The SLA runs from the first attempt of the current budget (a redrive starts a new one).
+	const stuckAt = attempt === (step?.budgetBase ?? 0) + 1 ? now + policy.stuckAfterMs : undefined;
+	store.append({ type: "step_started", step: name, kind, attempt, idempotencyKey: key, timeoutAt, stuckAt });
+	// The intent is durable before the call leaves: the output gate holds the call until this write lands.
+	store.flush();
+	await store.alarm.setBy(timeoutAt + WATCHDOG_GRACE_MS);
+	store.checkpoint({ at: "calling", step: name, attempt });
+	let failure: ReturnType<typeof classify> | null = null;
+	let result: Json = null;
+	try {
+		result = toJson(await withTimeout(spec.action, { idempotencyKey: key, attempt }, policy));
+	} catch (error) {
+		failure = classify(error);
+	}
+	store.checkpoint({ at: "returned", step: name, attempt });
+	const started = callStep(store, name);
+	if (!started) return;
+	if (failure) fail(store, started, attempt, failure, policy);
+	else store.append({ type: "step_succeeded", step: name, result });
+}
+
+function fail(
+	store: Store,
+	step: CallStep,
+	attempt: number,
+	failure: ReturnType<typeof classify>,
+	policy: RetryPolicy,
+) {
+	const { retryAfterMs, ...error } = failure;
+	const used = attempt - step.budgetBase;
+	const final = error.kind === "permanent" || used >= policy.maxAttempts;
+	const retryAt = final ? null : store.now() + backoffDelay(policy, used, store.random, retryAfterMs);
+	store.append({ type: "step_failed", step: step.name, attempt, error, retryAt });
+}
+
+/** One alert per step and episode, while it keeps retrying past its SLA. */
+function reportIfStuck(store: Store, step: CallStep): void {
+	if (step.stuckAt === null || store.now() < step.stuckAt) return;
+	store.append({ type: "step_stuck", step: step.name, since: step.startedAt ?? step.stuckAt, attempts: step.attempts });
+}
+
+/**
+ * A cancelled or compensating workflow starts no new step. A step whose last attempt may have taken
+ * effect keeps trying under its key until it learns the outcome, so compensation can undo it; a
+ * cancelled step with nothing in doubt is given up.
+ */
+export function haltIfStopped(store: Store, name: string, step: StepState | undefined): void {
+	const { state } = store;
+	if (step?.kind !== "event" && step?.outcomeUnknown) return;
+	if (state.cancellation) {
+		const error: StepFailure = {
+			kind: "permanent",
+			code: "cancelled",
+			message: boundMessage(state.cancellation.reason),
+		};
+		const attempt = step?.kind === "event" ? 0 : (step?.attempts ?? 0);
+		if (step) store.append({ type: "step_failed", step: name, attempt, error, retryAt: null });
+		throw new StepFailedForGood(name, error);
+	}
+	const failure = state.compensation;
+	if (failure && !step)
+		throw new StepFailedForGood(failure.step, { kind: "permanent", code: failure.code, message: failure.message });
+}
+
+function toJson(value: unknown): Json {
+	const text = JSON.stringify(value ?? null);
+	if (new TextEncoder().encode(text).byteLength > MAX_RESULT_BYTES)
+		throw new UnknownOutcomeError("result_too_large", `the result is over ${MAX_RESULT_BYTES} bytes of JSON`);
+	return JSON.parse(text);
+}
+
+async function withTimeout(
+	action: CallSpec["action"],
+	call: Omit<StepCall, "signal">,
+	policy: RetryPolicy,
+): Promise<unknown> {
+	const signal = AbortSignal.timeout(policy.attemptTimeoutMs);
+	// The race covers an action that ignores its signal: the attempt still ends at its timeout.
+	const timedOut = new Promise<never>((_, reject) => {
+		signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+	});
+	return Promise.race([action({ ...call, signal }), timedOut]);
+}

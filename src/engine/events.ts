@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { StepFailure } from "./errors";
+import type { Json as JsonValue } from "./steps";
+
+// Journal values come from JSON.parse, so any value is JSON; z.json() would be exact but is recursive,
+// which the OpenAPI generator cannot render.
+export const Json = z
+	.custom<JsonValue>((value) => value !== undefined)
+	.meta({
+		description: "Any JSON value",
+		type: ["object", "array", "string", "number", "boolean", "null"],
+	});
+const Step = z.string().min(1);
+
+/** The failure that ended or endangered a workflow, as its status reports it. */
+export const WorkflowFailure = z.object({
+	step: z.string(),
+	code: z.string(),
+	message: z.string(),
+});
+export type WorkflowFailure = z.infer<typeof WorkflowFailure>;
+
+/** Where a workflow rests for good unless a person acts. */
+export const FinalStatus = z.enum(["completed", "compensated", "cancelled", "needs_attention", "resolved"]);
+export type FinalStatus = z.infer<typeof FinalStatus>;
+/** On its way: something runs now, or waits for a timer or an event. */
+export const ActiveStatus = z.enum(["running", "waiting", "compensating"]);
+export const WorkflowStatus = z.enum([...ActiveStatus.options, ...FinalStatus.options]);
+export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
+
+/** What a person can do to a workflow from outside: stop it, redrive it, or close it as fixed by hand. */
+export const OperatorAction = z.enum(["cancel", "retry", "resolve"]);
+export type OperatorAction = z.infer<typeof OperatorAction>;
+
+/** A step that calls out: a forward action, or the undo of one. */
+export const CallKind = z.enum(["action", "undo"]);
+export type CallKind = z.infer<typeof CallKind>;
+
+/**
+ * Everything that happens to a workflow, in order. The journal is append-only and is the only
+ * state the engine keeps: step status, attempts and results are folded from it.
+ */
+export const JournalEvent = z.discriminatedUnion("type", [
+	z.object({ type: z.literal("workflow_started"), workflowId: z.string(), input: Json }),
+	/** Written, and durable, before the attempt's call leaves the object. */
+	z.object({
+		type: z.literal("step_started"),
+		step: Step,
+		kind: CallKind,
+		attempt: z.int().positive(),
+		idempotencyKey: z.string(),
+		timeoutAt: z.number(),
+		/** When the step counts as stuck if it has not succeeded (its policy's SLA from the first attempt). */
+		stuckAt: z.number().optional(),
+	}),
+	z.object({ type: z.literal("step_succeeded"), step: Step, result: Json }),
+	/** `retryAt` null: the step failed for good. */
+	z.object({
+		type: z.literal("step_failed"),
+		step: Step,
+		attempt: z.int().nonnegative(),
+		error: StepFailure,
+		retryAt: z.number().nullable(),
+	}),
+	z.object({ type: z.literal("step_stuck"), step: Step, since: z.number(), attempts: z.int() }),
+	z.object({ type: z.literal("event_waiting"), step: Step, deadline: z.number(), remindAt: z.number() }),
+	z.object({ type: z.literal("event_reminder"), step: Step, deadline: z.number() }),
+	z.object({ type: z.literal("event_received"), step: Step, payload: Json }),
+	/** From here on a step that fails for good is recorded, never compensated, and a cancel is refused. */
+	z.object({ type: z.literal("point_of_no_return") }),
+	z.object({ type: z.literal("compensation_started"), failure: WorkflowFailure }),
+	z.object({ type: z.literal("workflow_finished"), status: FinalStatus, failure: WorkflowFailure.nullable() }),
+	/** The audit trail of a person's action: who (a key id, never a key), why, and for a retry which steps get a fresh budget. */
+	z.object({
+		type: z.literal("operator_action"),
+		action: OperatorAction,
+		actor: z.string(),
+		reason: z.string(),
+		requestKey: z.string().nullable(),
+		steps: z.array(Step),
+	}),
+	/** Notifications (dead letters, alerts) handed over for delivery. */
+	z.object({ type: z.literal("notifications_sent"), ids: z.array(z.string()) }),
+]);
+export type JournalEvent = z.infer<typeof JournalEvent>;
+export type EventOf<T extends JournalEvent["type"]> = Extract<JournalEvent, { type: T }>;
+
+export const JournalEntry = z.intersection(z.object({ seq: z.int(), at: z.number() }), JournalEvent);
+export type JournalEntry = z.infer<typeof JournalEntry>;
+export type EntryOf<T extends JournalEvent["type"]> = EventOf<T> & { seq: number; at: number };

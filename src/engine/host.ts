@@ -1,0 +1,25 @@
+import { z } from "zod";
+import type { Notification } from "./outbox";
+import type { RetryPolicy } from "./retry-policy";
+import type { Json, Workflow } from "./steps";
+
+/** What the engine's host (a Durable Object) gives it: the workflow, its policy, and the ways out. */
+export interface EngineOptions<Input> {
+	workflow: Workflow<Input>;
+	/** Parses the journaled input back into what the workflow takes. */
+	parseInput: (input: Json) => Input;
+	/** Default policy of every step; each step may override fields. Default: the policy defaults of retry-policy.ts. */
+	retry?: Partial<RetryPolicy>;
+	/** Delivers notifications (needs attention, stuck step, reminder) at least once; throw to have them retried. */
+	notify?: (notifications: Notification[]) => Promise<void>;
+	/** Brings an outside projection (an index) up to date; called when it changed, retried when it throws. */
+	report?: () => Promise<void>;
+	/** Milliseconds since the epoch. Default `Date.now`. */
+	clock?: () => number;
+	/** Uniform in [0, 1), for jitter. Default `Math.random`. */
+	random?: () => number;
+}
+
+/** What happened to an event delivered from outside. */
+export const Delivery = z.enum(["accepted", "duplicate", "gone", "not_found"]);
+export type Delivery = z.infer<typeof Delivery>;

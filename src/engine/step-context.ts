@@ -1,0 +1,57 @@
+import { runCall } from "./attempts";
+import { undoStepName } from "./keys";
+import { type RetryPolicy, retryPolicy } from "./retry-policy";
+import type { Json, Step, StepCall, StepOptions, WaitOptions } from "./steps";
+import type { Store } from "./store";
+import { waitForEvent } from "./waits";
+
+/** A completed step with an undo: what compensation walks back, in reverse. */
+export interface CompletedStep {
+	name: string;
+	undo: (call: StepCall) => Promise<unknown>;
+	policy: RetryPolicy;
+}
+
+/**
+ * One replay of a workflow: the `step` object its code is written against. Completed steps return
+ * their journaled result at once, so the workflow runs from the top on every wake and picks up
+ * exactly where it stood.
+ */
+export class StepContext implements Step {
+	readonly completed: CompletedStep[] = [];
+	private readonly names = new Set<string>();
+
+	constructor(
+		private readonly store: Store,
+		private readonly defaults: RetryPolicy,
+	) {}
+
+	async run<T extends Json>(name: string, action: (call: StepCall) => Promise<T>, options: StepOptions<T> = {}) {
+		this.claim(name);
+		const policy = retryPolicy(this.defaults, options.retry);
+		const result = (await runCall(this.store, { name, kind: "action", policy, action })) as T;
+		const { undo } = options;
+		// Past the point of no return nothing is undone, so there is nothing to remember.
+		if (undo && !this.store.state.committed) {
+			const undoPolicy = retryPolicy(policy, options.undoRetry);
+			this.completed.push({ name, undo: (call) => undo(result, call), policy: undoPolicy });
+		}
+		return result;
+	}
+
+	async waitForEvent(name: string, options: WaitOptions): Promise<Json> {
+		this.claim(name);
+		return waitForEvent(this.store, name, options);
+	}
+
+	/** Runs the undo of a completed step as a durable step of its own; compensation is what it is for, so it is never halted. */
+	undo(done: CompletedStep): Promise<Json> {
+		return runCall(this.store, { name: undoStepName(done.name), kind: "undo", policy: done.policy, action: done.undo });
+	}
+
+	private claim(name: string): void {
+		// Replay maps journal entries to steps by name, so a name must mean one step.
+		if (this.names.has(name)) throw new Error(`step name "${name}" is used twice in one workflow`);
+		this.names.add(name);
+	}
+}

@@ -1,0 +1,162 @@
+import { z } from "zod";
+import type { StepFailure } from "./errors";
+import { CallKind, type EntryOf } from "./events";
+import type { Json } from "./steps";
+
+export const StepStatus = z.enum(["running", "retrying", "waiting", "succeeded", "failed"]);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+export const StepKind = z.enum([...CallKind.options, "event"]);
+export type StepKind = z.infer<typeof StepKind>;
+
+/** After an attempt's own timeout, how long the watchdog alarm waits before declaring the attempt lost. */
+export const WATCHDOG_GRACE_MS = 2_000;
+
+interface Common {
+	name: string;
+	status: StepStatus;
+	lastError: StepFailure | null;
+	result?: Json;
+	startedAt: number | null;
+	finishedAt: number | null;
+}
+
+/** A step that calls out (an action or an undo): attempted, retried, and maybe in doubt. */
+export interface CallStep extends Common {
+	kind: CallKind;
+	attempts: number;
+	/** Attempts made before the last redrive: the policy's budget counts from here. */
+	budgetBase: number;
+	idempotencyKey: string;
+	/** True while an attempt may have taken effect and no definitive answer has come since. */
+	outcomeUnknown: boolean;
+	nextAttemptAt: number | null;
+	/** Set while an attempt is under way: when it times out. */
+	inFlightUntil: number | null;
+	/** When the step counts as stuck; null once reported, or once it has ended. */
+	stuckAt: number | null;
+}
+
+/** A step that waits for an event from outside, with a reminder and a deadline. */
+export interface EventStep extends Common {
+	kind: "event";
+	/** Null for an event that arrived before the workflow started waiting for it. */
+	deadline: number | null;
+	remindAt: number | null;
+	reminded: boolean;
+}
+
+export type StepState = CallStep | EventStep;
+
+const asCall = (step: StepState | undefined) => (step?.kind === "event" ? undefined : step);
+const asEvent = (step: StepState | undefined) => (step?.kind === "event" ? step : undefined);
+
+function existing<T>(step: T | undefined, name: string): T {
+	if (!step) throw new Error(`journal names step ${name} before it started`);
+	return step;
+}
+
+// Each transition builds the step's next value whole, so the compiler checks every field of it.
+
+export function started(prev: StepState | undefined, e: EntryOf<"step_started">): CallStep {
+	const before = asCall(prev);
+	return {
+		kind: e.kind,
+		name: e.step,
+		status: "running",
+		attempts: e.attempt,
+		budgetBase: before?.budgetBase ?? 0,
+		idempotencyKey: e.idempotencyKey,
+		lastError: before?.lastError ?? null,
+		outcomeUnknown: before?.outcomeUnknown ?? false,
+		nextAttemptAt: null,
+		inFlightUntil: e.timeoutAt,
+		startedAt: before?.startedAt ?? e.at,
+		finishedAt: null,
+		stuckAt: e.stuckAt ?? before?.stuckAt ?? null,
+	};
+}
+
+export function succeeded(prev: StepState | undefined, e: EntryOf<"step_succeeded">): CallStep {
+	const step = existing(asCall(prev), e.step);
+	return {
+		...step,
+		status: "succeeded",
+		result: e.result,
+		finishedAt: e.at,
+		nextAttemptAt: null,
+		inFlightUntil: null,
+		stuckAt: null,
+		outcomeUnknown: false,
+	};
+}
+
+/**
+ * An attempt failed, or the step ended for good. An unknown outcome puts the step in doubt; only a
+ * definitive answer under the same key (a success, or a permanent refusal) takes it out again: a
+ * 429 or a 409 "key in use" says nothing about whether an earlier attempt took effect.
+ */
+export function failed(prev: StepState | undefined, e: EntryOf<"step_failed">): StepState {
+	const final = e.retryAt === null;
+	const event = asEvent(prev);
+	if (event) return { ...event, status: "failed", lastError: e.error, finishedAt: e.at };
+	const step = existing(asCall(prev), e.step);
+	const doubt = e.error.kind === "unknown_outcome" ? true : e.error.kind === "permanent" ? false : step.outcomeUnknown;
+	return {
+		...step,
+		status: final ? "failed" : "retrying",
+		lastError: e.error,
+		outcomeUnknown: doubt,
+		nextAttemptAt: e.retryAt,
+		inFlightUntil: null,
+		finishedAt: final ? e.at : null,
+		stuckAt: final ? null : step.stuckAt,
+	};
+}
+
+export function stuckReported(prev: StepState | undefined, name: string): CallStep {
+	return { ...existing(asCall(prev), name), stuckAt: null };
+}
+
+/** A redrive: the step is due again now, with a fresh attempt budget and the same key. */
+export function redriven(prev: StepState | undefined, name: string, at: number): StepState {
+	const step = existing(asCall(prev), name);
+	return { ...step, status: "retrying", nextAttemptAt: at, finishedAt: null, budgetBase: step.attempts };
+}
+
+const newEvent = (name: string): EventStep => ({
+	kind: "event",
+	name,
+	status: "waiting",
+	lastError: null,
+	startedAt: null,
+	finishedAt: null,
+	deadline: null,
+	remindAt: null,
+	reminded: false,
+});
+
+export function waiting(prev: StepState | undefined, e: EntryOf<"event_waiting">): EventStep {
+	const step = asEvent(prev) ?? newEvent(e.step);
+	return { ...step, status: "waiting", deadline: e.deadline, remindAt: e.remindAt, startedAt: step.startedAt ?? e.at };
+}
+
+export function reminded(prev: StepState | undefined, name: string): EventStep {
+	return { ...existing(asEvent(prev), name), reminded: true };
+}
+
+export function received(prev: StepState | undefined, e: EntryOf<"event_received">): EventStep {
+	const step = asEvent(prev) ?? newEvent(e.step);
+	return { ...step, status: "succeeded", result: e.payload, startedAt: step.startedAt ?? e.at, finishedAt: e.at };
+}
+
+/** When the step next needs the alarm: the watchdog of an attempt in flight, a retry, its SLA, a reminder or a deadline. */
+export function dueTimes(step: StepState): (number | null)[] {
+	if (step.kind === "event") {
+		if (step.status !== "waiting") return [];
+		return [step.reminded || step.remindAt === null ? step.deadline : step.remindAt];
+	}
+	if (step.status === "running" && step.inFlightUntil !== null) return [step.inFlightUntil + WATCHDOG_GRACE_MS];
+	if (step.status === "retrying") return [step.nextAttemptAt, step.stuckAt];
+	return [];
+}

@@ -1,0 +1,51 @@
+import type { RetryPolicy } from "./retry-policy";
+
+/**
+ * A value that survives the journal's JSON round trip. Deliberately shallow: a recursive JSON type
+ * defeats TypeScript's instantiation limits in RPC and response typing.
+ */
+export type Json = string | number | boolean | null | object;
+
+/** What one attempt of a step gets: the key to send downstream and the signal that aborts it at its timeout. */
+export interface StepCall {
+	idempotencyKey: string;
+	attempt: number;
+	signal: AbortSignal;
+}
+
+export interface StepOptions<T> {
+	/** Overrides of the engine's default policy for this step. */
+	retry?: Partial<RetryPolicy>;
+	/** Undoes the step once it has succeeded, if a later step fails for good before the point of no return. */
+	undo?: (result: T, call: StepCall) => Promise<unknown>;
+	/** Policy for the undo; defaults to the step's own. */
+	undoRetry?: Partial<RetryPolicy>;
+}
+
+export interface WaitOptions {
+	/** How long the event may take, in ms from when the workflow starts waiting. */
+	timeoutMs: number;
+	/** The failure code when the deadline passes; the workflow then compensates. */
+	timeoutCode: string;
+	/** When to record a reminder, as a fraction of the timeout. Default 0.5. */
+	remindAt?: number;
+}
+
+/** The `step` object a workflow is written against. */
+export interface Step {
+	/** Runs `action` once, durably: retried per policy, never again once it has succeeded. */
+	run<T extends Json>(name: string, action: (call: StepCall) => Promise<T>, options?: StepOptions<T>): Promise<T>;
+	/** Waits, across hours or days, for an event delivered from outside; fails with `timeoutCode` past the deadline. */
+	waitForEvent(name: string, options: WaitOptions): Promise<Json>;
+}
+
+/** A workflow: its code, replayed from the top on every wake, and what it declares about itself. */
+export interface Workflow<Input> {
+	run(input: Input, step: Step): Promise<void>;
+	/**
+	 * The event whose acceptance is the point of no return: from the moment it is accepted (even
+	 * before the workflow reaches its wait), nothing is cancelled or undone; a step that then fails
+	 * for good is recorded for a person. Default: none.
+	 */
+	pointOfNoReturn?: string;
+}

@@ -1,0 +1,81 @@
+import { Alarm } from "./alarm";
+import type { JournalEntry, JournalEvent } from "./events";
+import { Journal } from "./journal";
+import { WorkflowState } from "./state";
+import { emptyUsage } from "./usage";
+
+/** Points where a test may crash the object or interleave a request; inert in production. */
+export type Checkpoint =
+	/** A journal row was just written (a crash here loses it, as a crash during the write would). */
+	| { at: "committed"; entries: JournalEntry[] }
+	/** An attempt's intent is durable and its call is about to leave. */
+	| { at: "calling"; step: string; attempt: number }
+	/** A call answered; its result is not written yet. */
+	| { at: "returned"; step: string; attempt: number }
+	/** Notifications are about to be handed over. */
+	| { at: "handing_over"; ids: string[] };
+
+/** A journal write failed; memory has been rebuilt from storage. Not the workflow's fault. */
+export class JournalWriteError extends Error {
+	override name = "JournalWriteError";
+}
+
+/**
+ * A workflow's durable core, shared by everything that changes it: the journal, the state folded
+ * from it, the one alarm, the clock and the source of jitter. Time is an input: nothing here infers
+ * "now" from what the journal says is due.
+ */
+export class Store {
+	/** Test seam: called at every {@link Checkpoint}. */
+	onCheckpoint: ((point: Checkpoint) => void) | undefined;
+	readonly usage = emptyUsage();
+	readonly alarm: Alarm;
+	private readonly journal: Journal;
+	private loaded: WorkflowState | null = null;
+
+	constructor(
+		storage: DurableObjectStorage,
+		readonly now: () => number,
+		readonly random: () => number,
+	) {
+		this.journal = new Journal(storage.sql, this.usage);
+		this.alarm = new Alarm(storage, this.usage);
+	}
+
+	get state(): WorkflowState {
+		this.loaded ??= new WorkflowState(this.journal.load());
+		return this.loaded;
+	}
+
+	/** Every durable entry, oldest first. */
+	history(): JournalEntry[] {
+		return this.journal.entries();
+	}
+
+	/** Applies an event to the state now; it becomes durable at the next {@link flush}. */
+	append(event: JournalEvent): void {
+		const state = this.state;
+		state.apply(this.journal.append(this.now(), event));
+	}
+
+	/** Writes what was appended as one row. If the write fails, memory is rebuilt from storage so it never runs ahead of it. */
+	flush(): void {
+		let entries: JournalEntry[];
+		try {
+			entries = this.journal.flush();
+		} catch (cause) {
+			this.loaded = null;
+			throw new JournalWriteError("the journal write failed", { cause });
+		}
+		if (entries.length > 0) this.checkpoint({ at: "committed", entries });
+	}
+
+	/** Resolves once everything appended so far is durable. */
+	flushed(): Promise<void> {
+		return this.journal.flushed();
+	}
+
+	checkpoint(point: Checkpoint): void {
+		this.onCheckpoint?.(point);
+	}
+}

@@ -1,0 +1,8 @@
+/** Latest instant a Date can hold, in ms since the epoch. */
+const MAX_DATE_MS = 8.64e15;
+
+/** ISO 8601 for any time the journal holds: out-of-range values are clamped, so formatting never throws. */
+export function isoTime(ms: number): string {
+	const clamped = Number.isFinite(ms) ? Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, ms)) : MAX_DATE_MS;
+	return new Date(clamped).toISOString();
+}

@@ -1,0 +1,15 @@
+/**
+ * The platform as the code reaches it: the clock of each order's object, the queues it hands
+ * messages to, and the database the consumers write. In production each is the real one, untouched.
+ * Tests run in the same isolate as the objects and consumers and put controlled ones in their place
+ * (a clock per object that only moves when told, queues and a database that fail or hang on demand);
+ * nothing else changes these.
+ */
+export const platform = {
+	/** Now, in ms since the epoch, for the object `objectId`. */
+	now: (_objectId: string): number => Date.now(),
+	/** The queue binding an object sends through. */
+	queue: <Body>(queue: Queue<Body>, _objectId: string): Queue<Body> => queue,
+	/** The database a consumer or the sweeper writes, for work on these orders. */
+	database: (db: D1Database, _orderIds: readonly string[]): D1Database => db,
+};

@@ -1,0 +1,34 @@
+import { storeEpisode } from "./dead-letters";
+import { markSwept, ordersToReconcile, upsertIndexRows } from "./order-index";
+import { platform } from "./platform";
+
+/** How long past its due time an order may go without progress, and how long the sweeper then leaves it be, in ms. */
+export const SWEEP_GRACE_MS = 60_000;
+/** Orders reconciled per sweep: a backlog drains over several. */
+const SWEEP_BATCH = 50;
+
+/**
+ * The Cron Trigger's sweep, the safety net under every message that could be lost: for each order
+ * whose due time has passed without progress, or whose dead letter is missing or still open, it asks
+ * the order's object (which also wakes it: a stranded order moves on) and writes what the object
+ * says into the index and the dead letters. Returns the orders it reconciled.
+ */
+export async function sweep(env: Env, now = Date.now()): Promise<string[]> {
+	const database = platform.database(env.DB, []);
+	const ids = await ordersToReconcile(database, now - SWEEP_GRACE_MS, now - SWEEP_GRACE_MS, SWEEP_BATCH);
+	const reconciled: string[] = [];
+	for (const id of ids) {
+		try {
+			const projection = await env.ORDERS.get(env.ORDERS.idFromName(id)).reconcile();
+			if (!projection) continue;
+			const db = platform.database(env.DB, [id]);
+			await upsertIndexRows(db, [projection.row]);
+			for (const episode of projection.episodes) await storeEpisode(db, id, episode);
+			reconciled.push(id);
+		} catch (error) {
+			console.error(`sweep: order ${id} not reconciled; the next sweep tries again`, error);
+		}
+	}
+	await markSwept(database, reconciled, now);
+	return reconciled;
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import {
+	act,
+	d1Rows,
+	effectCounts,
+	eventually,
+	injectFault,
+	ledger,
+	newOrderId,
+	orderBody,
+	placeOrder,
+	requestsFor,
+	settle,
+} from "../helpers";
+
+// The provider applies the operation, then something between it and us spoils the answer: a gateway's
+// 5xx, a body that is not the documented one, a connection reset mid-answer. Each may have taken effect.
+
+describe("the charge takes effect, then the answer is an error", () => {
+	it("a 502 on every attempt: the order needs attention, never a silent compensation; a redrive learns and refunds", async () => {
+		const orderId = newOrderId("charged-502");
+		await injectFault({
+			service: "payments",
+			operation: "charge",
+			orderId,
+			fault: "error_after",
+			status: 502,
+			times: 5,
+		});
+		await placeOrder(orderBody(orderId));
+		const status = await settle(orderId);
+		expect(status).toMatchObject({
+			status: "needs_attention",
+			needsAttention: true,
+			failure: { step: "charge-payment", code: "outcome_unknown" },
+		});
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });
+		await eventually(
+			() => d1Rows("dead_letters", orderId),
+			(rows) => rows.length === 1,
+		);
+
+		// A person redrives: the charge is asked again under its key, learned, and refunded.
+		expect((await act(orderId, "retry")).status).toBe(202);
+		const redriven = await settle(orderId);
+		expect(redriven).toMatchObject({ status: "compensated", failure: { step: "charge-payment" } });
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 1, reservations: 0 });
+		expect(requestsFor(await ledger(orderId), "charge").map((r) => r.idempotencyKey)).toEqual(
+			Array(6).fill(`${orderId}:charge-payment`),
+		);
+	});
+
+	it("a 200 whose body is not the documented JSON, on every attempt: the order needs attention", async () => {
+		const orderId = newOrderId("charged-garbage");
+		await injectFault({ service: "payments", operation: "charge", orderId, fault: "garbage_after", times: 5 });
+		await placeOrder(orderBody(orderId));
+		const status = await settle(orderId);
+		expect(status).toMatchObject({ status: "needs_attention", failure: { code: "outcome_unknown" } });
+		expect(status.steps[0]?.lastError).toMatchObject({ kind: "unknown_outcome", code: "unreadable_response" });
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });
+	});
+
+	it("a connection reset mid-answer, once: the retry under the same key gets the stored charge, charged once", async () => {
+		const orderId = newOrderId("charged-reset");
+		await injectFault({ service: "payments", operation: "charge", orderId, fault: "reset_after" });
+		await placeOrder(orderBody(orderId));
+		const status = await settle(orderId);
+		expect(status.status).toBe("waiting");
+		expect(status.steps[0]).toMatchObject({ status: "succeeded", attempts: 2 });
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });
+	});
+});
+
+describe("the reservation takes effect, then the answer is an error, every time", () => {
+	it("the charge is refunded, and the order needs attention for the reservation that may exist", async () => {
+		const orderId = newOrderId("reserved-503");
+		await injectFault({
+			service: "inventory",
+			operation: "reserve",
+			orderId,
+			fault: "error_after",
+			status: 503,
+			times: 5,
+		});
+		await placeOrder(orderBody(orderId));
+		const status = await settle(orderId);
+		expect(status).toMatchObject({
+			status: "needs_attention",
+			failure: { step: "reserve-inventory", code: "outcome_unknown" },
+		});
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 1, reservations: 1, releases: 0 });
+
+		expect((await act(orderId, "retry")).status).toBe(202);
+		expect((await settle(orderId)).status).toBe("compensated");
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 1, reservations: 1, releases: 1 });
+	});
+});

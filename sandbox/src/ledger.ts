@@ -1,6 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
+import { EFFECTS, EffectTable } from "./effects";
+import { FaultTable, injected, isDefinitive } from "./faults";
+import { IdempotencyTable, refuse } from "./idempotency";
 import { deliverPick } from "./pick";
-import { type Decision, type FaultRule, type Operation, OperationBody, type PickTarget, SERVICE_OF } from "./schemas";
+import { type Decision, type FaultRule, type Operation, OperationBody, type PickTarget } from "./schemas";
 
 export interface SandboxEnv {
 	LEDGER: DurableObjectNamespace<SandboxLedger>;
@@ -10,29 +13,6 @@ export interface SandboxEnv {
 	SANDBOX_AUTO_PICK_SECONDS?: string;
 }
 
-/** Effect kinds as the ledger reports them: one array each in `GET /ledger`. */
-const EFFECTS = {
-	charge: "charges",
-	refund: "refunds",
-	reserve: "reservations",
-	release: "releases",
-	ship: "shipments",
-	cancel: "shipmentCancellations",
-	send: "emails",
-	alert: "alerts",
-} as const satisfies Record<Operation, string>;
-
-const ID_PREFIX: Record<Operation, string> = {
-	charge: "ch",
-	refund: "re",
-	reserve: "rs",
-	release: "rl",
-	ship: "sh",
-	cancel: "sc",
-	send: "em",
-	alert: "al",
-};
-
 interface PerformInput {
 	operation: Operation;
 	idempotencyKey: string;
@@ -41,49 +21,21 @@ interface PerformInput {
 	hangMs: number;
 }
 
-type Row = Record<string, SqlStorageValue>;
-
-/** Keys sorted, so that the same body always fingerprints the same, whatever its key order. */
-function canonical(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-	if (value && typeof value === "object") {
-		const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
-		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-	}
-	return JSON.stringify(value) ?? "null";
-}
-
-const injected = (fault: FaultRule): Decision => ({
-	status: fault.status,
-	body: { code: "fault_injected", ...(fault.message === undefined ? {} : { message: fault.message }) },
-	headers: retryAfter(fault),
-});
-
-const retryAfter = (fault: FaultRule) =>
-	fault.status === 429 || fault.status === 503 ? { "Retry-After": String(fault.retryAfterSeconds) } : undefined;
-
-const refuse = (status: number, code: string): Decision => ({
-	status,
-	body: { code },
-});
-
 /**
  * The sandbox's whole state: effects, idempotency records, every request seen and the fault rules.
  * One instance serves every service, so tests read one consistent ledger.
  */
 export class SandboxLedger extends DurableObject<SandboxEnv> {
 	private readonly sql = this.ctx.storage.sql;
+	private readonly faults = new FaultTable(this.sql);
+	private readonly effects = new EffectTable(this.sql);
+	private readonly idempotency = new IdempotencyTable(this.sql);
 
 	constructor(ctx: DurableObjectState, env: SandboxEnv) {
 		super(ctx, env);
 		this.sql.exec(`
-			CREATE TABLE IF NOT EXISTS effects (id TEXT PRIMARY KEY, kind TEXT NOT NULL, order_id TEXT, target_id TEXT,
-				idempotency_key TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL);
-			CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL);
 			CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY, operation TEXT NOT NULL, order_id TEXT,
 				idempotency_key TEXT NOT NULL, status INTEGER NOT NULL, code TEXT, fault TEXT, at INTEGER NOT NULL);
-			CREATE TABLE IF NOT EXISTS faults (id INTEGER PRIMARY KEY, service TEXT NOT NULL, operation TEXT NOT NULL, order_id TEXT,
-				remaining INTEGER NOT NULL, rule TEXT NOT NULL);
 			CREATE TABLE IF NOT EXISTS picks (shipment_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
 		`);
 	}
@@ -91,7 +43,7 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 	/** Decides one downstream request: faults first, then Stripe-like idempotency, then the business rule. */
 	perform({ operation, idempotencyKey, body, targetId, hangMs }: PerformInput): Decision {
 		const orderId = this.orderOf(operation, body, targetId);
-		const fault = this.takeFault(operation, orderId);
+		const fault = this.faults.take(operation, orderId);
 		const record = (decision: Decision) => {
 			const code = (decision.body as { code?: unknown }).code;
 			this.sql.exec(
@@ -106,11 +58,15 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 			);
 			return decision;
 		};
-		if (fault?.fault === "error") return record(injected(fault));
+		// A definitive refusal is the service's own answer: like Stripe, it is decided behind the idempotency
+		// layer and stored, so a key that already has an answer keeps it. Other errors (5xx, 408, 409, 429)
+		// come from in front of it (a gateway, a rate limiter) and touch nothing.
+		const refusal = fault?.fault === "error" && isDefinitive(fault.status);
+		if (fault?.fault === "error" && !refusal) return record(injected(fault));
 		if (fault?.fault === "timeout_before") return record({ ...refuse(504, "fault_injected"), delayMs: hangMs });
 
-		const decision = this.idempotent(operation, idempotencyKey, canonical({ targetId, body }), () =>
-			this.apply(operation, idempotencyKey, body, targetId),
+		const decision = this.idempotency.once(operation, idempotencyKey, { targetId, body }, () =>
+			fault && refusal ? injected(fault) : this.apply(operation, idempotencyKey, body, targetId),
 		);
 		switch (fault?.fault) {
 			case "timeout_after":
@@ -128,32 +84,6 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		}
 	}
 
-	private idempotent(operation: Operation, key: string, fingerprint: string, run: () => Decision): Decision {
-		const scoped = `${operation}:${key}`;
-		const stored = this.sql
-			.exec("SELECT fingerprint, status, body FROM idempotency WHERE key = ?", scoped)
-			.toArray()[0];
-		if (stored) {
-			if (stored.fingerprint !== fingerprint) return refuse(422, "idempotency_key_reused");
-			return {
-				status: Number(stored.status),
-				body: JSON.parse(String(stored.body)),
-			};
-		}
-		const decision = run();
-		// Like Stripe: results and business refusals are replayed; validation errors are not.
-		if (decision.status !== 400) {
-			this.sql.exec(
-				"INSERT INTO idempotency (key, fingerprint, status, body) VALUES (?, ?, ?, ?)",
-				scoped,
-				fingerprint,
-				decision.status,
-				JSON.stringify(decision.body),
-			);
-		}
-		return decision;
-	}
-
 	private apply(operation: Operation, key: string, raw: unknown, targetId?: string): Decision {
 		const parsed = OperationBody[operation].safeParse(raw);
 		if (!parsed.success) return refuse(400, "invalid_request");
@@ -161,67 +91,36 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		switch (operation) {
 			case "charge":
 				if (body.paymentMethod === "pm_card_declined") return refuse(402, "card_declined");
-				return this.effect(operation, key, String(body.orderId), null, body, 201);
+				return this.effects.record(operation, key, String(body.orderId), null, body, 201);
 			case "refund": {
-				const charge = this.find("charge", String(body.chargeId));
+				const charge = this.effects.find("charge", String(body.chargeId));
 				if (!charge) return refuse(404, "charge_not_found");
-				if (this.findByTarget("refund", String(charge.id))) return refuse(422, "charge_already_refunded");
-				return this.effect(operation, key, charge.order_id as string, String(charge.id), body, 201);
+				if (this.effects.findByTarget("refund", String(charge.id))) return refuse(422, "charge_already_refunded");
+				return this.effects.record(operation, key, charge.order_id as string, String(charge.id), body, 201);
 			}
 			case "reserve": {
 				const items = body.items as { sku: string }[];
 				if (items.some((item) => item.sku.startsWith("OOS-"))) return refuse(422, "out_of_stock");
-				return this.effect(operation, key, String(body.orderId), null, body, 201);
+				return this.effects.record(operation, key, String(body.orderId), null, body, 201);
 			}
 			case "ship": {
-				const decision = this.effect(operation, key, String(body.orderId), null, body, 201);
+				const decision = this.effects.record(operation, key, String(body.orderId), null, body, 201);
 				this.scheduleAutoPick((decision.body as { id: string }).id);
 				return decision;
 			}
 			case "send":
-				return this.effect(operation, key, String(body.orderId), null, body, 202);
+				return this.effects.record(operation, key, String(body.orderId), null, body, 202);
 			case "alert":
-				return this.effect(operation, key, this.orderOf(operation, body) ?? "", null, body, 200);
+				return this.effects.record(operation, key, this.orderOf(operation, body) ?? "", null, body, 200);
 			case "release":
 			case "cancel": {
 				const kind = operation === "release" ? "reserve" : "ship";
-				const target = this.find(kind, targetId ?? "");
+				const target = this.effects.find(kind, targetId ?? "");
 				if (!target) return refuse(404, `${EFFECTS[kind].slice(0, -1)}_not_found`);
-				if (this.findByTarget(operation, String(target.id))) return refuse(422, `already_${operation}d`);
-				return this.effect(operation, key, target.order_id as string, String(target.id), body, 200);
+				if (this.effects.findByTarget(operation, String(target.id))) return refuse(422, `already_${operation}d`);
+				return this.effects.record(operation, key, target.order_id as string, String(target.id), body, 200);
 			}
 		}
-	}
-
-	private effect(
-		operation: Operation,
-		key: string,
-		orderId: string,
-		targetId: string | null,
-		data: object,
-		status: number,
-	): Decision {
-		const seq = this.sql.exec("SELECT count(*) AS n FROM effects WHERE kind = ?", operation).one().n;
-		const id = `${ID_PREFIX[operation]}_${Number(seq) + 1}`;
-		this.sql.exec(
-			"INSERT INTO effects (id, kind, order_id, target_id, idempotency_key, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			id,
-			operation,
-			orderId,
-			targetId,
-			key,
-			JSON.stringify(data),
-			Date.now(),
-		);
-		return { status, body: { id, ...(targetId ? { targetId } : {}) } };
-	}
-
-	private find(kind: Operation, id: string): Row | undefined {
-		return this.sql.exec("SELECT * FROM effects WHERE kind = ? AND id = ?", kind, id).toArray()[0];
-	}
-
-	private findByTarget(kind: Operation, targetId: string): Row | undefined {
-		return this.sql.exec("SELECT * FROM effects WHERE kind = ? AND target_id = ?", kind, targetId).toArray()[0];
 	}
 
 	private orderOf(operation: Operation, body: unknown, targetId?: string): string | null {
@@ -230,56 +129,30 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		if (typeof fromBody.alert?.orderId === "string") return fromBody.alert.orderId;
 		const target =
 			operation === "refund" && typeof fromBody.chargeId === "string"
-				? this.find("charge", fromBody.chargeId)
+				? this.effects.find("charge", fromBody.chargeId)
 				: targetId
-					? this.find(operation === "release" ? "reserve" : "ship", targetId)
+					? this.effects.find(operation === "release" ? "reserve" : "ship", targetId)
 					: undefined;
 		return (target?.order_id as string | undefined) ?? null;
 	}
 
-	private takeFault(operation: Operation, orderId: string | null): FaultRule | undefined {
-		const row = this.sql
-			.exec(
-				`SELECT id, rule FROM faults WHERE service = ? AND operation = ? AND remaining > 0
-				 AND (order_id IS NULL OR order_id = ?) ORDER BY id LIMIT 1`,
-				SERVICE_OF[operation],
-				operation,
-				orderId,
-			)
-			.toArray()[0];
-		if (!row) return undefined;
-		this.sql.exec("UPDATE faults SET remaining = remaining - 1 WHERE id = ?", row.id);
-		return JSON.parse(String(row.rule));
-	}
-
 	addFault(rule: FaultRule): number {
-		return Number(
-			this.sql
-				.exec(
-					"INSERT INTO faults (service, operation, order_id, remaining, rule) VALUES (?, ?, ?, ?, ?) RETURNING id",
-					rule.service,
-					rule.operation,
-					rule.orderId ?? null,
-					rule.times,
-					JSON.stringify(rule),
-				)
-				.one().id,
-		);
+		return this.faults.add(rule);
 	}
 
 	clearFaults(): void {
-		this.sql.exec("DELETE FROM faults");
+		this.faults.clear();
 	}
 
 	shipments(orderId?: string) {
-		return this.effects("ship", orderId).map(({ data, ...rest }) => ({
+		return this.effects.list("ship", orderId).map(({ data, ...rest }) => ({
 			...rest,
 			...data,
 		}));
 	}
 
 	pickTarget(shipmentId: string): PickTarget | null {
-		const row = this.find("ship", shipmentId);
+		const row = this.effects.find("ship", shipmentId);
 		if (!row) return null;
 		const data = JSON.parse(String(row.data));
 		return {
@@ -292,7 +165,10 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 	/** Everything every service did, optionally for one order. */
 	ledger(orderId?: string) {
 		const effects = Object.fromEntries(
-			(Object.keys(EFFECTS) as Operation[]).map((operation) => [EFFECTS[operation], this.effects(operation, orderId)]),
+			(Object.keys(EFFECTS) as Operation[]).map((operation) => [
+				EFFECTS[operation],
+				this.effects.list(operation, orderId),
+			]),
 		);
 		const requests = this.sql
 			.exec(
@@ -303,22 +179,6 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 			)
 			.toArray();
 		return { ...effects, requests };
-	}
-
-	private effects(kind: Operation, orderId?: string) {
-		return this.sql
-			.exec(
-				`SELECT id, order_id AS orderId, target_id AS targetId, idempotency_key AS idempotencyKey, data, at FROM effects
-				 WHERE kind = ? AND (? IS NULL OR order_id = ?) ORDER BY at, id`,
-				kind,
-				orderId ?? null,
-				orderId ?? null,
-			)
-			.toArray()
-			.map((row) => ({
-				...row,
-				data: JSON.parse(String(row.data)) as Record<string, unknown>,
-			}));
 	}
 
 	/** Off unless `SANDBOX_AUTO_PICK_SECONDS` is set, so that a human step really waits by default. */

@@ -1,0 +1,46 @@
+import type { Decision, Operation } from "./schemas";
+
+export const refuse = (status: number, code: string): Decision => ({ status, body: { code } });
+
+/** Keys sorted, so that the same body always fingerprints the same, whatever its key order. */
+function canonical(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+	if (value && typeof value === "object") {
+		const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
+		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+	}
+	return JSON.stringify(value) ?? "null";
+}
+
+/** Stripe-like idempotency, in the ledger's SQLite: a key answers the same way every time it comes back with the same body. */
+export class IdempotencyTable {
+	constructor(private readonly sql: SqlStorage) {
+		sql.exec(`CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
+			status INTEGER NOT NULL, body TEXT NOT NULL)`);
+	}
+
+	/** The stored answer for this key, or `run`'s, stored; the same key with another body is refused with 422. */
+	once(operation: Operation, key: string, request: unknown, run: () => Decision): Decision {
+		const scoped = `${operation}:${key}`;
+		const fingerprint = canonical(request);
+		const stored = this.sql
+			.exec("SELECT fingerprint, status, body FROM idempotency WHERE key = ?", scoped)
+			.toArray()[0];
+		if (stored) {
+			if (stored.fingerprint !== fingerprint) return refuse(422, "idempotency_key_reused");
+			return { status: Number(stored.status), body: JSON.parse(String(stored.body)) };
+		}
+		const decision = run();
+		// Like Stripe: results and business refusals are replayed; validation errors are not.
+		if (decision.status !== 400) {
+			this.sql.exec(
+				"INSERT INTO idempotency (key, fingerprint, status, body) VALUES (?, ?, ?, ?)",
+				scoped,
+				fingerprint,
+				decision.status,
+				JSON.stringify(decision.body),
+			);
+		}
+		return decision;
+	}
+}

@@ -130,6 +130,14 @@ const isBusy = (orderId: string) => inObject(orderId, (instance) => instance.eng
 /** The order's alarm: when it is set for, or null. */
 export const alarmOf = (orderId: string) => inObject(orderId, (_, state) => state.storage.getAlarm());
 
+/** Whether the notification of the order's first `type` entry (a reminder, say) has been handed over. */
+export async function handedOver(orderId: string, type: OrderHistory["events"][number]["type"]): Promise<boolean> {
+	const history = await getHistory(orderId);
+	const entry = history.find((e) => e.type === type);
+	const id = `${orderId}:${entry?.seq}`;
+	return history.some((e) => e.type === "notifications_sent" && e.ids.includes(id));
+}
+
 /** Fires the order's alarm at its scheduled time: the order's clock moves there first (never back). False: no alarm. */
 export async function fireAlarm(orderId: string): Promise<boolean> {
 	const at = await alarmOf(orderId);

@@ -35,10 +35,17 @@ export class WorkflowEngine<Input> {
 	) {
 		this.store = new Store(storage, options.clock ?? Date.now, options.random ?? Math.random);
 		this.defaults = retryPolicy(options.retry);
-		// After a hand-over the alarm is set for what is due next, unless a run is under way: it does so itself.
-		const rearm = () => (this.running ? Promise.resolve() : this.store.alarm.set(this.wakeAt()));
-		this.notifier = new Notifier(this.store, options.notify, this.defaults, rearm);
-		this.reporter = new Reporter(this.store, options.report, this.defaults, rearm);
+		// After a hand-over, unless a run is under way (it will do both itself): what was recorded is
+		// written, and the alarm is set for what is due next.
+		const settled = async () => {
+			if (this.running) return;
+			this.store.flush();
+			await this.store.alarm.set(this.wakeAt());
+		};
+		this.notifier = new Notifier(this.store, options.notify, this.defaults, settled);
+		this.reporter = new Reporter(this.store, options.report, this.defaults, settled);
+		// A notification goes out as soon as the entry behind it is durable, while the run goes on.
+		this.store.afterFlush = () => this.notifier.kick();
 	}
 
 	/** Crash-injection seam for tests; unset, and so inert, in production. */
@@ -52,6 +59,11 @@ export class WorkflowEngine<Input> {
 
 	get usage(): Usage {
 		return this.store.usage;
+	}
+
+	/** The journal position that is in storage: a projection records it, so a late report never overwrites a newer one. */
+	get durableVersion(): number {
+		return this.store.durableVersion;
 	}
 
 	/** True while a run, a notification hand-over or an index report is under way. */
@@ -85,8 +97,8 @@ export class WorkflowEngine<Input> {
 		if (!state.started) return "not_found";
 		const step = state.steps.get(name);
 		if (step?.status === "succeeded") {
-			// The first delivery may still be on its way to storage: answer only once it is there.
-			await this.store.flushed();
+			// The first delivery may not be in storage yet: answer only once it is.
+			this.store.flush();
 			return "duplicate";
 		}
 		if (state.finished || state.compensation || state.cancellation || step?.status === "failed") return "gone";
@@ -94,7 +106,7 @@ export class WorkflowEngine<Input> {
 			this.kick(); // let the run record the missed deadline now rather than at the alarm
 			return "gone";
 		}
-		// An event may arrive before the workflow reaches the wait (a fast warehouse); it is kept for then.
+		// An event may arrive before the workflow reaches its wait (a fast person); it is kept for then.
 		const events: JournalEvent[] = [{ type: "event_received", step: name, payload }];
 		if (name === this.options.workflow.pointOfNoReturn && !state.committed) events.push({ type: "point_of_no_return" });
 		await this.accept(...events);
@@ -108,7 +120,8 @@ export class WorkflowEngine<Input> {
 	async act(action: OperatorAction, request: ActionRequest, dryRun = false): Promise<ActionResult> {
 		if (dryRun) return planAction(this.state, action, null);
 		const plan = planAction(this.state, action, request.requestKey);
-		if (plan.outcome === "repeated") await this.store.flushed();
+		// The earlier request may not be in storage yet: answer only once it is.
+		if (plan.outcome === "repeated") this.store.flush();
 		if (plan.outcome !== "accepted") return plan;
 		await this.accept({ type: "operator_action", action, ...request, steps: plan.steps });
 		return plan;

@@ -4,8 +4,9 @@ import type { Store } from "./store";
 /**
  * Something the object hands to the outside world (notifications, an index row), one hand-over at a
  * time, never in the workflow's way: each has the policy's attempt time limit, and a failed or hung
- * one may be tried again after the policy's backoff, on the alarm. `settled` runs after each one,
- * so the owner can set the alarm for whatever is due next.
+ * one is tried again after the policy's backoff: the alarm is armed for it at once, so the retry
+ * survives a restart. `settled` runs after each success, so the owner can set the alarm for
+ * whatever is due next.
  */
 export class HandOver {
 	private inFlight: Promise<void> | null = null;
@@ -65,7 +66,8 @@ export class HandOver {
 		}
 		// Idle again before `done`, which may start the next hand-over.
 		this.inFlight = null;
-		if (sent) done();
+		if (!sent) return this.store.alarm.setBy(this.retryAt);
+		done();
 		await this.settled();
 	}
 }

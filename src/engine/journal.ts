@@ -13,6 +13,8 @@ export class Journal {
 	private pending: JournalEntry[] = [];
 	private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 	private nextSeq = 1;
+	/** The last entry known to be in storage. */
+	private durable = 0;
 	private created = false;
 
 	constructor(
@@ -31,8 +33,14 @@ export class Journal {
 			this.usage.rowsRead += reads;
 		}
 		const entries = this.parse(rows);
-		this.nextSeq = (entries.at(-1)?.seq ?? 0) + 1;
+		this.durable = entries.at(-1)?.seq ?? 0;
+		this.nextSeq = this.durable + 1;
 		return entries;
+	}
+
+	/** The position of the last entry in storage; entries appended since may still be lost. */
+	get durableSeq(): number {
+		return this.durable;
 	}
 
 	/** Every durable entry, oldest first. */
@@ -96,6 +104,7 @@ export class Journal {
 			for (const waiter of waiting) waiter.reject(error);
 			throw error;
 		}
+		this.durable = entries.at(-1)?.seq ?? this.durable;
 		for (const waiter of waiting) waiter.resolve();
 		return entries;
 	}

@@ -5,9 +5,11 @@ import { WATCHDOG_GRACE_MS } from "./step-state";
 import type { Store } from "./store";
 
 /**
- * Delivers the outbox (dead-letter episodes, alerts) at least once. A hand-over is journaled as
- * `notifications_sent` only once `notify` has taken it; until then the alarm keeps coming back, so a
- * crash, a failure or a hang only delays it.
+ * Delivers the outbox (a workflow's start, dead-letter episodes, alerts) at least once. A hand-over
+ * is journaled as `notifications_sent` only once `notify` has taken it; until then the alarm keeps
+ * coming back, so a crash, a failure or a hang only delays it. While a run goes on, the record rides
+ * with its next write rather than costing a row of its own: if a crash loses it, the notification
+ * goes out again, and its id lets the receiver drop the repeat.
  */
 export class Notifier {
 	private readonly handOver: HandOver;
@@ -49,7 +51,6 @@ export class Notifier {
 			},
 			() => {
 				this.store.append({ type: "notifications_sent", ids });
-				this.store.flush();
 				// A run may have added notifications while these were handed over.
 				this.kick();
 			},

@@ -18,19 +18,21 @@ export const Episode = z.object({
 });
 export type Episode = z.infer<typeof Episode>;
 
-export const NotificationKind = z.enum(["needs_attention", "attention_closed", "step_stuck", "reminder"]);
+export const NotificationKind = z.enum(["started", "needs_attention", "attention_closed", "step_stuck", "reminder"]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
 const Base = { id: z.string(), workflowId: z.string(), at: z.number() };
-const { needs_attention, attention_closed, step_stuck, reminder } = NotificationKind.enum;
+const { started, needs_attention, attention_closed, step_stuck, reminder } = NotificationKind.enum;
 
 /**
- * What the engine tells the outside world, at least once: a workflow that needs a person, the end of
- * that episode, a step stuck past its SLA, a human step half-way to its deadline. Each is derived from
+ * What the engine tells the outside world, at least once: a workflow that started (so an index knows
+ * it exists), one that needs a person, the end of that episode, a step stuck past its SLA, a human
+ * step half-way to its deadline. Each is derived from
  * a journal entry, so a crash before delivery only delays it; `id` (workflow and entry) lets the
  * receiver drop a repeat.
  */
 export const Notification = z.discriminatedUnion("kind", [
+	z.object({ kind: z.literal(started), ...Base }),
 	z.object({ kind: z.literal(needs_attention), ...Base, episode: Episode }),
 	z.object({ kind: z.literal(attention_closed), ...Base, episode: Episode }),
 	z.object({

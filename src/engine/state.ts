@@ -42,17 +42,19 @@ export class WorkflowState {
 	}
 
 	apply(entry: JournalEntry): void {
-		this.updatedAt = entry.at;
+		// Handing notifications over is bookkeeping, not a change of the workflow.
+		if (entry.type !== "notifications_sent") this.updatedAt = entry.at;
 		this.version = entry.seq;
+		if (entry.type === "workflow_started") this.workflowId = entry.workflowId;
 		const id = notificationId(this.workflowId, entry.seq);
 		const base = { id, workflowId: this.workflowId, at: entry.at };
 		const prev = "step" in entry ? this.steps.get(entry.step) : undefined;
 		const put = (next: StepState) => this.steps.set(next.name, next);
 		switch (entry.type) {
 			case "workflow_started":
-				this.workflowId = entry.workflowId;
 				this.input = entry.input;
 				this.createdAt = entry.at;
+				this.outbox.set(id, { kind: "started", ...base });
 				return;
 			case "step_started":
 				put(step.started(prev, entry));
@@ -159,7 +161,7 @@ export class WorkflowState {
 
 	/**
 	 * What a redrive retries with a fresh budget: every call step that failed for good, except the one
-	 * whose definitive refusal started the compensation (a declined card stays declined).
+	 * whose definitive refusal started the compensation (asked again, it would refuse again).
 	 */
 	get redriveTargets(): CallStep[] {
 		return [...this.steps.values()].filter(

@@ -28,6 +28,8 @@ export class JournalWriteError extends Error {
 export class Store {
 	/** Test seam: called at every {@link Checkpoint}. */
 	onCheckpoint: ((point: Checkpoint) => void) | undefined;
+	/** Called after every write: what became durable may now be handed over. */
+	afterFlush: (() => void) | undefined;
 	readonly usage = emptyUsage();
 	readonly alarm: Alarm;
 	private readonly journal: Journal;
@@ -45,6 +47,11 @@ export class Store {
 	get state(): WorkflowState {
 		this.loaded ??= new WorkflowState(this.journal.load());
 		return this.loaded;
+	}
+
+	/** The position of the last entry in storage: what an outside projection may record as its version. */
+	get durableVersion(): number {
+		return this.state.started ? this.journal.durableSeq : 0;
 	}
 
 	/** Every durable entry, oldest first. */
@@ -67,7 +74,9 @@ export class Store {
 			this.loaded = null;
 			throw new JournalWriteError("the journal write failed", { cause });
 		}
-		if (entries.length > 0) this.checkpoint({ at: "committed", entries });
+		if (entries.length === 0) return;
+		this.checkpoint({ at: "committed", entries });
+		this.afterFlush?.();
 	}
 
 	/** Resolves once everything appended so far is durable. */

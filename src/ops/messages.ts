@@ -39,7 +39,7 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
-/** The alert a notification raises, if any: a closed episode raises none. */
+/** The alert a notification raises, if any: a start or a closed episode raises none. */
 export function alertFor(notification: Notification): Alert | null {
 	const base = { id: notification.id, orderId: notification.workflowId, at: notification.at };
 	switch (notification.kind) {
@@ -72,6 +72,7 @@ export function alertFor(notification: Notification): Alert | null {
 				error: null,
 				attempts: null,
 			};
+		case "started":
 		case "attention_closed":
 			return null;
 	}

@@ -56,7 +56,8 @@ const FINAL = FinalStatus.options.map((s) => `'${s}'`).join(", ");
 /**
  * Orders whose index row or dead letter may be out of step with the object, oldest first and each
  * at most once per `since`: an active order whose due time passed (stranded, or its last report
- * lost), an open episode with no dead letter, and an open dead letter the order no longer has open.
+ * lost), an open episode with no dead letter, an open dead letter the order no longer has open, and
+ * an episode the index still shows open whose dead letter was closed (the report after it was lost).
  */
 export async function ordersToReconcile(db: D1Database, now: number, since: number, limit: number): Promise<string[]> {
 	const { results } = await db
@@ -67,6 +68,8 @@ export async function ordersToReconcile(db: D1Database, now: number, since: numb
 			     WHERE o.open_episode IS NOT NULL AND d.id IS NULL
 			   UNION ALL SELECT o.id, o.updated_at FROM dead_letters d JOIN orders o ON o.id = d.order_id
 			     WHERE d.status = 'open' AND (o.open_episode IS NULL OR o.open_episode != d.id)
+			   UNION ALL SELECT o.id, o.updated_at FROM orders o JOIN dead_letters d ON d.id = o.open_episode
+			     WHERE d.status = 'closed'
 			 ) c JOIN orders o ON o.id = c.id WHERE o.swept_at IS NULL OR o.swept_at < ?
 			 GROUP BY c.id ORDER BY MIN(c.at) LIMIT ?`,
 		)

@@ -14,8 +14,8 @@ const OrderEnv = z.object({
 	CALLBACK_SECRET: z.string().min(16, "CALLBACK_SECRET must be at least 16 characters"),
 	/** How long the warehouse has to pick, in seconds. Default 172,800 (two days). */
 	PICK_DEADLINE_SECONDS: z.coerce.number().int().positive().default(172_800),
-	/** Time limit of one downstream call, in ms. Default 10,000. */
-	DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+	/** Time limit of one downstream call, in ms. Unset: the retry policy's default (10,000). */
+	DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
 });
 
 export interface OrderConfig {
@@ -26,7 +26,7 @@ export interface OrderConfig {
 	publicBaseUrl: string;
 	callbackSecret: string;
 	pickDeadlineMs: number;
-	downstreamTimeoutMs: number;
+	downstreamTimeoutMs: number | undefined;
 }
 
 export class ConfigError extends Error {

@@ -45,7 +45,7 @@ export class OrderObject extends DurableObject<Env> {
 		this.engine = new WorkflowEngine(ctx.storage, {
 			workflow: placeOrder(createServices(config), config.pickDeadlineMs),
 			parseInput: (input) => Order.parse(input),
-			retry: { attemptTimeoutMs: config.downstreamTimeoutMs },
+			retry: config.downstreamTimeoutMs === undefined ? undefined : { attemptTimeoutMs: config.downstreamTimeoutMs },
 			notify: (notifications) => this.publish(notifications),
 			report: async () => {
 				await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
@@ -125,11 +125,15 @@ export class OrderObject extends DurableObject<Env> {
 		return platform.queue(queue, this.engine.state.workflowId);
 	}
 
-	/** Dead-letter episodes go to order-dead-letters; stuck steps and reminders straight to order-alerts. */
+	/**
+	 * The order's start puts its first row in the index (journaled, so no order is ever missing from
+	 * it); dead-letter episodes go to order-dead-letters; stuck steps and reminders straight to order-alerts.
+	 */
 	private async publish(notifications: Notification[]): Promise<void> {
 		const isEpisode = (n: Notification) => n.kind === "needs_attention" || n.kind === "attention_closed";
 		const episodes = notifications.filter(isEpisode);
-		const alerts = notifications.filter((n) => !isEpisode(n)).flatMap((n) => alertFor(n) ?? []);
+		const alerts = notifications.flatMap((n) => (isEpisode(n) ? [] : (alertFor(n) ?? [])));
+		if (notifications.some((n) => n.kind === "started")) await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
 		if (episodes.length > 0) await this.queue(this.env.DEAD_LETTERS).sendBatch(episodes.map((body) => ({ body })));
 		if (alerts.length > 0) await this.queue(this.env.ALERTS).sendBatch(alerts.map((body) => ({ body })));
 	}
@@ -149,7 +153,7 @@ export class OrderObject extends DurableObject<Env> {
 			updatedAt: state.updatedAt,
 			dueAt: state.nextWakeAt,
 			openEpisode: state.openEpisode?.id ?? null,
-			version: state.version,
+			version: this.engine.durableVersion,
 		};
 	}
 }

@@ -8,6 +8,7 @@ import {
 	fireAlarm,
 	getHistory,
 	getStatus,
+	handedOver,
 	ledger,
 	newOrderId,
 	orderBody,
@@ -53,8 +54,7 @@ describe("an alarm delivered to a fresh instance", () => {
 		const deadline = await waitingOrder(orderId);
 		failQueue(orderId, "throw", 6);
 		await fireAlarm(orderId); // the reminder; its hand-over fails
-		const handedOver = async () => (await getHistory(orderId)).some((e) => e.type === "notifications_sent");
-		for (let round = 0; round < 10 && !(await handedOver()); round++) {
+		for (let round = 0; round < 10 && !(await handedOver(orderId, "event_reminder")); round++) {
 			await crash(orderId); // evicted while idle
 			await fireAlarm(orderId); // the hand-over's retry, on a fresh instance
 			await expectStillWaiting(orderId, deadline);

@@ -3,7 +3,7 @@ import {
 	confirmPick,
 	eventually,
 	fireAlarm,
-	getHistory,
+	handedOver,
 	ledger,
 	newOrderId,
 	orderBody,
@@ -26,13 +26,13 @@ describe("the queue hangs while the order hands over a notification", () => {
 		expect(status.status).toBe("completed");
 		expect((await ledger(orderId)).emails).toHaveLength(1);
 		// The workflow went on while the hand-over hung; the hand-over is tried again at its own time.
-		const handedOver = async () => (await getHistory(orderId)).some((e) => e.type === "notifications_sent");
-		expect(await handedOver()).toBe(false);
-		for (let round = 0; round < 5 && !(await handedOver()); round++) {
+		const reminded = () => handedOver(orderId, "event_reminder");
+		expect(await reminded()).toBe(false);
+		for (let round = 0; round < 5 && !(await reminded()); round++) {
 			await fireAlarm(orderId);
 			await settle(orderId);
 		}
-		expect(await handedOver()).toBe(true);
+		expect(await reminded()).toBe(true);
 		await eventually(
 			async () => (await ledger(orderId)).alerts,
 			(alerts) => alerts.length === 1,

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { muteInjectedCrashNoise } from "./test/node/mute-crash-noise";
@@ -24,8 +25,12 @@ process.env.API_KEYS ??= TEST_BINDINGS.API_KEYS;
 process.env.CALLBACK_SECRET ??= TEST_BINDINGS.CALLBACK_SECRET;
 process.env.OPERATOR_KEYS ??= TEST_BINDINGS.OPERATOR_KEYS;
 
+// Miniflare keeps each run's storage in a temporary directory; on tmpfs (where the machine has one) the
+// thousands of SQLite writes of a chaos run cost no disk I/O, which made the matrix a third faster.
+if (!process.env.TMPDIR && existsSync("/dev/shm")) process.env.TMPDIR = "/dev/shm";
+
 // Every crash a test injects makes workerd print an uncaught-exception line; they are expected, not news.
-muteInjectedCrashNoise("injected crash");
+muteInjectedCrashNoise("injected crash", "connection reset by peer");
 
 /** The queues of wrangler.jsonc, delivering at once and retrying without delay, so tests wait milliseconds, not seconds. */
 const queueConsumers = {

@@ -9,15 +9,18 @@ import { platform } from "../src/ops/platform";
 export type QueueFault = "throw" | "hang" | "duplicate";
 export type DatabaseFault = "throw" | "hang";
 
-const queueFaults = new Map<string, { kind: QueueFault; left: number }>();
-const databaseFaults = new Map<string, { kind: DatabaseFault; left: number }>();
+type Faults<K> = Map<string, { kind: K; left: number }[]>;
+const queueFaults: Faults<QueueFault> = new Map();
+const databaseFaults: Faults<DatabaseFault> = new Map();
 
+/** Queues a fault for the order's queue sends; several apply one after the other. */
 export function failQueue(orderId: string, kind: QueueFault, times = 1): void {
-	queueFaults.set(orderId, { kind, left: times });
+	queueFaults.set(orderId, [...(queueFaults.get(orderId) ?? []), { kind, left: times }]);
 }
 
+/** Queues a fault for the D1 calls about the order; several apply one after the other. */
 export function failDatabase(orderId: string, kind: DatabaseFault, times = 1): void {
-	databaseFaults.set(orderId, { kind, left: times });
+	databaseFaults.set(orderId, [...(databaseFaults.get(orderId) ?? []), { kind, left: times }]);
 }
 
 export function clearPlatformFaults(orderId: string): void {
@@ -25,10 +28,10 @@ export function clearPlatformFaults(orderId: string): void {
 	databaseFaults.delete(orderId);
 }
 
-function take<K>(faults: Map<string, { kind: K; left: number }>, ids: readonly string[]): K | null {
+function take<K>(faults: Faults<K>, ids: readonly string[]): K | null {
 	for (const id of ids) {
-		const fault = faults.get(id);
-		if (!fault || fault.left <= 0) continue;
+		const fault = faults.get(id)?.find((f) => f.left > 0);
+		if (!fault) continue;
 		fault.left--;
 		return fault.kind;
 	}

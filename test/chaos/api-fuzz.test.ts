@@ -51,12 +51,14 @@ describe(`bad input against the HTTP API (${settings.profile} profile, seed ${se
 				cases: oracle.requests,
 				violations: failure ? 1 : 0,
 				outcomes: Object.fromEntries(Object.entries(oracle.statuses).map(([status, n]) => [`http ${status}`, n])),
+				families: {},
 				crashes: 0,
 				hiccups: 0,
 				failures: failure
 					? [
 							{
 								id: "fuzz",
+								families: [],
 								orderId: "",
 								status: "",
 								crashes: 0,

@@ -2,6 +2,7 @@ import type { Order } from "../../src/order/order";
 import type { OrderHistory, OrderStatus } from "../../src/order/status";
 import { type Ledger, orderBody } from "../helpers";
 import type { CrashPoint } from "./crash-plan";
+import type { Interleave, MidCallCrash, PlatformFaultSpec, TimingSpec } from "./families";
 import type { FaultSpec } from "./faults";
 import type { Violation } from "./summary";
 import type { Warehouse } from "./warehouse";
@@ -20,6 +21,30 @@ export interface CaseSpec {
 	warehouse: Warehouse;
 	/** Crashes between runs, at rest: at each alarm the driver fires, with this chance, from this seed. */
 	restCrashes: { seed: number; chance: number } | null;
+	/** Queue and D1 faults around the order. */
+	platform: PlatformFaultSpec[];
+	/** Requests and alarms that arrive while a downstream call is in flight. */
+	interleave: Interleave[];
+	/** Resets while a downstream call or a notification hand-over is in flight. */
+	midCall: MidCallCrash[];
+	/** How alarms are delivered; null: each at its scheduled time, on whatever instance is live. */
+	timing: TimingSpec | null;
+}
+
+/** A case with nothing but what `spec` names: no faults, no crashes, no interleaving, the warehouse picks. */
+export function caseSpec(spec: Pick<CaseSpec, "id" | "orderId"> & Partial<CaseSpec>): CaseSpec {
+	return {
+		order: "standard",
+		faults: [],
+		crashes: [],
+		warehouse: "picks",
+		restCrashes: null,
+		platform: [],
+		interleave: [],
+		midCall: [],
+		timing: null,
+		...spec,
+	};
 }
 
 export function orderFor(spec: Pick<CaseSpec, "orderId" | "order">): Order {
@@ -54,7 +79,18 @@ export interface Observation {
 	notes: string[];
 	/** Every API call the driver made and its answer, in order. */
 	calls: string[];
-	/** From the dead-letter hook, when one is plugged in. */
-	deadLetters: number | null;
+	/** Every answer a pick, cancel, operator action or repeated placement got, in order. */
+	answers: Answer[];
+	/** The order's dead letters and index row in D1, once delivery has had its chance; null: not checked. */
+	d1: { deadLetters: D1Row[]; index: D1Row | null } | null;
 	elapsedMs: number;
 }
+
+export interface Answer {
+	action: string;
+	status: number;
+	/** Sent while a downstream call was in flight. */
+	interleaved: boolean;
+}
+
+export type D1Row = Record<string, unknown>;

@@ -1,13 +1,18 @@
 import { runInDurableObject } from "cloudflare:test";
+import type { Checkpoint } from "../../src/engine/store";
+import { platform } from "../../src/ops/platform";
 import type { OrderObject } from "../../src/order/order-object";
 import { orderStub } from "../helpers";
+import type { MidCallCrash } from "./families";
+import type { Violation } from "./summary";
 
-type Checkpoint = Parameters<NonNullable<OrderObject["engine"]["onCheckpoint"]>>[0];
-
-/** What the driver needs each round: is a run under way, and where does the workflow stand. */
+/** What the driver needs each round: is a run or hand-over under way, where does the workflow stand, and its alarm. */
 export interface Probe {
 	busy: boolean;
 	status: string | null;
+	alarm: number | null;
+	/** The journal's next due time (null: nothing timer-driven is pending): an alarm before it is for a hand-over. */
+	nextWakeAt: number | null;
 }
 
 /**
@@ -24,6 +29,9 @@ export interface CrashPoint {
 export const CRASH_MESSAGE = "injected crash";
 export const isCrash = (error: unknown) => String(error).includes(CRASH_MESSAGE);
 
+/** How long after a call leaves the object is reset in the middle of it, in ms (its answer takes longer: see `holdCalls`). */
+const MID_CALL_MS = 30;
+
 export const crashLabel = (point: CrashPoint | null) =>
 	point === null ? "none" : `${point.at === "committed" ? "c" : "r"}${point.n}`;
 
@@ -34,67 +42,116 @@ export function parseCrashLabel(label: string): CrashPoint | null {
 	return { at: match[1] === "c" ? "committed" : "returned", n: Number(match[2]) };
 }
 
+type Kind = Checkpoint["at"];
+
 /**
- * Counts every checkpoint an order's object passes, crashes it at the planned ones, and keeps a
- * readable trace of them all for the report. It lives in the test, not in the object, so it
- * survives the crashes it causes; {@link arm} installs it again on each fresh instance.
+ * Counts every checkpoint an order's object passes and acts on the planned ones: crashes it there
+ * (`crashes`), or resets it a moment later while the call or hand-over is in flight (`midCall`);
+ * the driver watches `seen.calling` to send requests while a call is in flight. At every
+ * journal write it checks that no entry is stamped later than the order's clock. It keeps a readable
+ * trace for the report, and lives in the test, not in the object, so it survives the crashes it
+ * causes; {@link arm} installs it again on each fresh instance.
  */
 export class CrashPlan {
 	readonly trace: string[] = [];
-	readonly seen = { committed: 0, returned: 0 };
+	readonly seen: Record<Kind, number> = { committed: 0, returned: 0, calling: 0, handing_over: 0 };
+	readonly incidents: Violation[] = [];
 	crashes = 0;
 	private readonly pending: CrashPoint[];
+	private readonly resets: MidCallCrash[];
 
-	constructor(points: readonly CrashPoint[]) {
+	constructor(points: readonly CrashPoint[], midCall: readonly MidCallCrash[] = []) {
 		this.pending = [...points];
+		this.resets = [...midCall];
 	}
 
-	/** True: crash here. */
-	decide(point: Checkpoint): boolean {
-		if (point.at !== "committed" && point.at !== "returned") return false;
+	private crashed(): void {
+		this.crashes++;
+	}
+
+	/** What to do at this checkpoint: crash now, reset in a moment, or nothing. */
+	decide(point: Checkpoint, clock: number): "crash" | "reset" | null {
 		const n = ++this.seen[point.at];
-		const index = this.pending.findIndex((p) => p.at === point.at && p.n === n);
-		if (index >= 0) {
-			this.pending.splice(index, 1);
-			this.crashes++;
+		if (point.at === "committed") {
+			for (const entry of point.entries) {
+				if (entry.at > clock)
+					this.incidents.push({
+						invariant: "clock",
+						message: `#${entry.seq} ${entry.type} stamped ${entry.at}, ahead of the clock (${clock})`,
+					});
+			}
 		}
-		this.trace.push(`${describeCheckpoint(point, n)}${index >= 0 ? "  <- CRASH" : ""}`);
-		return index >= 0;
+		const crashAt = this.pending.findIndex((p) => p.at === point.at && p.n === n);
+		const resetAt = this.resets.findIndex((p) => p.during === point.at && p.n === n);
+		const act = crashAt >= 0 ? "crash" : resetAt >= 0 ? "reset" : null;
+		if (crashAt >= 0) this.pending.splice(crashAt, 1);
+		if (resetAt >= 0) this.resets.splice(resetAt, 1);
+		if (act === "crash") this.crashed();
+		this.trace.push(
+			`${describeCheckpoint(point, n)}${act === "crash" ? "  <- CRASH" : act === "reset" ? "  <- RESET MID-WAY" : ""}`,
+		);
+		return act;
 	}
 
 	/** Notes a crash the driver caused between runs (helpers' `crash`). */
 	restCrash(): void {
-		this.crashes++;
+		this.crashed();
 		this.trace.push("crash at rest  <- CRASH");
 	}
 
 	/**
 	 * Installs the plan on the order's live object (a crash leaves a fresh instance without it) and
-	 * reads whether a run is under way there and the workflow's status (null: never started). One round
-	 * trip for all three, since the driver asks every round.
+	 * reads what the driver needs each round, in one round trip.
 	 */
 	async arm(orderId: string): Promise<Probe> {
 		try {
-			return await runInDurableObject(orderStub(orderId), (instance: OrderObject, state) => {
+			return await runInDurableObject(orderStub(orderId), async (instance: OrderObject, state) => {
+				const objectId = state.id.toString();
 				instance.engine.onCheckpoint = (point) => {
-					if (this.decide(point)) state.abort(CRASH_MESSAGE);
+					const act = this.decide(point, platform.now(objectId));
+					if (act === "crash") state.abort(CRASH_MESSAGE);
+					if (act === "reset") {
+						const reset = () => {
+							this.crashed();
+							try {
+								state.abort(CRASH_MESSAGE);
+							} catch {
+								// The reset itself throws in the timer that did it; it has happened all the same.
+							}
+						};
+						setTimeout(reset, point.at === "calling" ? MID_CALL_MS : 0);
+					}
 				};
 				const { busy, state: workflow } = instance.engine;
-				return { busy, status: workflow.started ? workflow.status : null };
+				return {
+					busy,
+					status: workflow.started ? workflow.status : null,
+					alarm: await state.storage.getAlarm(),
+					nextWakeAt: workflow.nextWakeAt,
+				};
 			});
 		} catch (error) {
 			// A run in the background (kicked by a pick, say) crashed the object under this call: look again.
-			if (isCrash(error)) return { busy: true, status: null };
+			if (isCrash(error)) return { busy: true, status: null, alarm: null, nextWakeAt: null };
 			throw error;
 		}
 	}
 }
 
-function describeCheckpoint(point: Checkpoint & { at: "committed" | "returned" }, n: number): string {
-	if (point.at === "returned") return `r${n} returned ${point.step}#${point.attempt}`;
-	const entries = point.entries.map((entry) => {
-		const step = "step" in entry ? `(${entry.step}${"attempt" in entry ? `#${entry.attempt}` : ""})` : "";
-		return `${entry.type}${step}`;
-	});
-	return `c${n} committed ${entries.join(" + ")}`;
+function describeCheckpoint(point: Checkpoint, n: number): string {
+	switch (point.at) {
+		case "returned":
+			return `r${n} returned ${point.step}#${point.attempt}`;
+		case "calling":
+			return `call${n} ${point.step}#${point.attempt} leaves`;
+		case "handing_over":
+			return `h${n} hands over ${point.ids.length} notification(s)`;
+		case "committed": {
+			const entries = point.entries.map((entry) => {
+				const step = "step" in entry ? `(${entry.step}${"attempt" in entry ? `#${entry.attempt}` : ""})` : "";
+				return `${entry.type}${step}`;
+			});
+			return `c${n} committed ${entries.join(" + ")}`;
+		}
+	}
 }

@@ -1,10 +1,25 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import type { OrderStatus } from "../../src/order/status";
-import { API_KEY, act, api, confirmPick, crash, fireAlarm, ledger, storedState } from "../helpers";
-import { type CaseSpec, type HistoryEntry, type Observation, orderFor, type Violation } from "./case";
-import { CrashPlan, isCrash } from "./crash-plan";
-import { deadLetterCount } from "./dead-letters";
-import { injectFaults } from "./faults";
+import { advanceClockTo, clockOf } from "../clock";
+import {
+	API_KEY,
+	act,
+	api,
+	confirmPick,
+	crash,
+	inObject,
+	ledger,
+	OPERATOR_KEY,
+	orderStub,
+	shipmentToken,
+} from "../helpers";
+import { clearPlatformFaults, failDatabase, failQueue } from "../platform-faults";
+import { type Answer, type CaseSpec, type HistoryEntry, type Observation, orderFor, type Violation } from "./case";
+import { CRASH_MESSAGE, CrashPlan, isCrash } from "./crash-plan";
+import type { Interleaved } from "./families";
+import { holdCalls, injectFaults } from "./faults";
 import { type Rng, rng } from "./prng";
+import { expectedProjection, settledProjection } from "./projection";
 import { WAREHOUSE } from "./warehouse";
 
 /** Nothing runs until a timer or an event. */
@@ -18,12 +33,32 @@ const MAX_ROUNDS = 400;
 const STUCK_ROUNDS = 25;
 /** Client and warehouse retry a 5xx up to this often; with backoff that is about six seconds. */
 const MAX_TRIES = 8;
+/**
+ * A request with no answer after this long, in ms, is sent again: the test runtime sometimes loses
+ * one after an abort. An engine that hangs would hang every retry, and the case would say so.
+ */
+const REQUEST_LIMIT_MS = 15_000;
+/** The same for the probe that installs the crash plan, which answers at once when the object is well. */
+const ARM_LIMIT_MS = 3_000;
+
+async function withinLimit(response: Promise<Response>, onTimeout: () => Response): Promise<Response> {
+	let timer: number | undefined;
+	const late = new Promise<Response>((resolve) => {
+		timer = setTimeout(() => resolve(onTimeout()), REQUEST_LIMIT_MS);
+	});
+	const first = await Promise.race([response, late]);
+	if (timer !== undefined) clearTimeout(timer);
+	return first;
+}
+
+/** Hand-overs still owed once the order rests: delivered within this many alarms. */
+const DRAIN_ROUNDS = 20;
 
 /**
- * Drives one order through one case the way its client, the warehouse and the platform would: places
- * it, fires its alarms whenever it waits on a timer (an alarm's delivery moves the engine's time to
- * its scheduled time, so no test waits for real), retries requests cut off by a crash, and records
- * every checkpoint, call and surprise on the way.
+ * Drives one order through one case the way its client, the warehouse, people and the platform
+ * would: places it, delivers its alarms when their time comes (moving the order's clock there, or
+ * past it, or sometimes not at all), sends requests while calls are in flight, retries requests cut
+ * off by a crash, and records every checkpoint, call and surprise on the way.
  */
 export class CaseRun {
 	readonly plan: CrashPlan;
@@ -31,14 +66,23 @@ export class CaseRun {
 	readonly incidents: Violation[] = [];
 	/** Hiccups of the test platform, not of the engine: retried, counted in the report. */
 	readonly notes: string[] = [];
+	readonly answers: Answer[] = [];
 	accepted = false;
 	/** The workflow's status when the driver last looked; null: not started. */
 	last: string | null = null;
 	private readonly rest: Rng | null;
+	private readonly timing: Rng | null;
+	private readonly interleaving: Promise<void>[] = [];
+	/** Set once the case is over: a request waiting for a call that never came gives up. */
+	private ended = false;
+	/** Crashes the driver has answered with a delivery of the alarm handler, as the platform retries one a crash cut off. */
+	private crashesRedelivered = 0;
 
 	constructor(readonly spec: CaseSpec) {
-		this.plan = new CrashPlan(spec.crashes);
+		this.plan = new CrashPlan(spec.crashes, spec.midCall);
 		this.rest = spec.restCrashes ? rng(spec.restCrashes.seed) : null;
+		this.timing = spec.timing ? rng(spec.timing.seed) : null;
+		for (const { call, action } of spec.interleave) this.interleaving.push(this.whenCalling(call, action));
 	}
 
 	get orderId(): string {
@@ -59,19 +103,37 @@ export class CaseRun {
 	}
 
 	/** The warehouse's callback, sent again while the answer is a 5xx; returns the final status code. */
-	async pick(token: string, label: string): Promise<number> {
+	async pick(token: string, label: string, interleaved = false): Promise<number> {
 		const response = await this.send(`pick (${label})`, () => confirmPick(this.orderId, token));
 		if (response.status >= 500) this.incident("api", `the ${label} pick kept answering ${response.status}`);
+		this.answers.push({ action: `pick (${label})`, status: response.status, interleaved });
 		return response.status;
 	}
 
+	/** Whether a pick was answered 202: the order is committed. */
+	picked(): boolean {
+		return this.answers.some((a) => a.action.startsWith("pick") && a.status === 202);
+	}
+
 	/** The customer cancels, with one Idempotency-Key, so that a retry after a crash is the same request. */
-	async cancel(): Promise<number> {
+	async cancel(interleaved = false): Promise<number> {
 		const key = `${this.orderId}:cancel`;
 		const response = await this.send("cancel", () =>
 			act(this.orderId, "cancel", { key: API_KEY, idempotencyKey: key }),
 		);
 		if (response.status >= 500) this.incident("api", `the cancel kept answering ${response.status}`);
+		this.answers.push({ action: "cancel", status: response.status, interleaved });
+		return response.status;
+	}
+
+	/** An operator redrives or resolves the order, with one Idempotency-Key per action. */
+	async operator(action: "retry" | "resolve", interleaved = false): Promise<number> {
+		const key = `${this.orderId}:${action}:${this.answers.length}`;
+		const response = await this.send(action, () =>
+			act(this.orderId, action, { key: OPERATOR_KEY, idempotencyKey: key }),
+		);
+		if (response.status >= 500) this.incident("api", `the ${action} kept answering ${response.status}`);
+		this.answers.push({ action, status: response.status, interleaved });
 		return response.status;
 	}
 
@@ -86,6 +148,90 @@ export class CaseRun {
 	async history(): Promise<HistoryEntry[]> {
 		const response = await this.read(`/orders/${this.orderId}/history`);
 		return response.status === 200 ? (await response.json<{ events: HistoryEntry[] }>()).events : [];
+	}
+
+	/**
+	 * Sends `action` once the order's `call`-th downstream call has left the object (held in flight a
+	 * moment unless a fault answers it at once). Watched from here rather than started from inside
+	 * the object, so that the request is the test's own: one started from the object's context would
+	 * die with it when the object crashes, and take the test runtime down with it. Gives up quietly
+	 * when the case ends first.
+	 */
+	private async whenCalling(call: number, action: Interleaved): Promise<void> {
+		while (this.plan.seen.calling < call) {
+			if (this.ended) return;
+			await scheduler.wait(1);
+		}
+		await this.interleave(action);
+	}
+
+	/**
+	 * What arrives while a downstream call is in flight, sent once: a crash of the object may cut it
+	 * off, as it would cut off a client's connection. Every answer that comes must be one the API promises.
+	 */
+	private async interleave(action: Interleaved): Promise<void> {
+		this.calls.push(`[in flight] ${action}`);
+		// One request, as a client would send it; a crash of the object cuts it off without an answer.
+		const send = async (request: Promise<Response>) => {
+			const response = await this.unlessCrashed(request);
+			if (response && action !== "poll")
+				this.answers.push({
+					action: action === "pick" ? "pick (during a call)" : action,
+					status: response.status,
+					interleaved: true,
+				});
+			return response?.status ?? null;
+		};
+		switch (action) {
+			case "pick": {
+				const token = await shipmentToken(this.orderId);
+				if (token) await send(confirmPick(this.orderId, token));
+				return;
+			}
+			case "cancel":
+				await send(act(this.orderId, "cancel", { key: API_KEY, idempotencyKey: `${this.orderId}:cancel` }));
+				return;
+			case "retry":
+			case "resolve":
+				await send(
+					act(this.orderId, action, { key: OPERATOR_KEY, idempotencyKey: `${this.orderId}:${action}:in-flight` }),
+				);
+				return;
+			case "place-again":
+			case "poll": {
+				const request =
+					action === "poll"
+						? api(`/orders/${this.orderId}`)
+						: api("/orders", { method: "POST", body: orderFor(this.spec) });
+				const status = await send(request);
+				if (status !== null && status !== 200 && status < 500)
+					this.incident("api", `${action} during a call answered ${status}`);
+				return;
+			}
+			case "alarm":
+				// The platform delivers an alarm now, in the middle of a run: it must join the run and change nothing.
+				await this.unlessCrashed(inObject(this.orderId, (_, state) => state.storage.setAlarm(Date.now())));
+				return;
+		}
+	}
+
+	/**
+	 * `work`, or null if the object crashes first. The platform fails every request and alarm handler
+	 * an object had under way when it is reset; the test runtime sometimes leaves them hanging instead.
+	 */
+	private async unlessCrashed<T>(work: Promise<T>, limitMs = REQUEST_LIMIT_MS): Promise<T | null> {
+		const before = this.plan.crashes;
+		const until = Date.now() + limitMs;
+		let settled = false;
+		const crash = (async () => {
+			while (!settled && this.plan.crashes === before && Date.now() < until) await scheduler.wait(20);
+			return null;
+		})();
+		try {
+			return await Promise.race([work, crash]);
+		} finally {
+			settled = true;
+		}
 	}
 
 	/** Reads come from the object's memory and never write: a 5xx is an incident, not a reason to retry forever. */
@@ -105,8 +251,18 @@ export class CaseRun {
 		let response = new Response(null, { status: 599 });
 		for (let tries = 0; tries < MAX_TRIES; tries++) {
 			const before = this.plan.crashes;
-			await this.plan.arm(this.orderId);
-			response = await request();
+			// Installing the plan on an object in the middle of a crash can hang like any request: start over.
+			if ((await this.unlessCrashed(this.plan.arm(this.orderId), ARM_LIMIT_MS)) === null) {
+				this.notes.push(`${label}: the object did not answer the probe; tried again`);
+				continue;
+			}
+			const answer = this.unlessCrashed(request()).then(
+				(r) => r ?? new Response("cut off by a crash", { status: 599 }),
+			);
+			response = await withinLimit(answer, () => {
+				this.notes.push(`${label} got no answer in ${REQUEST_LIMIT_MS} ms; retried`);
+				return new Response(null, { status: 598 });
+			});
 			if (log || response.status >= 500) this.calls.push(`${label} -> ${response.status}`);
 			if (response.status < 500) return response;
 			if (this.plan.crashes !== before) continue;
@@ -117,7 +273,7 @@ export class CaseRun {
 	}
 
 	/**
-	 * Lets runs finish and fires alarms until `until` holds. `beforeAlarm` runs whenever the order is
+	 * Lets runs finish and delivers alarms until `until` holds. `beforeAlarm` runs whenever the order is
 	 * idle on a timer (the early warehouse uses it). Returns the last status; an order that gets stuck
 	 * (running, nothing under way, no alarm) or never gets there is an incident, not an exception, so
 	 * that the case is still checked and reported in full.
@@ -139,7 +295,7 @@ export class CaseRun {
 				this.plan.restCrash();
 				continue;
 			}
-			if (await this.fire()) {
+			if (await this.deliver(probe.alarm)) {
 				idle = 0;
 				continue;
 			}
@@ -154,16 +310,43 @@ export class CaseRun {
 	}
 
 	/**
-	 * Fires the alarm as if its time had come. A crash it runs into is the plan's doing; the next round
-	 * recovers. Any other error is retried for a few seconds first: after some aborts the test runtime
-	 * answers "internal error" (SQLite busy) until the dead instance lets go of the database.
+	 * Delivers the alarm set for `at`: the order's clock moves to that time first, as the platform
+	 * delivers an alarm once its time has come. The timing family varies this: a delivery late by up to
+	 * its bound, an early one (nothing is due, so nothing may happen), or one to a fresh instance.
 	 */
-	private async fire(): Promise<boolean> {
+	private async deliver(at: number | null): Promise<boolean> {
+		if (at === null) {
+			// The platform retries an alarm handler a crash cut off; one may have been under way at each crash.
+			if (this.plan.crashes === this.crashesRedelivered) return false;
+			this.crashesRedelivered = this.plan.crashes;
+			this.calls.push("alarm handler again");
+			return this.fire(() => inObject(this.orderId, (instance) => instance.alarm()).then(() => true));
+		}
+		const timing = this.spec.timing;
+		const early = timing && this.timing?.chance(timing.earlyChance);
+		if (!early) {
+			const late = timing && this.timing?.chance(timing.lateChance) ? this.timing.int(1, timing.maxLateMs) : 0;
+			advanceClockTo(this.orderId, at + late);
+		}
+		if (timing && this.timing?.chance(timing.evictChance)) {
+			await crash(this.orderId);
+			this.plan.restCrash();
+		}
+		this.calls.push(early ? "alarm (early)" : "alarm");
+		return this.fire(() => runDurableObjectAlarm(orderStub(this.orderId)));
+	}
+
+	/**
+	 * Runs an alarm delivery. A crash it runs into is the plan's doing: the platform retries a failed
+	 * alarm handler, so the next round delivers it again. Any other error is retried for a few seconds
+	 * first: after some aborts the test runtime answers "internal error" until the dead instance lets go.
+	 */
+	private async fire(delivery: () => Promise<boolean>): Promise<boolean> {
 		for (let tries = 0; ; tries++) {
 			try {
-				const fired = await fireAlarm(this.orderId);
-				this.calls.push(fired ? "alarm" : "no alarm");
-				return fired;
+				const delivered = await this.unlessCrashed(delivery());
+				if (delivered === null) throw new Error(CRASH_MESSAGE);
+				return delivered;
 			} catch (error) {
 				if (isCrash(error)) {
 					this.calls.push("alarm crashed");
@@ -181,34 +364,121 @@ export class CaseRun {
 		}
 	}
 
+	/**
+	 * Once the order rests, delivers the alarms that are only for hand-overs still owed (a notification
+	 * or an index report that failed): those before the journal's next due time, so a waiting order
+	 * keeps waiting.
+	 */
+	private async drain(): Promise<void> {
+		for (let round = 0; round < DRAIN_ROUNDS; round++) {
+			const probe = await this.plan.arm(this.orderId);
+			if (probe.busy) {
+				await scheduler.wait(2);
+				continue;
+			}
+			const forHandOver = probe.alarm !== null && (probe.nextWakeAt === null || probe.alarm < probe.nextWakeAt);
+			const cutOff = probe.alarm === null && this.plan.crashes !== this.crashesRedelivered;
+			if (!forHandOver && !cutOff) return;
+			await this.deliver(probe.alarm);
+		}
+	}
+
+	/** What is known of a case that never finished: its trace and calls, and the incident. */
+	hung(startedAt: number): Observation {
+		this.incident("settled", `the case did not finish in ${CASE_LIMIT_MS} ms; it was at: ${this.calls.at(-1)}`);
+		const empty = {
+			charges: [],
+			refunds: [],
+			reservations: [],
+			releases: [],
+			shipments: [],
+			shipmentCancellations: [],
+		};
+		return {
+			spec: this.spec,
+			status: null,
+			history: [],
+			ledger: { ...empty, emails: [], alerts: [], requests: [] },
+			alarm: null,
+			accepted: false,
+			trace: this.plan.trace,
+			checkpoints: { committed: this.plan.seen.committed, returned: this.plan.seen.returned },
+			crashes: this.plan.crashes,
+			incidents: [...this.incidents, ...this.plan.incidents],
+			notes: this.notes,
+			calls: this.calls,
+			answers: this.answers,
+			d1: null,
+			elapsedMs: Date.now() - startedAt,
+		};
+	}
+
 	async observe(startedAt: number): Promise<Observation> {
+		this.ended = true;
+		if (this.interleaving.length > 0) {
+			// A request cut off by a crash never answers: wait for the others, a while.
+			await Promise.race([Promise.all(this.interleaving), scheduler.wait(REQUEST_LIMIT_MS)]);
+			// What they started (a redrive, a cancel) runs to rest as well.
+			await this.drive(settled);
+		}
+		await this.drain();
+		clearPlatformFaults(this.orderId);
 		const status = await this.status();
-		const attention = status?.needsAttention ?? false;
+		const history = status ? await this.history() : [];
+		const projection =
+			status && this.accepted
+				? await settledProjection(
+						this.orderId,
+						expectedProjection(this.orderId, history, status),
+						clockOf(this.orderId),
+					)
+				: null;
+		if (projection?.swept) this.notes.push("the sweeper was needed to bring D1 in line");
+		const probe = await this.plan.arm(this.orderId);
 		return {
 			spec: this.spec,
 			status,
-			history: status ? await this.history() : [],
+			history,
 			ledger: await ledger(this.orderId),
-			alarm: (await storedState(this.orderId)).alarm,
+			alarm: probe.alarm,
 			accepted: this.accepted,
 			trace: this.plan.trace,
-			checkpoints: { ...this.plan.seen },
+			checkpoints: { committed: this.plan.seen.committed, returned: this.plan.seen.returned },
 			crashes: this.plan.crashes,
-			incidents: this.incidents,
+			incidents: [...this.incidents, ...this.plan.incidents],
 			notes: this.notes,
 			calls: this.calls,
-			deadLetters: deadLetterCount && status ? await deadLetterCount(this.orderId, attention) : null,
+			answers: this.answers,
+			d1: projection?.d1 ?? null,
 			elapsedMs: Date.now() - startedAt,
 		};
 	}
 }
 
+/** A case that has not finished after this long, in ms, is hung: reported with what it did so far. */
+const CASE_LIMIT_MS = 90_000;
+
 /** Runs one case from start to finish and returns what the invariants need. */
 export async function runCase(spec: CaseSpec): Promise<Observation> {
 	const startedAt = Date.now();
 	const run = new CaseRun(spec);
-	await injectFaults(spec.orderId, spec.faults);
-	await run.place();
-	if (run.accepted) await WAREHOUSE[spec.warehouse](run);
-	return run.observe(startedAt);
+	const work = (async () => {
+		await injectFaults(spec.orderId, spec.faults);
+		// Calls that something happens in the middle of are held in flight long enough for it to happen there.
+		if (spec.interleave.length > 0 || spec.midCall.some((m) => m.during === "calling")) await holdCalls(spec.orderId);
+		for (const fault of spec.platform) {
+			if (fault.on === "queue") failQueue(spec.orderId, fault.kind, fault.times);
+			else failDatabase(spec.orderId, fault.kind, fault.times);
+		}
+		await run.place();
+		if (run.accepted) await WAREHOUSE[spec.warehouse](run);
+		return run.observe(startedAt);
+	})();
+	let timer: number | undefined;
+	const hung = new Promise<null>((resolve) => {
+		timer = setTimeout(() => resolve(null), CASE_LIMIT_MS);
+	});
+	const obs = await Promise.race([work, hung]);
+	if (timer !== undefined) clearTimeout(timer);
+	return obs ?? run.hung(startedAt);
 }

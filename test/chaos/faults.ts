@@ -19,22 +19,36 @@ export const isUndo = (op: Operation) => OPERATIONS[op].step.endsWith(":undo");
 
 /** The sandbox fault rule behind each kind of fault. */
 export const FAULT_KINDS = {
-	/** Retryable. */
+	/** May have taken effect (a 5xx): retried under the same key, never taken as "did not happen". */
 	http500: { fault: "error", status: 500 },
-	/** Retryable, with a Retry-After the engine must honour. */
+	/** The same, with a Retry-After the engine must honour. */
 	http503: { fault: "error", status: 503, retryAfterSeconds: 2 },
+	/** Not processed (rate limited), with a Retry-After. */
 	http429: { fault: "error", status: 429, retryAfterSeconds: 7 },
-	/** A permanent refusal: any 4xx but 408 and 429. */
-	refused: { fault: "error", status: 409 },
+	/** Not processed: "a request with this key is still in progress". */
+	in_use: { fault: "error", status: 409 },
+	/** A definitive refusal: any 4xx but 408, 409 and 429. */
+	refused: { fault: "error", status: 422 },
 	/** No effect, no answer: the attempt times out. */
 	timeout_before: { fault: "timeout_before" },
 	/** The effect happens, the answer is lost: the timeout trap. */
 	timeout_after: { fault: "timeout_after" },
 	/** The effect happens, the answer comes after the attempt's timeout (250 ms in tests). */
 	latency: { fault: "latency", latencyMs: 400 },
+	/** The effect happens, then a gateway answers 502. */
+	error_after: { fault: "error_after", status: 502 },
+	/** The effect happens, then the answer is a 200 whose body is not the documented JSON. */
+	garbage_after: { fault: "garbage_after" },
+	/** The effect happens, then the connection is reset in the middle of the answer. */
+	reset_after: { fault: "reset_after" },
+	/** Rate limited for ten minutes at a time: a few of these keep a step retrying past its SLA. */
+	slow_down: { fault: "error", status: 429, retryAfterSeconds: 600 },
 } as const;
 export type FaultKind = keyof typeof FAULT_KINDS;
 export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKind[];
+
+/** The kinds whose effect is applied before the answer goes wrong: the effect_then_error family. */
+export const EFFECT_THEN_ERROR: readonly FaultKind[] = ["error_after", "garbage_after", "reset_after"];
 
 /** Kinds that cost an attempt timeout of wall time each time they hit. */
 export const isSlow = (kind: FaultKind) => kind === "timeout_before" || kind === "timeout_after" || kind === "latency";
@@ -68,6 +82,22 @@ export async function injectFaults(orderId: string, faults: readonly FaultSpec[]
 		if (skip > 0) await injectFault({ ...target, fault: "latency", latencyMs: 0, times: skip });
 		await injectFault({ ...target, ...FAULT_KINDS[kind], times });
 	}
+}
+
+/** How long every call of a case is held in flight when something must happen in the middle of one, in ms. */
+const HOLD_MS = 120;
+
+/** Holds each of the order's calls in flight a moment (after its other faults): requests and resets land in the middle of it. */
+export async function holdCalls(orderId: string): Promise<void> {
+	for (const op of OPERATION_NAMES)
+		await injectFault({
+			service: OPERATIONS[op].service,
+			operation: op,
+			orderId,
+			fault: "latency",
+			latencyMs: HOLD_MS,
+			times: 100,
+		});
 }
 
 export const describeFault = ({ op, kind, skip, times }: FaultSpec) =>

@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../src/order/status";
 import type { Effect, Ledger } from "../helpers";
-import type { HistoryEntry, Observation } from "./case";
-import { checkInvariants } from "./invariants";
+import { caseSpec, type HistoryEntry, type Observation } from "./case";
+import { CrashPlan } from "./crash-plan";
+import { isUndo, OPERATION_NAMES, OPERATIONS } from "./faults";
+import { checkInvariants, EFFECT_OF } from "./invariants";
 
 // The checker must fail when it should: each test below breaks one promise in an otherwise clean
 // observation of a completed order and expects exactly that invariant to fire.
 
 const ID = "inv-1";
-const STEPS = ["charge-payment", "reserve-inventory", "schedule-shipping", "send-confirmation"] as const;
-const OPS = ["charge", "reserve", "ship", "send"] as const;
-const KINDS = ["charges", "reservations", "shipments", "emails"] as const;
+/** The forward operations of a completed order, their steps and their effects, from the harness's one list. */
+const OPS = OPERATION_NAMES.filter((op) => !isUndo(op));
+const STEPS = OPS.map((op) => OPERATIONS[op].step);
+const KINDS = OPS.map((op) => EFFECT_OF[op]);
 
 const effect = (kind: string, step: string, data: Record<string, unknown> = {}): Effect => ({
 	id: `${kind}_1`,
@@ -47,15 +50,7 @@ function completed(): Observation {
 		})),
 	};
 	return {
-		spec: {
-			id: "self-test",
-			orderId: ID,
-			order: "standard",
-			faults: [],
-			crashes: [],
-			warehouse: "picks",
-			restCrashes: null,
-		},
+		spec: caseSpec({ id: "self-test", orderId: ID }),
 		status: {
 			status: "completed",
 			needsAttention: false,
@@ -73,7 +68,11 @@ function completed(): Observation {
 		incidents: [],
 		notes: [],
 		calls: [],
-		deadLetters: null,
+		answers: [],
+		d1: {
+			deadLetters: [],
+			index: { status: "completed", needs_attention: 0, failure_code: null, open_episode: null },
+		},
 		elapsedMs: 0,
 	};
 }
@@ -87,8 +86,10 @@ function unconfirmed(obs: Observation): Observation {
 }
 
 const fired = (obs: Observation) => [...new Set(checkInvariants(obs).map((v) => v.invariant))];
+/** The same observation, the order (and its index row) in another status. */
 const withStatus = (obs: Observation, status: string) => {
 	obs.status = { ...(obs.status as OrderStatus), status: status as OrderStatus["status"] };
+	if (obs.d1?.index) obs.d1.index.status = status;
 	return obs;
 };
 
@@ -103,18 +104,22 @@ describe("the chaos invariants catch what they promise to", () => {
 		expect(fired(obs)).toContain("no-double-effect");
 	});
 
-	it("(2) money: a refund on a completed order, a charge left on a compensated one", () => {
+	it("(2) money: a refund on a completed order; undone: a charge left on a compensated one", () => {
 		const refunded = completed();
 		refunded.ledger.refunds.push(effect("re", "charge-payment:undo", { amountCents: 3499 }));
 		expect(fired(refunded)).toContain("money");
-		expect(fired(withStatus(completed(), "compensated"))).toContain("money");
+		expect(fired(withStatus(completed(), "compensated"))).toContain("undone");
 		expect(fired(withStatus(completed(), "needs_attention"))).toEqual([]);
 	});
 
-	it("(3) stock and shipment: a reservation or a shipment left on a compensated order", () => {
+	it("(3) undone: a reservation or a shipment left on a compensated order, which should have needed attention", () => {
 		const obs = unconfirmed(withStatus(completed(), "compensated"));
 		obs.ledger.refunds.push(effect("re", "charge-payment:undo", { amountCents: 3499 }));
-		expect(fired(obs)).toEqual(["stock"]);
+		expect(fired(obs)).toEqual(["undone"]);
+		expect(checkInvariants(obs).map((x) => x.message)).toEqual([
+			"compensated but reserved - released = 1, not 0",
+			"compensated but shipments - cancellations = 1, not 0",
+		]);
 	});
 
 	it("(4) an order that does not rest, or waits without an alarm, or vanished after it was accepted", () => {
@@ -218,19 +223,116 @@ describe("the chaos invariants catch what they promise to", () => {
 		expect(fired(obs)).toContain("journal-effects");
 	});
 
-	it("needs attention: exactly one dead letter; otherwise none (when the hook gives a count)", () => {
+	it("dead letters: one per needs-attention episode in the journal, closed with it, no other", () => {
 		const obs = withStatus(completed(), "needs_attention");
-		(obs.status as OrderStatus).needsAttention = true;
+		const failure = { step: "send-confirmation", code: "x", message: "" };
+		const seq = obs.history.length + 1;
+		obs.history.push({ seq, at: "", type: "workflow_finished", status: "needs_attention", failure } as HistoryEntry);
+		Object.assign(obs.status as OrderStatus, { needsAttention: true, failure });
+		obs.d1 = {
+			deadLetters: [{ id: `${ID}:${seq}`, status: "open" }],
+			index: { status: "needs_attention", needs_attention: 1, failure_code: "x", open_episode: `${ID}:${seq}` },
+		};
 		expect(fired(obs)).toEqual([]);
-		obs.deadLetters = 0;
-		expect(fired(obs)).toEqual(["dead-letters"]);
-		obs.deadLetters = 2;
-		expect(fired(obs)).toEqual(["dead-letters"]);
-		obs.deadLetters = 1;
-		expect(fired(obs)).toEqual([]);
+		const missing = structuredClone(obs);
+		missing.d1 = { ...obs.d1, deadLetters: [] };
+		expect(fired(missing)).toEqual(["dead-letters"]);
+		const twice = structuredClone(obs);
+		twice.d1 = {
+			...obs.d1,
+			deadLetters: [
+				{ id: `${ID}:${seq}`, status: "open" },
+				{ id: `${ID}:${seq}`, status: "open" },
+			],
+		};
+		expect(fired(twice)).toEqual(["dead-letters"]);
+		// Resolved: the episode must be closed too.
+		const resolved = structuredClone(obs);
+		resolved.history.push({
+			seq: seq + 1,
+			at: "",
+			type: "operator_action",
+			action: "resolve",
+			actor: "op",
+			reason: "r",
+			requestKey: null,
+			steps: [],
+		} as HistoryEntry);
+		(resolved.status as OrderStatus).status = "resolved";
+		(resolved.status as OrderStatus).needsAttention = false;
+		resolved.d1 = {
+			...obs.d1,
+			index: { status: "resolved", needs_attention: 0, failure_code: "x", open_episode: null },
+		};
+		expect(fired(resolved)).toEqual(["dead-letters"]);
 		const clean = completed();
-		clean.deadLetters = 1;
+		clean.d1 = { ...(clean.d1 as NonNullable<Observation["d1"]>), deadLetters: [{ id: `${ID}:99`, status: "open" }] };
 		expect(fired(clean)).toEqual(["dead-letters"]);
+	});
+
+	it("index: the row shows what the object shows, and exists", () => {
+		const stale = completed();
+		stale.d1 = {
+			deadLetters: [],
+			index: { status: "waiting", needs_attention: 0, failure_code: null, open_episode: null },
+		};
+		expect(fired(stale)).toEqual(["index"]);
+		const lost = completed();
+		lost.d1 = { deadLetters: [], index: null };
+		expect(fired(lost)).toEqual(["index"]);
+	});
+
+	it("timers: a retry, a reminder, a missed deadline or a stuck alert recorded before its due time", () => {
+		const base = Date.parse("2026-11-26T10:00:00.000Z");
+		const iso = (ms: number) => new Date(base + ms).toISOString();
+		const timed = (...events: [number, Record<string, unknown>][]) => {
+			const obs = completed();
+			const next = obs.history.length;
+			obs.history.push(...events.map(([at, e], i) => ({ seq: next + i + 1, at: iso(at), ...e }) as HistoryEntry));
+			return fired(obs);
+		};
+		const failed = { type: "step_failed", step: "s", attempt: 1, error: { kind: "retryable", code: "c", message: "" } };
+		const started = { type: "step_started", step: "s", attempt: 2, idempotencyKey: `${ID}:s`, timeoutAt: 0 };
+		expect(timed([0, { ...failed, retryAt: base + 1000 }], [999, started])).toEqual(["timers"]);
+		expect(timed([0, { ...failed, retryAt: base + 1000 }], [1000, started])).toEqual([]);
+		const waiting = { type: "event_waiting", step: "pick", deadline: base + 2000, remindAt: base + 1000 };
+		expect(timed([0, waiting], [999, { type: "event_reminder", step: "pick", deadline: base + 2000 }])).toEqual([
+			"timers",
+		]);
+		const missed = { type: "step_failed", step: "pick", attempt: 0, retryAt: null };
+		const deadline = { ...missed, error: { kind: "permanent", code: "pick_deadline_exceeded", message: "" } };
+		expect(timed([0, waiting], [1999, deadline])).toEqual(["timers"]);
+		expect(timed([0, waiting], [2000, deadline])).toEqual([]);
+		const cancelled = { ...missed, error: { kind: "permanent", code: "cancelled", message: "" } };
+		expect(timed([0, waiting], [5, cancelled])).toEqual([]);
+		const sla = { ...started, attempt: 1, stuckAt: base + 900 };
+		expect(timed([0, sla], [899, { type: "step_stuck", step: "s", since: base, attempts: 3 }])).toEqual(["timers"]);
+	});
+
+	it("clock: an entry stamped ahead of the order's clock, seen at the write", () => {
+		const plan = new CrashPlan([]);
+		const entry = { seq: 1, at: 2_000, type: "point_of_no_return" } as const;
+		plan.decide({ at: "committed", entries: [entry] }, 2_000);
+		expect(plan.incidents).toEqual([]);
+		plan.decide({ at: "committed", entries: [{ ...entry, seq: 2 }] }, 1_999);
+		expect(plan.incidents.map((i) => i.invariant)).toEqual(["clock"]);
+	});
+
+	it("pick-commits: a pick answered 202, then the order cancelled, compensated, or its shipment cancelled", () => {
+		const picked = (status: string) => {
+			const obs = unconfirmed(withStatus(completed(), status));
+			obs.answers = [{ action: "pick (during a call)", status: 202, interleaved: true }];
+			return obs;
+		};
+		expect(fired(picked("completed")).filter((i) => i === "pick-commits")).toEqual([]);
+		expect(fired(picked("cancelled"))).toContain("pick-commits");
+		expect(fired(picked("compensated"))).toContain("pick-commits");
+		const both = picked("completed");
+		both.answers.push({ action: "cancel", status: 202, interleaved: false });
+		expect(fired(both)).toContain("pick-commits");
+		const cancelledShipment = picked("completed");
+		cancelledShipment.ledger.shipmentCancellations.push(effect("sc", "schedule-shipping:undo"));
+		expect(fired(cancelledShipment)).toContain("pick-commits");
 	});
 
 	it("every kind of effect is counted", () => {

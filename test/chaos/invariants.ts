@@ -1,7 +1,9 @@
+import { FinalStatus } from "../../src/engine/events";
 import type { Ledger } from "../helpers";
 import { attemptsOf } from "./attempts";
 import type { Observation, Violation } from "./case";
 import { OPERATION_NAMES, OPERATIONS, type Operation } from "./faults";
+import { differences, expectedProjection } from "./projection";
 
 /** The sandbox ledger's effect list of each operation. */
 export const EFFECT_OF = {
@@ -15,7 +17,7 @@ export const EFFECT_OF = {
 } as const satisfies Record<Operation, keyof Omit<Ledger, "requests">>;
 
 /** Where an order may rest for good: nothing will run again unless a person acts. */
-export const TERMINAL = new Set(["completed", "compensated", "cancelled", "resolved", "needs_attention"]);
+export const TERMINAL = new Set<string>(FinalStatus.options);
 
 /**
  * What an order holds when it rests in each status: 1 = charged the total, stock reserved, shipment
@@ -35,19 +37,24 @@ const noDoubleEffect: Check = ({ ledger }) =>
 
 const amount = (effects: Ledger["charges"]) => effects.reduce((sum, e) => sum + Number(e.data.amountCents ?? 0), 0);
 
-/** (2) Money and (3) stock and shipment follow the status: all held when completed, none when undone. */
+/**
+ * (2) Money and (3) stock and shipment follow the status: all held when completed or waiting. When
+ * compensated or cancelled, every effect the services applied was undone ("undone"): an effect that
+ * may remain is the order's to report as needing attention, never to leave behind silently.
+ */
 const balances: Check = ({ status, ledger }) => {
 	const holds = status ? HOLDS[status.status] : undefined;
 	if (!status || holds === undefined) return [];
 	const out: Violation[] = [];
+	const name = (kind: string) => (holds === 0 ? "undone" : kind);
 	const net = amount(ledger.charges) - amount(ledger.refunds);
 	const want = holds * status.totalCents;
-	if (net !== want) out.push(v("money", `${status.status} but charged - refunded = ${net}, not ${want}`));
+	if (net !== want) out.push(v(name("money"), `${status.status} but charged - refunded = ${net}, not ${want}`));
 	const stock = ledger.reservations.length - ledger.releases.length;
-	if (stock !== holds) out.push(v("stock", `${status.status} but reserved - released = ${stock}, not ${holds}`));
+	if (stock !== holds) out.push(v(name("stock"), `${status.status} but reserved - released = ${stock}, not ${holds}`));
 	const shipped = ledger.shipments.length - ledger.shipmentCancellations.length;
 	if (shipped !== holds)
-		out.push(v("stock", `${status.status} but shipments - cancellations = ${shipped}, not ${holds}`));
+		out.push(v(name("stock"), `${status.status} but shipments - cancellations = ${shipped}, not ${holds}`));
 	// A confirmation goes out only past the point of no return: never for an undone or waiting order, always for a clean completion.
 	const emails = status.status === "completed" ? (status.failure === null ? 1 : null) : 0;
 	if (emails !== null && ledger.emails.length !== emails)
@@ -157,21 +164,84 @@ const journalShape: Check = ({ history }) => {
 };
 
 /**
- * An order that needs attention (needs_attention, or completed with a failure past the point of no
- * return: the status's needsAttention) has exactly one dead letter; any other order has none.
- * Checked whenever the hook in dead-letters.ts is plugged in.
+ * Nothing timer-driven is recorded before its due time: a retry not before its `retryAt` (a redrive
+ * makes it due at once), a reminder not before its time, a missed deadline not before the deadline,
+ * a stuck alert not before the SLA. Together with "clock" (no entry stamped ahead of the order's
+ * clock, checked at every write) this holds whatever instance handles the alarm.
  */
-const deadLetters: Check = ({ status, deadLetters }) => {
-	if (deadLetters === null || !status) return [];
-	const want = status.needsAttention ? 1 : 0;
-	return deadLetters === want
-		? []
-		: [
-				v(
-					"dead-letters",
-					`${status.status}${status.needsAttention ? " (needs attention)" : ""} with ${deadLetters} dead letters, not ${want}`,
-				),
-			];
+const timers: Check = ({ history }) => {
+	const out: Violation[] = [];
+	const retryDue = new Map<string, number>();
+	const stuckDue = new Map<string, number>();
+	const waits = new Map<string, { deadline: number; remindAt: number }>();
+	const early = (what: string, at: number, due: number) =>
+		out.push(
+			v(
+				"timers",
+				`${what} recorded at ${new Date(at).toISOString()}, before its due time ${new Date(due).toISOString()}`,
+			),
+		);
+	for (const entry of history) {
+		const at = Date.parse(entry.at);
+		switch (entry.type) {
+			case "step_started": {
+				const due = retryDue.get(entry.step);
+				if (due !== undefined && at < due) early(`${entry.step}#${entry.attempt}`, at, due);
+				retryDue.delete(entry.step);
+				if (entry.stuckAt !== undefined) stuckDue.set(entry.step, entry.stuckAt);
+				break;
+			}
+			case "step_failed": {
+				if (entry.retryAt !== null) retryDue.set(entry.step, entry.retryAt);
+				const wait = waits.get(entry.step);
+				if (wait && entry.error.code !== "cancelled" && at < wait.deadline)
+					early(`the missed ${entry.step}`, at, wait.deadline);
+				break;
+			}
+			case "operator_action":
+				if (entry.action === "retry") for (const step of entry.steps) retryDue.set(step, at);
+				break;
+			case "step_stuck": {
+				const due = stuckDue.get(entry.step);
+				if (due !== undefined && at < due) early(`${entry.step} stuck`, at, due);
+				break;
+			}
+			case "event_waiting":
+				waits.set(entry.step, { deadline: entry.deadline, remindAt: entry.remindAt });
+				break;
+			case "event_reminder": {
+				const wait = waits.get(entry.step);
+				if (wait && at < wait.remindAt) early(`the ${entry.step} reminder`, at, wait.remindAt);
+				break;
+			}
+		}
+	}
+	return out;
+};
+
+/** A pick answered 202 commits the order: it never ends cancelled or compensated, nothing shipped is cancelled, and no cancel is accepted too. */
+const pickCommits: Check = ({ answers, status, ledger }) => {
+	if (!answers.some((a) => a.action.startsWith("pick") && a.status === 202)) return [];
+	const out: Violation[] = [];
+	if (status?.status === "cancelled" || status?.status === "compensated")
+		out.push(v("pick-commits", `a pick was answered 202, yet the order ended ${status.status}`));
+	if (ledger.shipmentCancellations.length > 0)
+		out.push(v("pick-commits", "a pick was answered 202, yet the picked shipment was cancelled"));
+	if (answers.some((a) => a.action === "cancel" && a.status === 202))
+		out.push(v("pick-commits", "both a pick and a cancel were answered 202"));
+	return out;
+};
+
+/**
+ * Every needs-attention episode in the journal is exactly one dead letter in D1, closed when the
+ * episode is; no other dead letter exists; the index row shows what the object does ("index"). Checked
+ * once delivery had its chance, under whatever queue and D1 faults the case injected.
+ */
+const projection: Check = ({ spec, status, history, d1 }) => {
+	if (!status || !d1) return [];
+	return differences(expectedProjection(spec.orderId, history, status), d1).map((message) =>
+		v(message.startsWith("index") || message === "no index row" ? "index" : "dead-letters", message),
+	);
 };
 
 export const CHECKS: Record<string, Check> = {
@@ -182,7 +252,9 @@ export const CHECKS: Record<string, Check> = {
 	stableKeys,
 	journalMatchesEffects,
 	journalShape,
-	deadLetters,
+	timers,
+	pickCommits,
+	projection,
 };
 
 /** Every invariant, plus what the driver saw go wrong on the way. Empty: the case passed. */

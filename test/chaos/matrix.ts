@@ -1,7 +1,9 @@
-import type { CaseSpec, OrderKind } from "./case";
+import { type CaseSpec, caseSpec, type OrderKind } from "./case";
 import { type CrashPoint, crashLabel, parseCrashLabel } from "./crash-plan";
+import { INTERLEAVED, type Interleave, type MidCallCrash, type PlatformFaultSpec, type TimingSpec } from "./families";
 import {
 	FAULT_KIND_NAMES,
+	type FaultKind,
 	type FaultSpec,
 	isUndo,
 	OPERATION_NAMES,
@@ -9,20 +11,38 @@ import {
 	PATTERNS,
 	type Pattern,
 } from "./faults";
+import { streamSeed } from "./prng";
 import type { Warehouse } from "./warehouse";
 
-/** One fault (or none) on an otherwise normal order; the matrix crashes it at every checkpoint its run passes. */
+/** One situation on an otherwise normal order. With `crashEverywhere`, the matrix also crashes it at every checkpoint its run passes. */
 export interface Scenario {
 	id: string;
 	order: OrderKind;
 	faults: FaultSpec[];
 	warehouse: Warehouse;
+	platform: PlatformFaultSpec[];
+	interleave: Interleave[];
+	midCall: MidCallCrash[];
+	timing: TimingSpec | null;
+	crashEverywhere: boolean;
 }
+
+const scenario = (s: Pick<Scenario, "id"> & Partial<Scenario>): Scenario => ({
+	order: "standard",
+	faults: [],
+	warehouse: "picks",
+	platform: [],
+	interleave: [],
+	midCall: [],
+	timing: null,
+	crashEverywhere: true,
+	...s,
+});
 
 /** The steps `npm test` covers in full; `npm run chaos` covers all seven operations. */
 const CI_OPERATIONS: Operation[] = ["charge", "reserve"];
 
-const WAREHOUSE_FAULTS: Warehouse[] = [
+const WAREHOUSE_BEHAVIOURS: Warehouse[] = [
 	"picks",
 	"picks-twice",
 	"picks-twice-at-once",
@@ -35,50 +55,176 @@ const WAREHOUSE_FAULTS: Warehouse[] = [
 	"leaves-it-waiting",
 	"customer-cancels",
 	"customer-cancels-early",
+	"operator-redrives",
+	"operator-resolves",
 ];
 
 /**
- * Every single fault: each kind on each operation for each attempt pattern; each warehouse behaviour;
- * each business refusal; and one pair that a single fault cannot produce (see below).
+ * Which attempts each kind is tried on: a refusal is final at once; "key in use" is retried like a
+ * 429; a bad body or a reset is retried like the 502 of `error_after`, whose "until-last" covers theirs.
+ */
+function patternsOf(kind: FaultKind, profile: "ci" | "full"): Pattern[] {
+	if (kind === "refused") return ["once"];
+	if (profile === "ci" || kind === "in_use" || kind === "garbage_after" || kind === "reset_after")
+		return ["once", "always"];
+	return ["once", "until-last", "always"];
+}
+
+/** An out-of-stock order whose refund is refused: it needs attention, so a dead letter must be stored (and maybe closed). */
+const needsAttention: Pick<Scenario, "order" | "faults"> = {
+	order: "out-of-stock",
+	faults: [{ op: "refund", kind: "refused", skip: 0, times: 1 }],
+};
+
+/** The infrastructure family: queue sends and D1 writes failing, hanging, delivered twice, exhausting the retries. */
+function infrastructure(profile: "ci" | "full"): Scenario[] {
+	const all = [
+		scenario({ id: "infra.d1-exhausted", ...needsAttention, platform: [{ on: "database", kind: "throw", times: 14 }] }),
+		scenario({ id: "infra.queue-throws", ...needsAttention, platform: [{ on: "queue", kind: "throw", times: 3 }] }),
+		scenario({ id: "infra.queue-hangs", ...needsAttention, platform: [{ on: "queue", kind: "hang", times: 2 }] }),
+		scenario({ id: "infra.redelivered", ...needsAttention, platform: [{ on: "queue", kind: "duplicate", times: 4 }] }),
+		scenario({ id: "infra.d1-blip", ...needsAttention, platform: [{ on: "database", kind: "throw", times: 3 }] }),
+		scenario({ id: "infra.d1-hangs", ...needsAttention, platform: [{ on: "database", kind: "hang", times: 2 }] }),
+		scenario({
+			id: "infra.resolved-under-d1-outage",
+			...needsAttention,
+			warehouse: "operator-resolves",
+			platform: [{ on: "database", kind: "throw", times: 14 }],
+		}),
+		scenario({
+			id: "infra.redriven-under-queue-outage",
+			order: "out-of-stock",
+			faults: [{ op: "refund", kind: "http500", skip: 0, times: 5 }],
+			warehouse: "operator-redrives",
+			platform: [{ on: "queue", kind: "throw", times: 3 }],
+		}),
+		scenario({ id: "infra.index-d1-exhausted", platform: [{ on: "database", kind: "throw", times: 14 }] }),
+		scenario({
+			id: "infra.reminder-queue-hangs",
+			warehouse: "never-picks",
+			platform: [{ on: "queue", kind: "hang", times: 3 }],
+		}),
+	];
+	return profile === "ci" ? all.slice(0, 1) : all;
+}
+
+/** The concurrency family: each request or alarm while each of the order's calls is in flight (no crash points: timing decides). */
+function concurrency(profile: "ci" | "full"): Scenario[] {
+	const out: Scenario[] = [];
+	for (const action of INTERLEAVED) {
+		for (const call of [1, 2, 3, 4])
+			out.push(
+				scenario({ id: `race.${action}-during-call${call}`, interleave: [{ call, action }], crashEverywhere: false }),
+			);
+		// Call 3 of an out-of-stock order is its refund: the request lands in the middle of compensation.
+		out.push(
+			scenario({
+				id: `race.${action}-during-refund`,
+				order: "out-of-stock",
+				interleave: [{ call: 3, action }],
+				crashEverywhere: false,
+			}),
+		);
+	}
+	if (profile === "full") return out;
+	return out.filter((s) => s.id === "race.pick-during-call3" || s.id === "race.cancel-during-call2");
+}
+
+/** The eviction_mid_call family: the object reset while a call, or a notification hand-over, is in flight. */
+function evictionMidCall(profile: "ci" | "full"): Scenario[] {
+	const out = [1, 2, 3, 4].map((n) =>
+		scenario({ id: `evict.call${n}`, midCall: [{ during: "calling", n }], crashEverywhere: false }),
+	);
+	out.push(
+		scenario({
+			id: "evict.refund",
+			order: "out-of-stock",
+			midCall: [{ during: "calling", n: 3 }],
+			crashEverywhere: false,
+		}),
+		scenario({
+			id: "evict.hand-over",
+			...needsAttention,
+			midCall: [{ during: "handing_over", n: 1 }],
+			crashEverywhere: false,
+		}),
+		scenario({
+			id: "evict.reminder-hand-over",
+			warehouse: "never-picks",
+			midCall: [{ during: "handing_over", n: 2 }],
+			crashEverywhere: false,
+		}),
+		scenario({
+			id: "evict.timeout_after",
+			faults: [{ op: "charge", kind: "timeout_after", skip: 0, times: 1 }],
+			midCall: [{ during: "calling", n: 2 }],
+			crashEverywhere: false,
+		}),
+	);
+	return profile === "full" ? out : out.filter((s) => s.id === "evict.call2" || s.id === "evict.hand-over");
+}
+
+/** The timing family: alarms late, early, and on fresh instances, over the behaviours that depend on time. */
+function timing(profile: "ci" | "full"): Scenario[] {
+	const spec = (id: string): TimingSpec => ({
+		seed: streamSeed(0x7157, id.length * 31 + id.charCodeAt(id.length - 1)),
+		lateChance: 0.3,
+		maxLateMs: 3_600_000,
+		earlyChance: 0.3,
+		evictChance: 0.3,
+	});
+	const timed = (id: string, s: Partial<Scenario>) => scenario({ id: `timing.${id}`, timing: spec(id), ...s });
+	const all = [
+		timed("never-picks", { warehouse: "never-picks" }),
+		timed("picks-late", { warehouse: "picks-late" }),
+		timed("leaves-it-waiting", { warehouse: "leaves-it-waiting" }),
+		timed("customer-cancels", { warehouse: "customer-cancels" }),
+		timed("charge-retries", { faults: [{ op: "charge", kind: "http503", ...PATTERNS["until-last"] }] }),
+		timed("reserve-in-doubt", { faults: [{ op: "reserve", kind: "timeout_after", ...PATTERNS.always }] }),
+		timed("ship-stuck", { faults: [{ op: "ship", kind: "slow_down", skip: 0, times: 3 }] }),
+		timed("refund-retries", {
+			warehouse: "never-picks",
+			faults: [{ op: "refund", kind: "http500", ...PATTERNS["until-last"] }],
+		}),
+		timed("redriven", {
+			order: "out-of-stock",
+			faults: [{ op: "refund", kind: "http500", skip: 0, times: 6 }],
+			warehouse: "operator-redrives",
+		}),
+		timed("email-after-pick", { faults: [{ op: "send", kind: "error_after", ...PATTERNS.always }] }),
+	];
+	return profile === "ci" ? all.slice(0, 1) : all;
+}
+
+/**
+ * Every single fault (each kind on each operation for each attempt pattern), each warehouse and
+ * customer behaviour, each business refusal, one pair a single fault cannot produce, and the
+ * scenarios of the families the review found blind spots in.
  */
 export function scenarios(profile: "ci" | "full"): Scenario[] {
 	const out: Scenario[] = [];
 	for (const op of profile === "ci" ? CI_OPERATIONS : OPERATION_NAMES) {
-		for (const kind of FAULT_KIND_NAMES) {
-			for (const pattern of Object.keys(PATTERNS) as Pattern[]) {
-				// A refusal is final at the first attempt, so its other patterns would be the very same case.
-				if (kind === "refused" && pattern !== "once") continue;
-				// CI keeps the first attempt and every attempt; "all but the last" is the full run's.
-				if (profile === "ci" && pattern === "until-last") continue;
-				out.push({
-					id: `${op}.${kind}.${pattern}`,
-					order: "standard",
-					faults: [{ op, kind, ...PATTERNS[pattern] }],
-					// Undos run only when the order is compensated: the warehouse never picking compensates all three.
-					warehouse: isUndo(op) ? "never-picks" : "picks",
-				});
+		for (const kind of FAULT_KIND_NAMES.filter((k) => k !== "slow_down")) {
+			for (const pattern of patternsOf(kind, profile)) {
+				// Undos run only when the order is compensated: the warehouse never picking compensates all three.
+				const warehouse = isUndo(op) ? "never-picks" : "picks";
+				out.push(scenario({ id: `${op}.${kind}.${pattern}`, faults: [{ op, kind, ...PATTERNS[pattern] }], warehouse }));
 			}
 		}
 	}
+	out.push(...infrastructure(profile), ...concurrency(profile), ...evictionMidCall(profile), ...timing(profile));
 	if (profile === "ci") return out;
-	// One pair, on every operation: the first attempt's outcome is unknown (it took effect, the answer was
-	// lost) and the retry is refused, as Stripe refuses with 409 a retry while the first request still runs.
+	// One pair, on every operation: the first attempt took effect and its answer was lost, the retry is told
+	// "key in use" (the first request still runs): not settled, asked again, learned.
 	for (const op of OPERATION_NAMES) {
 		const faults: FaultSpec[] = [
 			{ op, kind: "timeout_after", skip: 0, times: 1 },
-			{ op, kind: "refused", skip: 0, times: 1 },
+			{ op, kind: "in_use", skip: 0, times: 1 },
 		];
-		out.push({
-			id: `${op}.timeout_after+refused`,
-			order: "standard",
-			faults,
-			warehouse: isUndo(op) ? "never-picks" : "picks",
-		});
+		out.push(scenario({ id: `${op}.timeout_after+in_use`, faults, warehouse: isUndo(op) ? "never-picks" : "picks" }));
 	}
-	for (const warehouse of WAREHOUSE_FAULTS)
-		out.push({ id: `warehouse.${warehouse}`, order: "standard", faults: [], warehouse });
-	for (const order of ["out-of-stock", "declined"] as const)
-		out.push({ id: `order.${order}`, order, faults: [], warehouse: "picks" });
+	for (const warehouse of WAREHOUSE_BEHAVIOURS) out.push(scenario({ id: `warehouse.${warehouse}`, warehouse }));
+	for (const order of ["out-of-stock", "declined"] as const) out.push(scenario({ id: `order.${order}`, order }));
 	return out;
 }
 
@@ -90,23 +236,16 @@ export function crashPoints(seen: { committed: number; returned: number }): Cras
 	return points;
 }
 
-export function matrixCase(scenario: Scenario, crash: CrashPoint | null): CaseSpec {
-	const id = `${scenario.id}@${crashLabel(crash)}`;
-	return {
-		id,
-		orderId: `mx-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`,
-		order: scenario.order,
-		faults: scenario.faults,
-		crashes: crash ? [crash] : [],
-		warehouse: scenario.warehouse,
-		restCrashes: null,
-	};
+export function matrixCase(s: Scenario, crash: CrashPoint | null): CaseSpec {
+	const id = `${s.id}@${crashLabel(crash)}`;
+	const { crashEverywhere: _, id: __, ...rest } = s;
+	return caseSpec({ ...rest, id, orderId: `mx-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`, crashes: crash ? [crash] : [] });
 }
 
 /** The case behind an id printed in a report, for `CHAOS_CASE=<id>`. */
 export function findMatrixCase(id: string): CaseSpec {
 	const [scenarioId, crash = "none"] = id.split("@");
-	const scenario = scenarios("full").find((s) => s.id === scenarioId);
-	if (!scenario) throw new Error(`no chaos scenario ${scenarioId}; ids look like charge.timeout_after.once@c3`);
-	return matrixCase(scenario, parseCrashLabel(crash));
+	const found = scenarios("full").find((s) => s.id === scenarioId);
+	if (!found) throw new Error(`no chaos scenario ${scenarioId}; ids look like charge.timeout_after.once@c3`);
+	return matrixCase(found, parseCrashLabel(crash));
 }

@@ -1,18 +1,26 @@
 import { CRASH_MESSAGE } from "./crash-plan";
 
+/** What the harness injects says so in its message: a crash, a platform fault, a hand-over it makes hang. */
+const INJECTED = [CRASH_MESSAGE, "injected fault", "no answer in"];
+
 /**
- * Every crash the harness injects makes the Worker log it ("workflow run failed", "unhandled error"),
- * as it should in production. Thousands of those lines would bury the one that matters, so while
- * chaos runs, console.error drops exactly the lines that carry the injected crash's message; anything
- * else still prints. Returns the function that restores the console.
+ * Every crash and fault the harness injects makes the Worker log it ("workflow run failed", "index
+ * write failed; retrying"), as it should in production. Thousands of those lines would bury the one
+ * that matters, so while chaos runs, console.error and console.warn drop exactly the lines that carry
+ * an injected failure's message; anything else still prints. Returns the function that restores them.
  */
 export function muteInjectedCrashLogs(): () => void {
-	const original = console.error;
-	console.error = (...args: unknown[]) => {
-		if (args.some((arg) => String(arg).includes(CRASH_MESSAGE))) return;
-		original(...args);
-	};
+	const { error, warn } = console;
+	const quiet =
+		(log: (...args: unknown[]) => void) =>
+		(...args: unknown[]) => {
+			if (args.some((arg) => INJECTED.some((marker) => String(arg).includes(marker)))) return;
+			log(...args);
+		};
+	console.error = quiet(error);
+	console.warn = quiet(warn);
 	return () => {
-		console.error = original;
+		console.error = error;
+		console.warn = warn;
 	};
 }

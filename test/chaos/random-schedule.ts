@@ -1,5 +1,6 @@
-import type { CaseSpec } from "./case";
+import { type CaseSpec, caseSpec } from "./case";
 import type { CrashPoint } from "./crash-plan";
+import { INTERLEAVED, type MidCallCrash, type PlatformFaultSpec } from "./families";
 import { FAULT_KIND_NAMES, type FaultSpec, isSlow, OPERATION_NAMES } from "./faults";
 import { rng, streamSeed } from "./prng";
 import type { Warehouse } from "./warehouse";
@@ -20,12 +21,16 @@ const WAREHOUSE_WEIGHTS: [Warehouse, number][] = [
 	["leaves-it-waiting", 8],
 	["customer-cancels", 6],
 	["customer-cancels-early", 4],
+	["operator-redrives", 5],
+	["operator-resolves", 3],
 ];
 
 /**
  * Order `index` of the run seeded `seed`: up to four faults (any operation, any kind, on any run of
- * attempts), up to three crashes at checkpoints, sometimes crashes at rest, and a warehouse behaviour.
- * Each order draws from its own stream, so `CHAOS_SEED=<seed> CHAOS_ORDER=<index>` replays it alone.
+ * attempts), up to three crashes at checkpoints, sometimes crashes at rest, and a warehouse behaviour;
+ * and, from the newer families, sometimes queue and D1 faults, a request or alarm in the middle of a
+ * call, a reset in the middle of a call or hand-over, and alarms delivered late, early or to a fresh
+ * instance. Each order draws from its own stream, so `CHAOS_SEED=<seed> CHAOS_ORDER=<index>` replays it alone.
  */
 export function randomCase(seed: number, index: number): CaseSpec {
 	const r = rng(streamSeed(seed, index));
@@ -61,5 +66,38 @@ export function randomCase(seed: number, index: number): CaseSpec {
 	}
 	const restCrashes = r.chance(0.25) ? { seed: streamSeed(seed ^ 0x5bd1e995, index), chance: 0.2 } : null;
 	const warehouse = r.weighted(WAREHOUSE_WEIGHTS);
-	return { id: `${seed}#${index}`, orderId: `rnd-${seed}-${index}`, order, faults, crashes, warehouse, restCrashes };
+	const platform: PlatformFaultSpec[] = [];
+	for (let n = r.chance(0.15) ? r.int(1, 2) : 0; n > 0; n--) {
+		platform.push(
+			r.chance(0.5)
+				? { on: "queue", kind: r.pick(["throw", "hang", "duplicate"] as const), times: r.int(1, 4) }
+				: { on: "database", kind: r.chance(0.8) ? "throw" : "hang", times: r.pick([1, 3, 14]) },
+		);
+	}
+	const interleave = r.chance(0.15) ? [{ call: r.int(1, 5), action: r.pick(INTERLEAVED) }] : [];
+	const midCall: MidCallCrash[] = r.chance(0.1)
+		? [r.chance(0.7) ? { during: "calling", n: r.int(1, 5) } : { during: "handing_over", n: r.int(1, 2) }]
+		: [];
+	const timing = r.chance(0.2)
+		? {
+				seed: streamSeed(seed ^ 0x2545f491, index),
+				lateChance: 0.3,
+				maxLateMs: 3_600_000,
+				earlyChance: 0.3,
+				evictChance: 0.2,
+			}
+		: null;
+	return caseSpec({
+		id: `${seed}#${index}`,
+		orderId: `rnd-${seed}-${index}`,
+		order,
+		faults,
+		crashes,
+		warehouse,
+		restCrashes,
+		platform,
+		interleave,
+		midCall,
+		timing,
+	});
 }

@@ -1,5 +1,6 @@
 import type { Observation } from "./case";
 import { crashLabel } from "./crash-plan";
+import { familiesOf } from "./families";
 import { describeFault } from "./faults";
 import type { CaseResult, ChaosMeta, Violation } from "./summary";
 
@@ -8,6 +9,7 @@ export type { CaseResult, ChaosMeta } from "./summary";
 export function caseResult(obs: Observation, violations: Violation[], rerun: string): CaseResult {
 	return {
 		id: obs.spec.id,
+		families: familiesOf(obs.spec),
 		orderId: obs.spec.orderId,
 		status: obs.status?.status ?? "absent",
 		crashes: obs.crashes,
@@ -21,13 +23,18 @@ export function caseResult(obs: Observation, violations: Violation[], rerun: str
 
 export function tally(
 	results: readonly CaseResult[],
-): Pick<ChaosMeta, "cases" | "violations" | "outcomes" | "crashes" | "hiccups"> {
+): Pick<ChaosMeta, "cases" | "violations" | "outcomes" | "families" | "crashes" | "hiccups"> {
 	const outcomes: Record<string, number> = {};
-	for (const r of results) outcomes[r.status] = (outcomes[r.status] ?? 0) + 1;
+	const families: Record<string, number> = {};
+	for (const r of results) {
+		outcomes[r.status] = (outcomes[r.status] ?? 0) + 1;
+		for (const family of r.families) families[family] = (families[family] ?? 0) + 1;
+	}
 	return {
 		cases: results.length,
 		violations: results.reduce((n, r) => n + r.violations.length, 0),
 		outcomes,
+		families,
 		crashes: results.reduce((n, r) => n + r.crashes, 0),
 		hiccups: results.filter((r) => r.notes.length > 0).length,
 	};
@@ -47,6 +54,11 @@ export function formatFailure(obs: Observation, violations: readonly Violation[]
 		`  order: ${spec.order}; warehouse: ${spec.warehouse}`,
 		`  faults: ${spec.faults.map(describeFault).join("; ") || "none"}`,
 		`  planned crashes: ${spec.crashes.map(crashLabel).join(", ") || "none"}${spec.restCrashes ? `; at rest with chance ${spec.restCrashes.chance}` : ""}`,
+		`  families: ${familiesOf(spec).join(", ") || "none"}`,
+		...(spec.platform.length > 0 ? [`  platform faults: ${JSON.stringify(spec.platform)}`] : []),
+		...(spec.interleave.length > 0 ? [`  in flight: ${JSON.stringify(spec.interleave)}`] : []),
+		...(spec.midCall.length > 0 ? [`  resets mid-way: ${JSON.stringify(spec.midCall)}`] : []),
+		...(spec.timing ? [`  timing: ${JSON.stringify(spec.timing)}`] : []),
 		"  violations:",
 		...violations.map((x) => `    [${x.invariant}] ${x.message}`),
 		`  final: ${status ? `${status.status}, failure ${compact(status.failure)}, alarm ${obs.alarm === null ? "none" : new Date(obs.alarm).toISOString()}` : "no order"}`,
@@ -54,6 +66,8 @@ export function formatFailure(obs: Observation, violations: readonly Violation[]
 			(s) => `    step ${s.name}: ${s.status}, ${s.attempts} attempts, last error ${compact(s.lastError)}`,
 		),
 		`  calls: ${obs.calls.join("; ")}`,
+		`  answers: ${obs.answers.map((a) => `${a.action}${a.interleaved ? " (in flight)" : ""} -> ${a.status}`).join("; ") || "none"}`,
+		...(obs.d1 ? [`  d1: index ${compact(obs.d1.index)}; dead letters ${compact(obs.d1.deadLetters)}`] : []),
 		...obs.notes.map((note) => `  platform: ${note}`),
 		"  checkpoints:",
 		...obs.trace.map((t) => `    ${t}`),

@@ -12,6 +12,8 @@ export interface Violation {
 /** One checked case. */
 export interface CaseResult {
 	id: string;
+	/** The fault families it drew from (families.ts). */
+	families: string[];
 	orderId: string;
 	/** The order's final status, "absent" when it does not exist. */
 	status: string;
@@ -34,6 +36,8 @@ export interface ChaosMeta {
 	violations: number;
 	/** Final statuses (or HTTP statuses for the fuzz), counted. */
 	outcomes: Record<string, number>;
+	/** Cases per fault family (a case counts in each family it draws from). */
+	families: Record<string, number>;
 	crashes: number;
 	/** Cases in which the driver retried a platform hiccup. */
 	hiccups: number;
@@ -41,3 +45,29 @@ export interface ChaosMeta {
 	elapsedMs: number;
 	results?: CaseResult[];
 }
+
+const addCounts = (a: Record<string, number>, b: Record<string, number>) => {
+	const sum = { ...a };
+	for (const [key, n] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + n;
+	return sum;
+};
+
+/** One summary of two (the matrix runs in shards): counts added, failures and results together, the longer time. */
+export function mergeMeta(a: ChaosMeta, b: ChaosMeta): ChaosMeta {
+	return {
+		...a,
+		cases: a.cases + b.cases,
+		violations: a.violations + b.violations,
+		outcomes: addCounts(a.outcomes, b.outcomes),
+		families: addCounts(a.families, b.families),
+		crashes: a.crashes + b.crashes,
+		hiccups: a.hiccups + b.hiccups,
+		failures: [...a.failures, ...b.failures],
+		elapsedMs: Math.max(a.elapsedMs, b.elapsedMs),
+		results: [...(a.results ?? []), ...(b.results ?? [])],
+	};
+}
+
+/** Cases per family over several summaries. */
+export const familyTotals = (...metas: (ChaosMeta | undefined)[]) =>
+	metas.reduce<Record<string, number>>((sum, meta) => addCounts(sum, meta?.families ?? {}), {});

@@ -42,7 +42,7 @@ export const settings: ChaosSettings = {
 };
 
 // The abort reason the harness gives every crash it injects (test/chaos/crash-plan.ts).
-muteInjectedCrashNoise("injected crash");
+muteInjectedCrashNoise("injected crash", "connection reset by peer");
 
 export default defineConfig(async (env) => {
 	// Whatever shape the base config takes (an object, or a function of the environment), use all of it.

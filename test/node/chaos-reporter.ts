@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { SerializedError, TestModule, TestRunEndReason, Vitest } from "vitest/node";
 import { DefaultReporter } from "vitest/node";
 import type { ChaosSettings } from "../chaos/settings";
-import type { ChaosMeta } from "../chaos/summary";
+import { type ChaosMeta, familyTotals, mergeMeta } from "../chaos/summary";
 
 export const REPORT_FILE = "chaos-report.json";
 
@@ -44,7 +44,10 @@ export class ChaosReporter extends DefaultReporter {
 		for (const module of modules) {
 			for (const test of module.children.allTests()) {
 				const meta = (test.meta() as { chaos?: ChaosMeta }).chaos;
-				if (meta) parts[meta.part] = meta;
+				if (meta) {
+					const earlier = parts[meta.part];
+					parts[meta.part] = earlier ? mergeMeta(earlier, meta) : meta;
+				}
 				// A chaos test that failed before it could report (it threw) still counts, so the line never says 0 after a failure.
 				else if (test.result().state === "failed") unreported++;
 			}
@@ -70,6 +73,8 @@ export class ChaosReporter extends DefaultReporter {
 			wallTimeMs,
 			settings: this.settings,
 			totals,
+			/** Matrix cases and random orders per fault family; a case counts in every family it draws from. */
+			families: familyTotals(parts.matrix, parts.random),
 			parts: { matrix, random, fuzz: parts.fuzz ?? null },
 			matrixCases,
 			randomOrders,

@@ -1,0 +1,71 @@
+import type { DatabaseFault, QueueFault } from "../platform-faults";
+import type { CaseSpec } from "./case";
+import { EFFECT_THEN_ERROR } from "./faults";
+
+/**
+ * The fault families the harness generates, as chaos-report.json counts them (a case counts in each
+ * family it draws from). The first five are the review's blind spots; the rest were there before.
+ */
+export const FAMILIES = [
+	"effect_then_error",
+	"infrastructure",
+	"concurrency",
+	"eviction_mid_call",
+	"timing",
+	"downstream_faults",
+	"people",
+	"business",
+	"crashes",
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+/** A fault in the platform around the order: its queue sends, or the D1 writes about it (test/platform-faults.ts). */
+export type PlatformFaultSpec =
+	| { on: "queue"; kind: QueueFault; times: number }
+	| { on: "database"; kind: DatabaseFault; times: number };
+
+/** What can arrive while one of the order's downstream calls is in flight. */
+export const INTERLEAVED = ["pick", "cancel", "retry", "resolve", "place-again", "poll", "alarm"] as const;
+export type Interleaved = (typeof INTERLEAVED)[number];
+
+/** `action` arrives while the order's `call`-th downstream call (1-based, over its life) is in flight. */
+export interface Interleave {
+	call: number;
+	action: Interleaved;
+}
+
+/** The object is reset while its `n`-th downstream call, or its `n`-th notification hand-over, is in flight. */
+export interface MidCallCrash {
+	during: "calling" | "handing_over";
+	n: number;
+}
+
+/**
+ * How the driver delivers alarms in the timing family, beyond "at its scheduled time": sometimes
+ * late (the clock jumps past it), sometimes early (a delivery before anything is due, which must
+ * change nothing), sometimes to a fresh instance (the object evicted first). Drawn from `seed`.
+ */
+export interface TimingSpec {
+	seed: number;
+	lateChance: number;
+	maxLateMs: number;
+	earlyChance: number;
+	evictChance: number;
+}
+
+export function familiesOf(spec: CaseSpec): Family[] {
+	const effectThenError = spec.faults.some((f) => EFFECT_THEN_ERROR.includes(f.kind));
+	const downstream = spec.faults.some((f) => !EFFECT_THEN_ERROR.includes(f.kind));
+	const member: Record<Family, boolean> = {
+		effect_then_error: effectThenError,
+		infrastructure: spec.platform.length > 0,
+		concurrency: spec.interleave.length > 0,
+		eviction_mid_call: spec.midCall.length > 0,
+		timing: spec.timing !== null,
+		downstream_faults: downstream,
+		people: spec.warehouse !== "picks",
+		business: spec.order !== "standard",
+		crashes: spec.crashes.length > 0 || spec.restCrashes !== null,
+	};
+	return FAMILIES.filter((family) => member[family]);
+}

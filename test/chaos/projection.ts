@@ -1,0 +1,103 @@
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../src/index";
+import { SWEEP_GRACE_MS } from "../../src/ops/sweeper";
+import type { OrderStatus } from "../../src/order/status";
+import { d1Rows } from "../helpers";
+import type { D1Row, HistoryEntry } from "./case";
+
+/** What D1 must hold for an order once delivery has had its chance: derived from the journal, independently of the engine. */
+export interface Expected {
+	/** Every needs-attention episode by id, open or closed. */
+	episodes: Map<string, "open" | "closed">;
+	index: { status: string; needs_attention: number; failure_code: string | null; open_episode: string | null };
+}
+
+/**
+ * An episode opens where the workflow finished needing a person (needs_attention, or completed with a
+ * failure past the point of no return), with the id `<orderId>:<seq>`; a retry or resolve closes it.
+ */
+export function expectedProjection(orderId: string, history: readonly HistoryEntry[], status: OrderStatus): Expected {
+	const episodes = new Map<string, "open" | "closed">();
+	let open: string | null = null;
+	for (const entry of history) {
+		const attention =
+			entry.type === "workflow_finished" &&
+			(entry.status === "needs_attention" || (entry.status === "completed" && entry.failure !== null));
+		if (attention) {
+			open = `${orderId}:${entry.seq}`;
+			episodes.set(open, "open");
+		}
+		if (entry.type === "operator_action" && entry.action !== "cancel" && open) {
+			episodes.set(open, "closed");
+			open = null;
+		}
+	}
+	return {
+		episodes,
+		index: {
+			status: status.status,
+			needs_attention: status.needsAttention ? 1 : 0,
+			failure_code: status.failure?.code ?? null,
+			open_episode: open,
+		},
+	};
+}
+
+/** How D1 differs from what is expected, in words; empty when it matches. */
+export function differences(expected: Expected, d1: { deadLetters: D1Row[]; index: D1Row | null }): string[] {
+	const out: string[] = [];
+	const stored = new Map<string, D1Row[]>();
+	for (const row of d1.deadLetters) stored.set(String(row.id), [...(stored.get(String(row.id)) ?? []), row]);
+	for (const [id, state] of expected.episodes) {
+		const rows = stored.get(id) ?? [];
+		if (rows.length !== 1) out.push(`episode ${id}: ${rows.length} dead letters, not 1`);
+		else if (rows[0]?.status !== state) out.push(`episode ${id}: dead letter ${String(rows[0]?.status)}, not ${state}`);
+	}
+	for (const id of stored.keys())
+		if (!expected.episodes.has(id)) out.push(`dead letter ${id} for no needs-attention episode`);
+	if (!d1.index) out.push("no index row");
+	else {
+		for (const [field, want] of Object.entries(expected.index)) {
+			if ((d1.index[field] ?? null) !== want)
+				out.push(`index ${field} is ${JSON.stringify(d1.index[field] ?? null)}, not ${JSON.stringify(want)}`);
+		}
+	}
+	return out;
+}
+
+export async function readProjection(orderId: string) {
+	const [deadLetters, index] = await Promise.all([d1Rows("dead_letters", orderId), d1Rows("orders", orderId)]);
+	return { deadLetters: deadLetters as D1Row[], index: (index[0] as D1Row | undefined) ?? null };
+}
+
+/** How long queues and their retries may take to bring D1 in line, in ms. */
+const DELIVERY_MS = 3_000;
+
+/**
+ * Waits, bounded, for D1 to show what the journal says; if it does not, runs the Cron Trigger's sweep
+ * once (as it would run within the minute) and waits again. Returns what D1 holds in the end and
+ * whether the sweeper was needed.
+ */
+export async function settledProjection(orderId: string, expected: Expected, sweepAt: number) {
+	const until = Date.now() + DELIVERY_MS;
+	let d1 = await readProjection(orderId);
+	while (differences(expected, d1).length > 0 && Date.now() < until) {
+		await scheduler.wait(25);
+		d1 = await readProjection(orderId);
+	}
+	if (differences(expected, d1).length === 0) return { d1, swept: false };
+	const ctx = createExecutionContext();
+	await worker.scheduled?.(
+		createScheduledController({ scheduledTime: sweepAt + SWEEP_GRACE_MS + 1, cron: "* * * * *" }),
+		env,
+		ctx,
+	);
+	const again = Date.now() + DELIVERY_MS;
+	d1 = await readProjection(orderId);
+	while (differences(expected, d1).length > 0 && Date.now() < again) {
+		await scheduler.wait(25);
+		d1 = await readProjection(orderId);
+	}
+	return { d1, swept: true };
+}

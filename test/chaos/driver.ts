@@ -386,21 +386,18 @@ export class CaseRun {
 	/** What is known of a case that never finished: its trace and calls, and the incident. */
 	hung(startedAt: number): Observation {
 		this.incident("settled", `the case did not finish in ${CASE_LIMIT_MS} ms; it was at: ${this.calls.at(-1)}`);
-		const empty = {
-			charges: [],
-			refunds: [],
-			reservations: [],
-			releases: [],
-			shipments: [],
-			shipmentCancellations: [],
-		};
+		const none = { charges: [], refunds: [], reservations: [], releases: [], shipments: [], shipmentCancellations: [] };
+		const ledger = { ...none, emails: [], alerts: [], requests: [] };
+		return this.observation(startedAt, { status: null, history: [], ledger, alarm: null, d1: null, accepted: false });
+	}
+
+	private observation(
+		startedAt: number,
+		seen: Pick<Observation, "status" | "history" | "ledger" | "alarm" | "d1" | "accepted">,
+	): Observation {
 		return {
 			spec: this.spec,
-			status: null,
-			history: [],
-			ledger: { ...empty, emails: [], alerts: [], requests: [] },
-			alarm: null,
-			accepted: false,
+			...seen,
 			trace: this.plan.trace,
 			checkpoints: { committed: this.plan.seen.committed, returned: this.plan.seen.returned },
 			crashes: this.plan.crashes,
@@ -408,7 +405,6 @@ export class CaseRun {
 			notes: this.notes,
 			calls: this.calls,
 			answers: this.answers,
-			d1: null,
 			elapsedMs: Date.now() - startedAt,
 		};
 	}
@@ -434,24 +430,16 @@ export class CaseRun {
 					)
 				: null;
 		if (projection?.swept) this.notes.push("the sweeper was needed to bring D1 in line");
-		const probe = await this.plan.arm(this.orderId);
-		return {
-			spec: this.spec,
+		const { alarm } = await this.plan.arm(this.orderId);
+		const d1 = projection?.d1 ?? null;
+		return this.observation(startedAt, {
 			status,
 			history,
 			ledger: await ledger(this.orderId),
-			alarm: probe.alarm,
+			alarm,
+			d1,
 			accepted: this.accepted,
-			trace: this.plan.trace,
-			checkpoints: { committed: this.plan.seen.committed, returned: this.plan.seen.returned },
-			crashes: this.plan.crashes,
-			incidents: [...this.incidents, ...this.plan.incidents],
-			notes: this.notes,
-			calls: this.calls,
-			answers: this.answers,
-			d1: projection?.d1 ?? null,
-			elapsedMs: Date.now() - startedAt,
-		};
+		});
 	}
 }
 

@@ -1,3 +1,4 @@
+import { EFFECTS } from "../../sandbox/src/effects";
 import { FinalStatus } from "../../src/engine/events";
 import type { Ledger } from "../helpers";
 import { attemptsOf } from "./attempts";
@@ -5,16 +6,8 @@ import type { Observation, Violation } from "./case";
 import { OPERATION_NAMES, OPERATIONS, type Operation } from "./faults";
 import { differences, expectedProjection } from "./projection";
 
-/** The sandbox ledger's effect list of each operation. */
-export const EFFECT_OF = {
-	charge: "charges",
-	refund: "refunds",
-	reserve: "reservations",
-	release: "releases",
-	ship: "shipments",
-	cancel: "shipmentCancellations",
-	send: "emails",
-} as const satisfies Record<Operation, keyof Omit<Ledger, "requests">>;
+/** The sandbox ledger's effect list of each operation the order workflow calls. */
+export const EFFECT_OF: Record<Operation, keyof Omit<Ledger, "requests">> = EFFECTS;
 
 /** Where an order may rest for good: nothing will run again unless a person acts. */
 export const TERMINAL = new Set<string>(FinalStatus.options);

@@ -6,15 +6,16 @@ import { SummaryReporter } from "./test/node/summary-reporter";
 
 /** Secrets and settings of the Worker under test; the sandbox stands in for every downstream service. */
 export const TEST_BINDINGS = {
-	API_KEYS: "test-key-1, test-key-2",
-	OPERATOR_KEYS: "alice:op-key-1, op-key-2",
+	// Two keys of the default tenant (one unnamed, so named by its position) and one of tenant "acme".
+	API_KEYS: "test-client-key-0001, shop:test-client-key-0002, acme:shop:test-acme-key-00001",
+	OPERATOR_KEYS: "alice:test-operator-key-01, test-operator-key-02",
 	CALLBACK_SECRET: "test-callback-secret-0123456789",
-	PAYMENTS_URL: "http://sandbox.test/payments",
-	INVENTORY_URL: "http://sandbox.test/inventory",
-	SHIPPING_URL: "http://sandbox.test/shipping",
-	EMAIL_URL: "http://sandbox.test/email",
-	PUBLIC_BASE_URL: "http://orders.test",
-	ALERT_WEBHOOK_URL: "http://sandbox.test/alerts",
+	PAYMENTS_URL: "https://sandbox.test/payments",
+	INVENTORY_URL: "https://sandbox.test/inventory",
+	SHIPPING_URL: "https://sandbox.test/shipping",
+	EMAIL_URL: "https://sandbox.test/email",
+	PUBLIC_BASE_URL: "https://orders.test",
+	ALERT_WEBHOOK_URL: "https://sandbox.test/alerts",
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",
 	CONSUMER_TIMEOUT_MS: "250",
@@ -24,6 +25,7 @@ export const TEST_BINDINGS = {
 process.env.API_KEYS ??= TEST_BINDINGS.API_KEYS;
 process.env.CALLBACK_SECRET ??= TEST_BINDINGS.CALLBACK_SECRET;
 process.env.OPERATOR_KEYS ??= TEST_BINDINGS.OPERATOR_KEYS;
+process.env.ALERT_WEBHOOK_URL ??= TEST_BINDINGS.ALERT_WEBHOOK_URL;
 
 // Miniflare keeps each run's storage in a temporary directory; on tmpfs (where the machine has one) the
 // thousands of SQLite writes of a chaos run cost no disk I/O, which made the matrix a third faster.

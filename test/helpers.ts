@@ -1,14 +1,17 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { type CallbackSecret, callbackSecrets } from "../src/order/callback-token";
 import type { Order } from "../src/order/order";
 import type { OrderObject } from "../src/order/order-object";
 import type { OrderHistory, OrderStatus } from "../src/order/status";
 import { advanceClockTo } from "./clock";
 
-export const API_KEY = "test-key-1";
-const ORDERS = "http://orders.test";
-const SANDBOX = "http://sandbox.test";
+export const API_KEY = "test-client-key-0001";
+/** A client key of another tenant, "acme". */
+export const ACME_KEY = "test-acme-key-00001";
+const ORDERS = "https://orders.test";
+const SANDBOX = "https://sandbox.test";
 
 export const newOrderId = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -227,6 +230,13 @@ export async function injectFault(rule: Record<string, unknown>): Promise<void> 
 	expect(response.status, await response.clone().text()).toBe(201);
 }
 
+/** What the Worker signs callback tokens with: its first configured secret, with its key id. */
+export async function testSigner(): Promise<CallbackSecret> {
+	const [signer] = await callbackSecrets([env.CALLBACK_SECRET]);
+	if (!signer) throw new Error("no CALLBACK_SECRET in the test bindings");
+	return signer;
+}
+
 /** The callback token the sandbox warehouse received with the order's shipment; null while none is booked. */
 export async function shipmentToken(orderId: string): Promise<string | null> {
 	const shipments: { callbackToken?: string }[] = await (
@@ -251,7 +261,7 @@ export function confirmPick(orderId: string, token: string): Promise<Response> {
 	});
 }
 
-export const OPERATOR_KEY = "op-key-1";
+export const OPERATOR_KEY = "test-operator-key-01";
 
 interface ActOptions {
 	reason?: string;

@@ -1,4 +1,4 @@
-import { verifyCallbackToken } from "../../src/order/callback-token";
+import { callbackSecrets, verifyCallbackToken } from "../../src/order/callback-token";
 import { Order } from "../../src/order/order";
 import { PICK_EVENT } from "../shared/services";
 import type { OrderOutcome, WorkflowsEnv } from "./order-workflow";
@@ -45,7 +45,10 @@ async function status(env: WorkflowsEnv, orderId: string): Promise<Response> {
 async function pick(request: Request, env: WorkflowsEnv, orderId: string): Promise<Response> {
 	const body = (await request.json().catch(() => null)) as { token?: unknown; pickedBy?: unknown } | null;
 	if (typeof body?.token !== "string") return json({ code: "invalid_request" }, 400);
-	const check = await verifyCallbackToken(env.CALLBACK_SECRET, body.token, { orderId, event: PICK_EVENT });
+	const check = await verifyCallbackToken(await callbackSecrets([env.CALLBACK_SECRET]), body.token, {
+		orderId,
+		event: PICK_EVENT,
+	});
 	if (!check.ok) return json({ code: check.reason }, 401);
 	const instance = await env.ORDER_WORKFLOW.get(orderId);
 	await instance.sendEvent({ type: PICK_EVENT, payload: { pickedBy: body.pickedBy } });

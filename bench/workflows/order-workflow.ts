@@ -1,7 +1,8 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
-import { signCallbackToken } from "../../src/order/callback-token";
+import { type CallbackSecret, callbackSecrets, signCallbackToken } from "../../src/order/callback-token";
 import type { Order } from "../../src/order/order";
+import { DEFAULT_TENANT } from "../../src/order/tenant";
 import { Refused } from "../shared/downstream";
 import { keyOf, PICK_EVENT, pickUrl, type ServiceUrls, services } from "../shared/services";
 
@@ -57,7 +58,9 @@ export class OrderWorkflow extends WorkflowEntrypoint<WorkflowsEnv, Order> {
 
 			const shipment = await act("schedule-shipping", async () => {
 				// The same token on every retry, so a retried step sends the very same body under the same key.
-				const token = await signCallbackToken(this.env.CALLBACK_SECRET, { orderId: order.orderId, event: PICK_EVENT });
+				const [secret] = await callbackSecrets([this.env.CALLBACK_SECRET]);
+				const claims = { tenant: DEFAULT_TENANT, orderId: order.orderId, event: PICK_EVENT };
+				const token = await signCallbackToken(secret as CallbackSecret, claims);
 				const callback = { url: pickUrl(this.env.PUBLIC_BASE_URL, order.orderId), token };
 				return api.ship(order, callback, keyOf(order, "schedule-shipping"));
 			});

@@ -3,14 +3,24 @@ import { OperatorAction } from "../engine/events";
 import type { Refusal } from "../engine/operator";
 import { OrderId } from "../order/order";
 import { OrderStatus } from "../order/status";
-import { requireApiKey, requireOperatorKey } from "./auth";
+import { actorOf, requireApiKey, requireOperatorKey } from "./auth";
 import { requireJson } from "./body";
 import type { AppEnv } from "./context";
 import { ApiError, validationError } from "./problem";
-import { bearer, json, jsonRequest, OrderParams, orderStub, problem } from "./route-kit";
+import {
+	bearer,
+	json,
+	jsonRequest,
+	OrderParams,
+	orderNotFound,
+	orderRefOf,
+	orderStub,
+	problem,
+	TenantQuery,
+} from "./route-kit";
 
 const ActionBody = z.object({ reason: z.string().trim().min(1).max(500) }).meta({ id: "ActionRequest" });
-const ActionQuery = z.object({
+const ActionQuery = TenantQuery.extend({
 	dryRun: z
 		.enum(["true", "false"])
 		.optional()
@@ -94,15 +104,13 @@ for (const action of OperatorAction.options) {
 	app.openapi(actionRoute(action), async (c) => {
 		const { orderId } = c.req.valid("param");
 		const { reason } = c.req.valid("json");
-		const dryRun = c.req.valid("query").dryRun === "true";
+		const query = c.req.valid("query");
+		const dryRun = query.dryRun === "true";
 		const caller = c.get("caller");
-		const request = {
-			actor: `${caller.role}:${caller.keyId}`,
-			reason,
-			requestKey: c.req.valid("header")["idempotency-key"] ?? null,
-		};
-		const { result, status } = await orderStub(c.env, orderId).act(action, request, dryRun);
-		if (result.outcome === "not_found" || !status) throw new ApiError(404, "order-not-found", `No order ${orderId}.`);
+		const request = { actor: actorOf(caller), reason, requestKey: c.req.valid("header")["idempotency-key"] ?? null };
+		const ref = orderRefOf(caller, orderId, query.tenant);
+		const { result, status } = await orderStub(c.env, ref).act(action, request, dryRun, caller.role);
+		if (result.outcome === "not_found" || !status) throw orderNotFound(orderId);
 		if (result.outcome === "conflict")
 			throw new ApiError(409, "action-not-allowed", `Cannot ${action}: ${REFUSALS[result.refusal](result.status)}.`);
 		if (result.outcome === "key_reused")

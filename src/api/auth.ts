@@ -1,58 +1,38 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Caller } from "./context";
+import { type Key, parseKeys, sha256 } from "./keys";
 import { ApiError } from "./problem";
 
-const encoder = new TextEncoder();
-const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-interface Key {
-	id: string;
-	secretDigest: Uint8Array;
-}
-
-/** `name:key` names a key for the audit trail; a bare key is named by its digest. */
-async function parseKeys(list: string): Promise<Key[]> {
-	const entries = list
-		.split(",")
-		.map((k) => k.trim())
-		.filter(Boolean);
-	return Promise.all(
-		entries.map(async (entry) => {
-			const colon = entry.indexOf(":");
-			const secretDigest = await digest(colon > 0 ? entry.slice(colon + 1) : entry);
-			const id = colon > 0 ? entry.slice(0, colon) : `key-${hex(secretDigest).slice(0, 8)}`;
-			return { id, secretDigest };
-		}),
-	);
-}
-
 /** Parsed keys per configured list, kept for the isolate's life: hashing every key on every request cost ~1 ms. */
-const parsedKeys = new Map<string, Promise<Key[]>>();
+const parsed = new Map<string, Promise<Key[]>>();
 
-function keysOf(list: string | undefined): Promise<Key[]> {
-	const source = list ?? "";
-	let keys = parsedKeys.get(source);
+function keysOf(list: string | undefined, setting: string, withTenant: boolean): Promise<Key[]> {
+	const source = `${setting}\n${list ?? ""}`;
+	let keys = parsed.get(source);
 	if (!keys) {
-		keys = parseKeys(source);
-		parsedKeys.set(source, keys);
+		keys = parseKeys(list ?? "", setting, withTenant);
+		// A configuration error is thrown on every request until fixed, not cached as a rejection forever.
+		keys.catch(() => parsed.delete(source));
+		parsed.set(source, keys);
 	}
 	return keys;
 }
 
 /**
- * Finds the presented key among the operator keys and the client keys. Every configured key is compared,
- * in constant time over fixed-length digests, so timing reveals neither which key matched nor how much.
+ * Finds the presented key among the client and operator keys. Every configured key is compared, in
+ * constant time over fixed-length digests, so timing reveals neither which key matched nor how much.
  */
 async function identify(env: Env, presented: string): Promise<Caller | null> {
-	const wanted = await digest(presented);
+	const wanted = await sha256(presented);
+	const lists = [
+		["client", await keysOf(env.API_KEYS, "API_KEYS", true)],
+		["operator", await keysOf(env.OPERATOR_KEYS, "OPERATOR_KEYS", false)],
+	] as const;
 	let caller: Caller | null = null;
-	for (const [role, list] of [
-		["client", env.API_KEYS],
-		["operator", env.OPERATOR_KEYS],
-	] as const) {
-		for (const key of await keysOf(list)) {
-			if (crypto.subtle.timingSafeEqual(key.secretDigest, wanted)) caller = { role, keyId: key.id };
+	for (const [role, keys] of lists) {
+		for (const key of keys) {
+			if (crypto.subtle.timingSafeEqual(key.digest, wanted))
+				caller = { role, tenant: role === "client" ? key.tenant : null, keyId: key.name };
 		}
 	}
 	return caller;
@@ -81,3 +61,7 @@ export const requireKey = (...roles: Caller["role"][]) =>
 /** Client endpoints: placing and reading orders. Operators may use them too. */
 export const requireApiKey = requireKey("client", "operator");
 export const requireOperatorKey = requireKey("operator");
+
+/** Who did it, for the audit trail: role, tenant and the key's configured name, never anything of the key. */
+export const actorOf = (caller: Caller) =>
+	caller.tenant === null ? `${caller.role}:${caller.keyId}` : `${caller.role}:${caller.tenant}:${caller.keyId}`;

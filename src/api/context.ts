@@ -1,6 +1,8 @@
-/** Who is calling: a client or an operator, and the id of their key (never the key itself). */
+/** Who is calling: a client of one tenant, or an operator of every tenant, and the name of their key (never the key). */
 export interface Caller {
 	role: "client" | "operator";
+	/** A client's tenant; null for an operator. */
+	tenant: string | null;
 	keyId: string;
 }
 

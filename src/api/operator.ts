@@ -4,6 +4,7 @@ import { decodeCursor } from "../ops/cursor";
 import { DeadLetter as DeadLetterRow, DeadLetterStatus, listDeadLetters } from "../ops/dead-letters";
 import { IndexedOrder as IndexedRow, listOrders } from "../ops/order-index";
 import { OrderId } from "../order/order";
+import { Tenant } from "../order/tenant";
 import { requireOperatorKey } from "./auth";
 import type { AppEnv } from "./context";
 import { ApiError, validationError } from "./problem";
@@ -15,6 +16,7 @@ const Page = {
 };
 
 const OrdersQuery = z.object({
+	tenant: Tenant.optional().describe("Only this tenant's orders"),
 	status: WorkflowStatus.optional(),
 	step: z.string().max(100).optional().describe("The step the order is on"),
 	failure: z.string().max(100).optional().describe("Failure code, e.g. out_of_stock"),
@@ -22,7 +24,12 @@ const OrdersQuery = z.object({
 	...Page,
 });
 
-const DeadLettersQuery = z.object({ status: DeadLetterStatus.default("open"), orderId: OrderId.optional(), ...Page });
+const DeadLettersQuery = z.object({
+	status: DeadLetterStatus.default("open"),
+	tenant: Tenant.optional().describe("Only this tenant's dead letters"),
+	orderId: OrderId.optional(),
+	...Page,
+});
 
 const IndexedOrder = IndexedRow.extend({ orderId: OrderId }).meta({ id: "IndexedOrder" });
 const DeadLetter = DeadLetterRow.extend({ orderId: OrderId }).meta({ id: "DeadLetter" });
@@ -64,8 +71,9 @@ export const operator = new OpenAPIHono<AppEnv>({
 			responses: { 200: json(OrderList, "One page of orders"), ...responses },
 		}),
 		async (c) => {
-			const { status, step, failure, createdBefore, limit, cursor } = c.req.valid("query");
+			const { tenant, status, step, failure, createdBefore, limit, cursor } = c.req.valid("query");
 			const filter = {
+				tenant,
 				status,
 				step,
 				failure,
@@ -87,7 +95,7 @@ export const operator = new OpenAPIHono<AppEnv>({
 			responses: { 200: json(DeadLetterList, "One page of dead letters"), ...responses },
 		}),
 		async (c) => {
-			const { status, orderId, limit, cursor } = c.req.valid("query");
-			return c.json(await listDeadLetters(c.env.DB, { status, orderId, limit, after: position(cursor) }), 200);
+			const { status, tenant, orderId, limit, cursor } = c.req.valid("query");
+			return c.json(await listDeadLetters(c.env.DB, { status, tenant, orderId, limit, after: position(cursor) }), 200);
 		},
 	);

@@ -5,9 +5,9 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** A Slack-compatible incoming-webhook body: `text` for any client, blocks for Slack, `alert` for machines. */
 export function webhookBody(alert: Alert, publicBaseUrl: string) {
-	const link = `${publicBaseUrl.replace(/\/+$/, "")}/orders/${encodeURIComponent(alert.orderId)}`;
+	const link = `${publicBaseUrl}/orders/${encodeURIComponent(alert.orderId)}?tenant=${alert.tenant}`;
 	const fields = [
-		`*Order*\n<${link}|${alert.orderId}>`,
+		`*Order*\n<${link}|${alert.workflowId}>`,
 		`*Step*\n${alert.step}`,
 		...(alert.error ? [`*Error*\n${alert.error.code}: ${alert.error.message}`] : []),
 		...(alert.attempts !== null ? [`*Attempts*\n${alert.attempts}`] : []),

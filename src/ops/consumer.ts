@@ -1,9 +1,8 @@
 import type { z } from "zod";
-import { Notification } from "../engine/outbox";
 import { postAlert } from "./alerts";
 import { opsConfig } from "./config";
 import { storeEpisode } from "./dead-letters";
-import { Alert, alertFor, IndexRow } from "./messages";
+import { Alert, alertFor, DeadLetterMessage, IndexRow } from "./messages";
 import { upsertIndexRows } from "./order-index";
 import { platform } from "./platform";
 
@@ -28,12 +27,12 @@ export async function consume(batch: MessageBatch, env: Env): Promise<void> {
 	switch (batch.queue) {
 		case QUEUES.deadLetters:
 		case QUEUES.deadLettersRetry:
-			return each(batch, Notification, (n) => limit(deadLetter(env, n)));
+			return each(batch, DeadLetterMessage, (n) => limit(deadLetter(env, n)));
 		case QUEUES.alerts:
 			return each(batch, Alert, (alert) => limit(deliverAlert(env, alert)));
 		case QUEUES.undeliverableAlerts:
 			return each(batch, Alert, (alert) =>
-				limit(recordAlert(db(env, alert.orderId), alert, "undeliverable", "retries exhausted")),
+				limit(recordAlert(db(env, alert.workflowId), alert, "undeliverable", "retries exhausted")),
 			);
 		case QUEUES.index:
 		case QUEUES.indexRetry:
@@ -76,11 +75,11 @@ async function each<T>(batch: MessageBatch, schema: z.ZodType<T>, handle: (body:
 }
 
 /** Stores the episode (opened or closed, in whatever order they come); an opening also raises its alert. */
-async function deadLetter(env: Env, n: Notification): Promise<void> {
+async function deadLetter(env: Env, n: z.infer<typeof DeadLetterMessage>): Promise<void> {
 	if (n.kind !== "needs_attention" && n.kind !== "attention_closed") return;
-	await storeEpisode(db(env, n.workflowId), n.workflowId, n.episode);
+	await storeEpisode(db(env, n.workflowId), n, n.episode);
 	// The alert goes its own way, with its own retries; its id makes a repeat harmless.
-	const alert = alertFor(n);
+	const alert = alertFor(n, n);
 	if (alert) await platform.queue(env.ALERTS, n.workflowId).send(alert);
 }
 
@@ -89,16 +88,16 @@ async function deadLetter(env: Env, n: Notification): Promise<void> {
  * message at once post it once; a claim older than the webhook's time limit may be taken over.
  */
 async function deliverAlert(env: Env, alert: Alert): Promise<void> {
-	const database = db(env, alert.orderId);
+	const database = db(env, alert.workflowId);
 	const now = Date.now();
 	const claimed = await database
 		.prepare(
-			`INSERT INTO alerts (id, order_id, kind, status, created_at, claimed_at) VALUES (?, ?, ?, 'sending', ?, ?)
+			`INSERT INTO alerts (id, tenant, order_id, kind, status, created_at, claimed_at) VALUES (?, ?, ?, ?, 'sending', ?, ?)
 			 ON CONFLICT (id) DO UPDATE SET status = 'sending', claimed_at = excluded.claimed_at
 			 WHERE alerts.status != 'delivered' AND (alerts.status != 'sending' OR alerts.claimed_at < ?)
 			 RETURNING id`,
 		)
-		.bind(alert.id, alert.orderId, alert.kind, alert.at, now, now - ALERT_CLAIM_MS)
+		.bind(alert.id, alert.tenant, alert.orderId, alert.kind, alert.at, now, now - ALERT_CLAIM_MS)
 		.first();
 	if (!claimed) {
 		const row = await database
@@ -109,7 +108,8 @@ async function deliverAlert(env: Env, alert: Alert): Promise<void> {
 		throw new Error(`alert ${alert.id} is being delivered by another consumer`);
 	}
 	try {
-		await postAlert(env.ALERT_WEBHOOK_URL, alert, env.PUBLIC_BASE_URL);
+		const { alertWebhookUrl, publicBaseUrl } = opsConfig(env);
+		await postAlert(alertWebhookUrl, alert, publicBaseUrl);
 	} catch (error) {
 		await recordAlert(database, alert, "retrying", String(error));
 		throw error;
@@ -120,10 +120,19 @@ async function deliverAlert(env: Env, alert: Alert): Promise<void> {
 async function recordAlert(database: D1Database, alert: Alert, status: string, error: string | null): Promise<void> {
 	await database
 		.prepare(
-			`INSERT INTO alerts (id, order_id, kind, status, created_at, delivered_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)
+			`INSERT INTO alerts (id, tenant, order_id, kind, status, created_at, delivered_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT (id) DO UPDATE SET status = excluded.status, delivered_at = excluded.delivered_at, last_error = excluded.last_error`,
 		)
-		.bind(alert.id, alert.orderId, alert.kind, status, alert.at, status === "delivered" ? Date.now() : null, error)
+		.bind(
+			alert.id,
+			alert.tenant,
+			alert.orderId,
+			alert.kind,
+			status,
+			alert.at,
+			status === "delivered" ? Date.now() : null,
+			error,
+		)
 		.run();
 }
 
@@ -135,7 +144,7 @@ async function indexRows(batch: MessageBatch, env: Env, limit: <T>(work: Promise
 		return parsed.success ? [parsed.data] : [];
 	});
 	try {
-		await limit(upsertIndexRows(db(env, ...rows.map((r) => r.orderId)), rows));
+		await limit(upsertIndexRows(db(env, ...rows.map((r) => r.workflowId)), rows));
 		batch.ackAll();
 	} catch (error) {
 		console.warn("index write failed; retrying the batch", error);

@@ -23,3 +23,17 @@ export function page<Row>(rows: Row[], limit: number, position: (row: Row) => Po
 	const last = items.at(-1);
 	return { items, nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null };
 }
+
+/** The WHERE clause of a filtered list, built one condition at a time with its bound values. */
+export function conditions() {
+	const clauses: string[] = [];
+	const values: (string | number)[] = [];
+	return {
+		add(clause: string, ...bound: (string | number)[]) {
+			clauses.push(clause);
+			values.push(...bound);
+		},
+		where: () => (clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : ""),
+		values,
+	};
+}

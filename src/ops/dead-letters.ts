@@ -1,13 +1,15 @@
 import { z } from "zod";
 import type { Episode } from "../engine/outbox";
 import { isoTime } from "../engine/time";
-import { type Position, page } from "./cursor";
+import { conditions, type Position, page } from "./cursor";
+import type { Addressed } from "./messages";
 
 export const DeadLetterStatus = z.enum(["open", "closed"]);
 
 /** A dead letter as operators read it; the API documents it with the order id's own schema. */
 export const DeadLetter = z.object({
 	id: z.string(),
+	tenant: z.string(),
 	orderId: z.string(),
 	step: z.string(),
 	code: z.string(),
@@ -27,19 +29,20 @@ export type DeadLetter = z.infer<typeof DeadLetter>;
  * however often: the first write creates it (open or already closed), a close closes it, and a late
  * open never reopens a closed one.
  */
-export async function storeEpisode(db: D1Database, orderId: string, episode: Episode): Promise<void> {
+export async function storeEpisode(db: D1Database, order: Addressed, episode: Episode): Promise<void> {
 	const { id, failure, attempts, openedAt, closed } = episode;
 	await db
 		.prepare(
-			`INSERT INTO dead_letters (id, order_id, step, code, message, attempts, created_at, status, closed_at, closed_by, closed_action, closed_reason)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			`INSERT INTO dead_letters (id, tenant, order_id, step, code, message, attempts, created_at, status, closed_at, closed_by, closed_action, closed_reason)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at,
 			   closed_by = excluded.closed_by, closed_action = excluded.closed_action, closed_reason = excluded.closed_reason
 			 WHERE excluded.status = 'closed' AND dead_letters.status = 'open'`,
 		)
 		.bind(
 			id,
-			orderId,
+			order.tenant,
+			order.orderId,
 			failure.step,
 			failure.code,
 			failure.message,
@@ -56,6 +59,7 @@ export async function storeEpisode(db: D1Database, orderId: string, episode: Epi
 
 const Row = z.object({
 	id: z.string(),
+	tenant: z.string(),
 	order_id: z.string(),
 	step: z.string(),
 	code: z.string(),
@@ -71,20 +75,28 @@ const Row = z.object({
 
 export async function listDeadLetters(
 	db: D1Database,
-	filter: { status: z.infer<typeof DeadLetterStatus>; orderId?: string; limit: number; after?: Position },
+	filter: {
+		status: z.infer<typeof DeadLetterStatus>;
+		tenant?: string;
+		orderId?: string;
+		limit: number;
+		after?: Position;
+	},
 ) {
-	const after = filter.after ? "AND (created_at, id) < (?, ?)" : "";
-	const byOrder = filter.orderId ? "AND order_id = ?" : "";
+	const q = conditions();
+	q.add("status = ?", filter.status);
+	if (filter.tenant) q.add("tenant = ?", filter.tenant);
+	if (filter.orderId) q.add("order_id = ?", filter.orderId);
+	if (filter.after) q.add("(created_at, id) < (?, ?)", ...filter.after);
 	const { results } = await db
-		.prepare(
-			`SELECT * FROM dead_letters WHERE status = ? ${byOrder} ${after} ORDER BY created_at DESC, id DESC LIMIT ?`,
-		)
-		.bind(filter.status, ...(filter.orderId ? [filter.orderId] : []), ...(filter.after ?? []), filter.limit + 1)
+		.prepare(`SELECT * FROM dead_letters ${q.where()} ORDER BY created_at DESC, id DESC LIMIT ?`)
+		.bind(...q.values, filter.limit + 1)
 		.all();
 	const rows = z.array(Row).parse(results);
 	const { items, nextCursor } = page(rows, filter.limit, (r) => [r.created_at, r.id]);
 	const deadLetters: DeadLetter[] = items.map((r) => ({
 		id: r.id,
+		tenant: r.tenant,
 		orderId: r.order_id,
 		step: r.step,
 		code: r.code,

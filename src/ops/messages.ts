@@ -1,12 +1,22 @@
 import { z } from "zod";
 import { StepFailure } from "../engine/errors";
 import { WorkflowStatus } from "../engine/events";
-import { type Notification, NotificationKind } from "../engine/outbox";
+import { Notification, NotificationKind } from "../engine/outbox";
 import { isoTime } from "../engine/time";
+
+/** Whose order a message is about: its tenant and its order id (the client's). */
+export const Addressed = z.object({ tenant: z.string(), orderId: z.string() });
+export type Addressed = z.infer<typeof Addressed>;
+
+/** What travels on order-dead-letters: an episode's notification, addressed. */
+export const DeadLetterMessage = z.intersection(Notification, Addressed);
 
 /** One order's row in the D1 index, as its object last reported it. */
 export const IndexRow = z.object({
+	tenant: z.string(),
 	orderId: z.string(),
+	/** The name of the order's object (its workflow id): how the sweeper reaches it. */
+	workflowId: z.string(),
 	status: WorkflowStatus,
 	currentStep: z.string().nullable(),
 	failureCode: z.string().nullable(),
@@ -30,7 +40,9 @@ export const AlertKind = NotificationKind.exclude(["attention_closed"]);
 export const Alert = z.object({
 	id: z.string(),
 	kind: AlertKind,
+	tenant: z.string(),
 	orderId: z.string(),
+	workflowId: z.string(),
 	step: z.string(),
 	title: z.string(),
 	error: StepFailure.pick({ code: true, message: true }).nullable(),
@@ -40,8 +52,8 @@ export const Alert = z.object({
 export type Alert = z.infer<typeof Alert>;
 
 /** The alert a notification raises, if any: a start or a closed episode raises none. */
-export function alertFor(notification: Notification): Alert | null {
-	const base = { id: notification.id, orderId: notification.workflowId, at: notification.at };
+export function alertFor(notification: Notification, order: Addressed): Alert | null {
+	const base = { id: notification.id, ...order, workflowId: notification.workflowId, at: notification.at };
 	switch (notification.kind) {
 		case "needs_attention": {
 			const { failure, attempts } = notification.episode;

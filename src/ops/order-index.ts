@@ -1,17 +1,18 @@
 import { z } from "zod";
 import { FinalStatus, WorkflowStatus } from "../engine/events";
 import { isoTime } from "../engine/time";
-import { type Position, page } from "./cursor";
+import { conditions, type Position, page } from "./cursor";
 import { IndexRow } from "./messages";
 
 /** An index row as operators read it: times as ISO 8601, no internal bookkeeping. */
-export const IndexedOrder = IndexRow.omit({ version: true, dueAt: true, openEpisode: true }).extend({
+export const IndexedOrder = IndexRow.omit({ version: true, dueAt: true, openEpisode: true, workflowId: true }).extend({
 	createdAt: z.iso.datetime(),
 	updatedAt: z.iso.datetime(),
 });
 export type IndexedOrder = z.infer<typeof IndexedOrder>;
 
 export interface OrderFilter {
+	tenant?: string;
 	status?: string;
 	step?: string;
 	failure?: string;
@@ -24,9 +25,9 @@ export interface OrderFilter {
 export async function upsertIndexRows(db: D1Database, rows: readonly IndexRow[]): Promise<void> {
 	if (rows.length === 0) return;
 	const statement = db.prepare(
-		`INSERT INTO orders (id, status, current_step, failure_code, needs_attention, total_cents, currency, created_at, updated_at, due_at, open_episode, version)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		 ON CONFLICT (id) DO UPDATE SET status = excluded.status, current_step = excluded.current_step,
+		`INSERT INTO orders (tenant, id, workflow_id, status, current_step, failure_code, needs_attention, total_cents, currency, created_at, updated_at, due_at, open_episode, version)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		 ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, current_step = excluded.current_step,
 		   failure_code = excluded.failure_code, needs_attention = excluded.needs_attention, updated_at = excluded.updated_at,
 		   due_at = excluded.due_at, open_episode = excluded.open_episode, version = excluded.version
 		 WHERE excluded.version > orders.version`,
@@ -34,7 +35,9 @@ export async function upsertIndexRows(db: D1Database, rows: readonly IndexRow[])
 	await db.batch(
 		rows.map((r) =>
 			statement.bind(
+				r.tenant,
 				r.orderId,
+				r.workflowId,
 				r.status,
 				r.currentStep,
 				r.failureCode,
@@ -62,30 +65,32 @@ const FINAL = FinalStatus.options.map((s) => `'${s}'`).join(", ");
 export async function ordersToReconcile(db: D1Database, now: number, since: number, limit: number): Promise<string[]> {
 	const { results } = await db
 		.prepare(
-			`SELECT c.id FROM (
-			   SELECT id, due_at AS at FROM orders WHERE status NOT IN (${FINAL}) AND due_at IS NOT NULL AND due_at < ?
-			   UNION ALL SELECT o.id, o.updated_at FROM orders o LEFT JOIN dead_letters d ON d.id = o.open_episode
+			`SELECT c.w AS workflowId FROM (
+			   SELECT workflow_id AS w, due_at AS at FROM orders WHERE status NOT IN (${FINAL}) AND due_at IS NOT NULL AND due_at < ?
+			   UNION ALL SELECT o.workflow_id, o.updated_at FROM orders o LEFT JOIN dead_letters d ON d.id = o.open_episode
 			     WHERE o.open_episode IS NOT NULL AND d.id IS NULL
-			   UNION ALL SELECT o.id, o.updated_at FROM dead_letters d JOIN orders o ON o.id = d.order_id
+			   UNION ALL SELECT o.workflow_id, o.updated_at FROM dead_letters d
+			     JOIN orders o ON o.tenant = d.tenant AND o.id = d.order_id
 			     WHERE d.status = 'open' AND (o.open_episode IS NULL OR o.open_episode != d.id)
-			   UNION ALL SELECT o.id, o.updated_at FROM orders o JOIN dead_letters d ON d.id = o.open_episode
+			   UNION ALL SELECT o.workflow_id, o.updated_at FROM orders o JOIN dead_letters d ON d.id = o.open_episode
 			     WHERE d.status = 'closed'
-			 ) c JOIN orders o ON o.id = c.id WHERE o.swept_at IS NULL OR o.swept_at < ?
-			 GROUP BY c.id ORDER BY MIN(c.at) LIMIT ?`,
+			 ) c JOIN orders o ON o.workflow_id = c.w WHERE o.swept_at IS NULL OR o.swept_at < ?
+			 GROUP BY c.w ORDER BY MIN(c.at) LIMIT ?`,
 		)
 		.bind(now, since, limit)
-		.all<{ id: string }>();
-	return results.map((r) => r.id);
+		.all<{ workflowId: string }>();
+	return results.map((r) => r.workflowId);
 }
 
-/** Notes that the sweeper looked at these orders now, so it leaves them be for a while. */
-export async function markSwept(db: D1Database, ids: readonly string[], now: number): Promise<void> {
-	if (ids.length === 0) return;
-	const statement = db.prepare("UPDATE orders SET swept_at = ? WHERE id = ?");
-	await db.batch(ids.map((id) => statement.bind(now, id)));
+/** Notes that the sweeper looked at these orders (by workflow id) now, so it leaves them be for a while. */
+export async function markSwept(db: D1Database, workflowIds: readonly string[], now: number): Promise<void> {
+	if (workflowIds.length === 0) return;
+	const statement = db.prepare("UPDATE orders SET swept_at = ? WHERE workflow_id = ?");
+	await db.batch(workflowIds.map((id) => statement.bind(now, id)));
 }
 
 const Row = z.object({
+	tenant: z.string(),
 	id: z.string(),
 	status: WorkflowStatus,
 	current_step: z.string().nullable(),
@@ -99,26 +104,21 @@ const Row = z.object({
 
 /** Newest first, filtered, one page at a time. */
 export async function listOrders(db: D1Database, filter: OrderFilter) {
-	const where: string[] = [];
-	const binds: (string | number)[] = [];
-	const add = (clause: string, ...values: (string | number)[]) => {
-		where.push(clause);
-		binds.push(...values);
-	};
-	if (filter.status) add("status = ?", filter.status);
-	if (filter.step) add("current_step = ?", filter.step);
-	if (filter.failure) add("failure_code = ?", filter.failure);
-	if (filter.createdBefore !== undefined) add("created_at < ?", filter.createdBefore);
-	if (filter.after) add("(created_at, id) < (?, ?)", ...filter.after);
-	const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-		ORDER BY created_at DESC, id DESC LIMIT ?`;
+	const q = conditions();
+	if (filter.tenant) q.add("tenant = ?", filter.tenant);
+	if (filter.status) q.add("status = ?", filter.status);
+	if (filter.step) q.add("current_step = ?", filter.step);
+	if (filter.failure) q.add("failure_code = ?", filter.failure);
+	if (filter.createdBefore !== undefined) q.add("created_at < ?", filter.createdBefore);
+	if (filter.after) q.add("(created_at, id) < (?, ?)", ...filter.after);
 	const { results } = await db
-		.prepare(sql)
-		.bind(...binds, filter.limit + 1)
+		.prepare(`SELECT * FROM orders ${q.where()} ORDER BY created_at DESC, id DESC LIMIT ?`)
+		.bind(...q.values, filter.limit + 1)
 		.all();
 	const rows = z.array(Row).parse(results);
 	const { items, nextCursor } = page(rows, filter.limit, (r) => [r.created_at, r.id]);
 	const orders: IndexedOrder[] = items.map((r) => ({
+		tenant: r.tenant,
 		orderId: r.id,
 		status: r.status,
 		currentStep: r.current_step,

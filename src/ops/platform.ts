@@ -8,8 +8,8 @@
 export const platform = {
 	/** Now, in ms since the epoch, for the object `objectId`. */
 	now: (_objectId: string): number => Date.now(),
-	/** The queue binding an object sends through. */
-	queue: <Body>(queue: Queue<Body>, _objectId: string): Queue<Body> => queue,
-	/** The database a consumer or the sweeper writes, for work on these orders. */
-	database: (db: D1Database, _orderIds: readonly string[]): D1Database => db,
+	/** The queue binding an order's object sends through; the order by its workflow id. */
+	queue: <Body>(queue: Queue<Body>, _workflowId: string): Queue<Body> => queue,
+	/** The database a consumer or the sweeper writes, for work on these orders (by workflow id). */
+	database: (db: D1Database, _workflowIds: readonly string[]): D1Database => db,
 };

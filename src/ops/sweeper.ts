@@ -11,22 +11,22 @@ const SWEEP_BATCH = 50;
  * The Cron Trigger's sweep, the safety net under every message that could be lost: for each order
  * whose due time has passed without progress, or whose dead letter is missing or still open, it asks
  * the order's object (which also wakes it: a stranded order moves on) and writes what the object
- * says into the index and the dead letters. Returns the orders it reconciled.
+ * says into the index and the dead letters. Returns the orders it reconciled, by workflow id.
  */
 export async function sweep(env: Env, now = Date.now()): Promise<string[]> {
 	const database = platform.database(env.DB, []);
-	const ids = await ordersToReconcile(database, now - SWEEP_GRACE_MS, now - SWEEP_GRACE_MS, SWEEP_BATCH);
+	const workflowIds = await ordersToReconcile(database, now - SWEEP_GRACE_MS, now - SWEEP_GRACE_MS, SWEEP_BATCH);
 	const reconciled: string[] = [];
-	for (const id of ids) {
+	for (const workflowId of workflowIds) {
 		try {
-			const projection = await env.ORDERS.get(env.ORDERS.idFromName(id)).reconcile();
+			const projection = await env.ORDERS.get(env.ORDERS.idFromName(workflowId)).reconcile();
 			if (!projection) continue;
-			const db = platform.database(env.DB, [id]);
+			const db = platform.database(env.DB, [workflowId]);
 			await upsertIndexRows(db, [projection.row]);
-			for (const episode of projection.episodes) await storeEpisode(db, id, episode);
-			reconciled.push(id);
+			for (const episode of projection.episodes) await storeEpisode(db, projection.row, episode);
+			reconciled.push(workflowId);
 		} catch (error) {
-			console.error(`sweep: order ${id} not reconciled; the next sweep tries again`, error);
+			console.error(`sweep: order ${workflowId} not reconciled; the next sweep tries again`, error);
 		}
 	}
 	await markSwept(database, reconciled, now);

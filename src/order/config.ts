@@ -1,6 +1,13 @@
 import { z } from "zod";
+import { ServiceUrl as Url } from "../ops/config";
 
-const Url = z.url().transform((url) => url.replace(/\/+$/, ""));
+/** One `CALLBACK_SECRET` entry: `kid:secret` or a bare secret, the secret at least 16 characters. */
+const CallbackSecretEntry = z
+	.string()
+	.regex(
+		/^(?:[A-Za-z0-9_-]{1,32}:)?[^:,\s]{16,}$/,
+		"each entry is kid:secret or a secret, the secret at least 16 characters",
+	);
 
 /** The order workflow's settings, read from the Worker's vars and secrets. Defaults live here only. */
 const OrderEnv = z.object({
@@ -10,8 +17,16 @@ const OrderEnv = z.object({
 	EMAIL_URL: Url,
 	/** Base of the callback URL the warehouse is given. */
 	PUBLIC_BASE_URL: Url,
-	/** HMAC key of the warehouse callback tokens (a secret). */
-	CALLBACK_SECRET: z.string().min(16, "CALLBACK_SECRET must be at least 16 characters"),
+	/** HMAC keys of the warehouse callback tokens, comma-separated (a secret): the first signs, all verify. */
+	CALLBACK_SECRET: z
+		.string()
+		.transform((list) =>
+			list
+				.split(",")
+				.map((entry) => entry.trim())
+				.filter(Boolean),
+		)
+		.pipe(z.array(CallbackSecretEntry).min(1, "at least one secret")),
 	/** How long the warehouse has to pick, in seconds. Default 172,800 (two days). */
 	PICK_DEADLINE_SECONDS: z.coerce.number().int().positive().default(172_800),
 	/** Time limit of one downstream call, in ms. Unset: the retry policy's default (10,000). */
@@ -24,7 +39,8 @@ export interface OrderConfig {
 	shippingUrl: string;
 	emailUrl: string;
 	publicBaseUrl: string;
-	callbackSecret: string;
+	/** The `CALLBACK_SECRET` entries, the signing one first. */
+	callbackSecrets: string[];
 	pickDeadlineMs: number;
 	downstreamTimeoutMs: number | undefined;
 }
@@ -46,7 +62,7 @@ export function orderConfig(env: object): OrderConfig {
 		shippingUrl: e.SHIPPING_URL,
 		emailUrl: e.EMAIL_URL,
 		publicBaseUrl: e.PUBLIC_BASE_URL,
-		callbackSecret: e.CALLBACK_SECRET,
+		callbackSecrets: e.CALLBACK_SECRET,
 		pickDeadlineMs: e.PICK_DEADLINE_SECONDS * 1000,
 		downstreamTimeoutMs: e.DOWNSTREAM_TIMEOUT_MS,
 	};

@@ -10,7 +10,8 @@ import { platform } from "../ops/platform";
 import { orderConfig } from "./config";
 import { Order, orderTotalCents } from "./order";
 import { createServices, PICK_EVENT } from "./services";
-import { type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
+import { type Audience, type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
+import { type OrderRef, orderRefOf, Tenant, workflowIdOf } from "./tenant";
 import { placeOrder } from "./workflow";
 
 /** What the warehouse confirms with its callback. */
@@ -43,7 +44,10 @@ export class OrderObject extends DurableObject<Env> {
 		const config = orderConfig(env);
 		const objectId = ctx.id.toString();
 		this.engine = new WorkflowEngine(ctx.storage, {
-			workflow: placeOrder(createServices(config), config.pickDeadlineMs),
+			workflow: placeOrder(
+				createServices(config, () => this.ref().tenant),
+				config.pickDeadlineMs,
+			),
 			parseInput: (input) => Order.parse(input),
 			retry: config.downstreamTimeoutMs === undefined ? undefined : { attemptTimeoutMs: config.downstreamTimeoutMs },
 			notify: (notifications) => this.publish(notifications),
@@ -55,29 +59,34 @@ export class OrderObject extends DurableObject<Env> {
 	}
 
 	/** Places the order once. The same body again is the same order; a different body under its id is a conflict. */
-	async place(input: Order): Promise<{ outcome: PlaceOutcome; status: OrderStatus }> {
+	async place(
+		input: Order,
+		tenant: string,
+		audience: Audience,
+	): Promise<{ outcome: PlaceOutcome; status: OrderStatus }> {
 		this.engine.countRequest();
 		const order = Order.parse(input);
 		const state = this.engine.state;
 		let outcome: PlaceOutcome = "exists";
 		if (!state.started) {
-			outcome = (await this.engine.start(order.orderId, order)) ? "created" : "exists";
+			const workflowId = workflowIdOf({ tenant: Tenant.parse(tenant), orderId: order.orderId });
+			outcome = (await this.engine.start(workflowId, order)) ? "created" : "exists";
 		} else if (JSON.stringify(this.order()) !== JSON.stringify(order)) {
 			outcome = "conflict";
 		}
-		return { outcome, status: this.snapshot() };
+		return { outcome, status: this.snapshot(audience) };
 	}
 
 	/** Null for an order that was never placed; reading it writes nothing. */
-	status(): OrderStatus | null {
+	status(audience: Audience): OrderStatus | null {
 		this.engine.countRequest();
-		return this.engine.state.started ? this.snapshot() : null;
+		return this.engine.state.started ? this.snapshot(audience) : null;
 	}
 
-	history(): OrderHistory | null {
+	history(audience: Audience): OrderHistory | null {
 		this.engine.countRequest();
 		const state = this.engine.state;
-		return state.started ? orderHistory(state.workflowId, this.engine.history()) : null;
+		return state.started ? orderHistory(this.ref(), this.engine.history(), audience) : null;
 	}
 
 	/** The warehouse's pick, its token already verified by the Worker; the order's own deadline decides if it is late. */
@@ -91,11 +100,12 @@ export class OrderObject extends DurableObject<Env> {
 	async act(
 		action: OperatorAction,
 		request: ActionRequest,
-		dryRun = false,
+		dryRun: boolean,
+		audience: Audience,
 	): Promise<{ result: ActionResult; status: OrderStatus | null }> {
 		this.engine.countRequest();
 		const result = await this.engine.act(action, request, dryRun);
-		return { result, status: this.engine.state.started ? this.snapshot() : null };
+		return { result, status: this.engine.state.started ? this.snapshot(audience) : null };
 	}
 
 	/** For the sweeper: wakes the order (a stranded one moves on) and says what the index and dead letters should show. */
@@ -112,13 +122,18 @@ export class OrderObject extends DurableObject<Env> {
 		await this.engine.alarm();
 	}
 
+	/** The order this object holds: its tenant and order id, from its workflow id. */
+	private ref(): OrderRef {
+		return orderRefOf(this.engine.state.workflowId);
+	}
+
 	private order(): Order {
 		this.placed ??= Order.parse(this.engine.state.input);
 		return this.placed;
 	}
 
-	private snapshot(): OrderStatus {
-		return orderStatus(this.order(), this.engine.state, this.engine.usage);
+	private snapshot(audience: Audience): OrderStatus {
+		return orderStatus(this.ref(), this.order(), this.engine.state, this.engine.usage, audience);
 	}
 
 	private queue<Body>(queue: Queue<Body>): Queue<Body> {
@@ -131,8 +146,9 @@ export class OrderObject extends DurableObject<Env> {
 	 */
 	private async publish(notifications: Notification[]): Promise<void> {
 		const isEpisode = (n: Notification) => n.kind === "needs_attention" || n.kind === "attention_closed";
-		const episodes = notifications.filter(isEpisode);
-		const alerts = notifications.flatMap((n) => (isEpisode(n) ? [] : (alertFor(n) ?? [])));
+		const ref = this.ref();
+		const episodes = notifications.filter(isEpisode).map((n) => ({ ...n, ...ref }));
+		const alerts = notifications.flatMap((n) => (isEpisode(n) ? [] : (alertFor(n, ref) ?? [])));
 		if (notifications.some((n) => n.kind === "started")) await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
 		if (episodes.length > 0) await this.queue(this.env.DEAD_LETTERS).sendBatch(episodes.map((body) => ({ body })));
 		if (alerts.length > 0) await this.queue(this.env.ALERTS).sendBatch(alerts.map((body) => ({ body })));
@@ -142,7 +158,8 @@ export class OrderObject extends DurableObject<Env> {
 		const state = this.engine.state;
 		const order = this.order();
 		return {
-			orderId: order.orderId,
+			...this.ref(),
+			workflowId: state.workflowId,
 			status: state.status,
 			currentStep: state.current?.name ?? null,
 			failureCode: state.failure?.code ?? null,

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { postJson } from "../engine/http";
 import type { StepCall } from "../engine/steps";
-import { signCallbackToken } from "./callback-token";
+import { callbackSecrets, signCallbackToken } from "./callback-token";
 import type { OrderConfig } from "./config";
 import { type Order, orderTotalCents } from "./order";
+import type { OrderRef } from "./tenant";
 
 /** The event the warehouse sends once the item is off the shelf. */
 export const PICK_EVENT = "warehouse-picked";
@@ -13,11 +14,15 @@ export type Charge = z.infer<typeof Created>;
 export type Reservation = z.infer<typeof Created>;
 export type Shipment = z.infer<typeof Created>;
 
-export const pickCallbackUrl = (config: OrderConfig, orderId: string) =>
-	`${config.publicBaseUrl}/orders/${encodeURIComponent(orderId)}/events/${PICK_EVENT}`;
+/** Where the warehouse confirms the pick: the order's own route, its tenant named. */
+export const pickCallbackUrl = (config: OrderConfig, { tenant, orderId }: OrderRef) =>
+	`${config.publicBaseUrl}/orders/${encodeURIComponent(orderId)}/events/${PICK_EVENT}?tenant=${tenant}`;
 
-/** The downstream services the order workflow talks to, each call carrying its step's idempotency key. */
-export function createServices(config: OrderConfig) {
+/**
+ * The downstream services the order workflow talks to, each call carrying its step's idempotency
+ * key. `tenant` is the tenant of the order the object holds.
+ */
+export function createServices(config: OrderConfig, tenant: () => string) {
 	const post = (url: string, body: unknown, call: StepCall) => postJson(url, body, call, Created);
 	const id = (created: { id: string }) => encodeURIComponent(created.id);
 
@@ -58,14 +63,14 @@ export function createServices(config: OrderConfig) {
 		 * wanted, and every retry sends the very same body under the same key.
 		 */
 		schedule: async (order: Order, call: StepCall): Promise<Shipment> => {
-			const callbackToken = await signCallbackToken(config.callbackSecret, {
-				orderId: order.orderId,
-				event: PICK_EVENT,
-			});
+			const ref = { tenant: tenant(), orderId: order.orderId };
+			const [signer] = await callbackSecrets(config.callbackSecrets);
+			if (!signer) throw new Error("no CALLBACK_SECRET to sign with");
+			const callbackToken = await signCallbackToken(signer, { ...ref, event: PICK_EVENT });
 			const body = {
 				orderId: order.orderId,
 				address: order.shippingAddress,
-				callbackUrl: pickCallbackUrl(config, order.orderId),
+				callbackUrl: pickCallbackUrl(config, ref),
 				callbackToken,
 			};
 			return post(`${config.shippingUrl}/shipments`, body, call);

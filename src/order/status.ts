@@ -6,6 +6,20 @@ import { StepKind, type StepState, StepStatus } from "../engine/step-state";
 import { isoTime } from "../engine/time";
 import { Usage } from "../engine/usage";
 import { type Order, OrderId, orderTotalCents } from "./order";
+import { type OrderRef, Tenant } from "./tenant";
+
+/** Who reads a status or a history: a client sees failure codes and neutral messages; an operator, the details. */
+export type Audience = "client" | "operator";
+
+/** What a client is told of a failure: its code in plain words, never a downstream's URL or answer. */
+export function neutralMessage(step: string, code: string): string {
+	if (code === "outcome_unknown") return `${step} may have taken effect; the order is with a person`;
+	if (code === "cancelled") return "the order was cancelled";
+	return `${step} failed (${code})`;
+}
+
+const told = <T extends { code: string; message: string } | null>(audience: Audience, step: string, failure: T): T =>
+	failure && audience === "client" ? { ...failure, message: neutralMessage(step, failure.code) } : failure;
 
 const Timestamp = z.iso.datetime().describe("ISO 8601, UTC");
 
@@ -42,21 +56,24 @@ export const OrderStatus = z
 		/** What the order has cost so far in Durable Object billing units. */
 		usage: Usage,
 	})
+	.extend({ tenant: Tenant })
 	.meta({ id: "OrderStatus" });
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 export const HistoryEntry = z
 	.intersection(z.object({ seq: z.int(), at: Timestamp }), JournalEvent)
 	.meta({ id: "HistoryEntry" });
-export const OrderHistory = z.object({ orderId: OrderId, events: z.array(HistoryEntry) }).meta({ id: "OrderHistory" });
+export const OrderHistory = z
+	.object({ tenant: Tenant, orderId: OrderId, events: z.array(HistoryEntry) })
+	.meta({ id: "OrderHistory" });
 export type OrderHistory = z.infer<typeof OrderHistory>;
 
-function stepView(step: StepState): z.infer<typeof StepView> {
+function stepView(step: StepState, audience: Audience): z.infer<typeof StepView> {
 	const common = {
 		name: step.name,
 		kind: step.kind,
 		status: step.status,
-		lastError: step.lastError,
+		lastError: told(audience, step.name, step.lastError),
 		startedAt: iso(step.startedAt),
 		finishedAt: iso(step.finishedAt),
 	};
@@ -70,27 +87,50 @@ function stepView(step: StepState): z.infer<typeof StepView> {
 }
 
 /** The order's status, read straight from the workflow state folded from its journal. */
-export function orderStatus(order: Order, state: WorkflowState, usage: Usage): OrderStatus {
+export function orderStatus(
+	ref: OrderRef,
+	order: Order,
+	state: WorkflowState,
+	usage: Usage,
+	audience: Audience,
+): OrderStatus {
 	const current = state.current;
+	const failure = state.failure;
 	return {
-		orderId: order.orderId,
+		...ref,
 		status: state.status,
 		needsAttention: state.needsAttention,
 		totalCents: orderTotalCents(order),
 		currency: order.currency,
 		currentStep: current?.name ?? null,
-		steps: [...state.steps.values()].map(stepView),
+		steps: [...state.steps.values()].map((step) => stepView(step, audience)),
 		waitingFor:
 			current?.kind === "event" && current.status === "waiting" && current.deadline !== null
 				? { event: current.name, deadline: isoTime(current.deadline) }
 				: null,
-		failure: state.failure,
+		failure: failure && told(audience, failure.step, failure),
 		createdAt: isoTime(state.createdAt),
 		updatedAt: isoTime(state.updatedAt),
 		usage: { ...usage },
 	};
 }
 
-export function orderHistory(orderId: string, entries: JournalEntry[]): OrderHistory {
-	return { orderId, events: entries.map((entry) => ({ ...entry, at: isoTime(entry.at) })) };
+/** One journal entry as the audience may read it: a client's failures carry codes and neutral messages. */
+function historyEntry(entry: JournalEntry, audience: Audience): JournalEntry {
+	switch (entry.type) {
+		case "step_failed":
+			return { ...entry, error: told(audience, entry.step, entry.error) };
+		case "step_stuck":
+			return entry;
+		case "compensation_started":
+			return { ...entry, failure: told(audience, entry.failure.step, entry.failure) };
+		case "workflow_finished":
+			return { ...entry, failure: entry.failure && told(audience, entry.failure.step, entry.failure) };
+		default:
+			return entry;
+	}
+}
+
+export function orderHistory(ref: OrderRef, entries: JournalEntry[], audience: Audience): OrderHistory {
+	return { ...ref, events: entries.map((entry) => ({ ...historyEntry(entry, audience), at: isoTime(entry.at) })) };
 }

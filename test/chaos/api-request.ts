@@ -1,7 +1,6 @@
-import { env } from "cloudflare:workers";
 import { signCallbackToken } from "../../src/order/callback-token";
 import { PICK_EVENT } from "../../src/order/services";
-import { orderBody } from "../helpers";
+import { orderBody, testSigner } from "../helpers";
 import type { Body, FuzzRequest, Route } from "./api-arbitraries";
 import type { Mutation, TokenRef } from "./api-values";
 
@@ -35,8 +34,6 @@ const ROUTES: Record<Route, (id: string) => string> = {
 /** Routes whose path names no order. */
 const NO_ID: Route[] = ["orders", "dead-letters", "openapi"];
 
-const secret = () => (env as unknown as { CALLBACK_SECRET: string }).CALLBACK_SECRET;
-
 /** Resolves the request's references (fresh id, fixture, token) and serializes its body. */
 export async function buildRequest(req: FuzzRequest, id: string, fixtures: readonly Fixture[]): Promise<Built> {
 	const headers: Record<string, string> = { ...req.headers };
@@ -47,7 +44,7 @@ export async function buildRequest(req: FuzzRequest, id: string, fixtures: reado
 	const body = req.method === "GET" || req.method === "HEAD" ? undefined : text;
 	const pathId = NO_ID.includes(req.route) ? null : id;
 	return {
-		url: `http://orders.test${ROUTES[req.route](id)}${req.suffix}`,
+		url: `https://orders.test${ROUTES[req.route](id)}${req.suffix}`,
 		init: { method: req.method, headers, body },
 		pathId,
 		bodyId: body === undefined ? null : bodyId,
@@ -84,7 +81,8 @@ async function serialize(
 }
 
 async function resolveToken(ref: TokenRef, id: string, fixtures: readonly Fixture[]): Promise<string> {
-	const sign = (orderId: string, event = PICK_EVENT) => signCallbackToken(secret(), { orderId, event });
+	const sign = async (orderId: string, event = PICK_EVENT) =>
+		signCallbackToken(await testSigner(), { tenant: "default", orderId, event });
 	switch (ref.kind) {
 		case "garbage":
 			return ref.value;

@@ -108,7 +108,13 @@ export const tokenRef: fc.Arbitrary<TokenRef> = fc.oneof(
 export const auth = fc.oneof(
 	{
 		weight: 8,
-		arbitrary: fc.constantFrom("Bearer test-key-1", "Bearer test-key-2", "Bearer op-key-1", "Bearer op-key-2"),
+		arbitrary: fc.constantFrom(
+			"Bearer test-client-key-0001",
+			"Bearer test-client-key-0002",
+			"Bearer test-acme-key-00001",
+			"Bearer test-operator-key-01",
+			"Bearer test-operator-key-02",
+		),
 	},
 	{
 		weight: 3,
@@ -117,14 +123,18 @@ export const auth = fc.oneof(
 			"",
 			"Bearer",
 			"Bearer ",
-			"bearer test-key-1",
-			"Bearer  op-key-2  ",
+			"bearer test-client-key-0001",
+			"Bearer  test-operator-key-02  ",
 			"Basic dGVzdA==",
 		),
 	},
 	{
 		weight: 2,
-		arbitrary: fc.constantFrom("Bearer wrong-key", "Bearer test-key-1, test-key-2", "Bearer alice:op-key-1"),
+		arbitrary: fc.constantFrom(
+			"Bearer wrong-key",
+			"Bearer test-client-key-0001, test-client-key-0002",
+			"Bearer alice:test-operator-key-01",
+		),
 	},
 	{ weight: 1, arbitrary: fc.string({ unit: "grapheme-ascii", maxLength: 60 }) },
 );

@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
 import { signCallbackToken } from "../../src/order/callback-token";
 import { PICK_EVENT } from "../../src/order/services";
+import { testSigner } from "../helpers";
 import type { CaseRun } from "./driver";
 import { finished, settled } from "./driver";
 
@@ -28,7 +28,7 @@ export type Warehouse =
 /** The token the sandbox warehouse was handed with the shipment, if a shipment exists. */
 async function shipmentToken(orderId: string): Promise<string | null> {
 	const shipments: { callbackToken?: string }[] = await (
-		await fetch(`http://sandbox.test/shipping/shipments?orderId=${encodeURIComponent(orderId)}`)
+		await fetch(`https://sandbox.test/shipping/shipments?orderId=${encodeURIComponent(orderId)}`)
 	).json();
 	return shipments[0]?.callbackToken ?? null;
 }
@@ -67,8 +67,6 @@ const flipSignature = async (_: CaseRun, token: string) => {
 	const [version, claims, signature = ""] = token.split(".");
 	return `${version}.${claims}.${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
 };
-
-const secret = () => (env as unknown as { CALLBACK_SECRET: string }).CALLBACK_SECRET;
 
 function operatorActs(action: "retry" | "resolve") {
 	return async (run: CaseRun) => {
@@ -137,11 +135,11 @@ export const WAREHOUSE: Record<Warehouse, (run: CaseRun) => Promise<void>> = {
 		await run.drive(finished);
 	},
 	"forged-token": badToken(401, flipSignature),
-	"other-event-token": badToken(403, (run) =>
-		signCallbackToken(secret(), { orderId: run.orderId, event: "warehouse-lost-it" }),
+	"other-event-token": badToken(403, async (run) =>
+		signCallbackToken(await testSigner(), { tenant: "default", orderId: run.orderId, event: "warehouse-lost-it" }),
 	),
-	"foreign-token": badToken(403, (run) =>
-		signCallbackToken(secret(), { orderId: `${run.orderId}-other`, event: PICK_EVENT }),
+	"foreign-token": badToken(403, async (run) =>
+		signCallbackToken(await testSigner(), { tenant: "default", orderId: `${run.orderId}-other`, event: PICK_EVENT }),
 	),
 	"leaves-it-waiting": async (run) => {
 		await run.drive(settled);

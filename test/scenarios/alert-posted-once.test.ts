@@ -18,7 +18,9 @@ describe("one alert delivered twice at once", () => {
 		const alert: Alert = {
 			id: `${orderId}:7`,
 			kind: "reminder",
+			tenant: "default",
 			orderId,
+			workflowId: orderId,
 			step: "warehouse-picked",
 			title: `Order ${orderId}: still waiting`,
 			error: null,

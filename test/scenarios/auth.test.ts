@@ -22,8 +22,10 @@ describe("client endpoints need an API key", () => {
 
 	it("accepts every configured key", async () => {
 		const orderId = newOrderId("second-key");
-		expect((await api("/orders", { method: "POST", body: orderBody(orderId), key: "test-key-2" })).status).toBe(202);
-		expect((await api(`/orders/${orderId}`, { key: "test-key-1" })).status).toBe(200);
+		expect(
+			(await api("/orders", { method: "POST", body: orderBody(orderId), key: "test-client-key-0002" })).status,
+		).toBe(202);
+		expect((await api(`/orders/${orderId}`, { key: "test-client-key-0001" })).status).toBe(200);
 	});
 
 	it("serves the OpenAPI document without a key, generated from the schemas", async () => {

@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { signCallbackToken } from "../../src/order/callback-token";
-import { confirmPick, getStatus, newOrderId, orderBody, pickToken, placeOrder, settle, storedState } from "../helpers";
-
-const SECRET = "test-callback-secret-0123456789";
+import {
+	confirmPick,
+	getStatus,
+	newOrderId,
+	orderBody,
+	pickToken,
+	placeOrder,
+	settle,
+	storedState,
+	testSigner,
+} from "../helpers";
 
 async function waitingOrder(label: string) {
 	const orderId = newOrderId(label);
@@ -24,7 +32,11 @@ describe("warehouse callback tokens", () => {
 
 	it("rejects a token signed with another secret, and garbage, with 401", async () => {
 		const { orderId } = await waitingOrder("other-secret");
-		const foreign = await signCallbackToken("some-other-secret-abcdef", { orderId, event: "warehouse-picked" });
+		const { kid } = await testSigner();
+		const foreign = await signCallbackToken(
+			{ kid, secret: "some-other-secret-abcdef" },
+			{ tenant: "default", orderId, event: "warehouse-picked" },
+		);
 		expect((await confirmPick(orderId, foreign)).status).toBe(401);
 		expect((await confirmPick(orderId, "not-a-token")).status).toBe(401);
 		expect((await confirmPick(orderId, "v1.%%%.%%%")).status).toBe(401);
@@ -39,14 +51,22 @@ describe("warehouse callback tokens", () => {
 
 	it("rejects a token for another event of the same order with 403", async () => {
 		const { orderId } = await waitingOrder("other-event");
-		const other = await signCallbackToken(SECRET, { orderId, event: "warehouse-lost-it" });
+		const other = await signCallbackToken(await testSigner(), {
+			tenant: "default",
+			orderId,
+			event: "warehouse-lost-it",
+		});
 		expect((await confirmPick(orderId, other)).status).toBe(403);
 		expect((await getStatus(orderId)).status).toBe("waiting");
 	});
 
 	it("answers 404 for a validly signed token of an order that does not exist, writing no storage", async () => {
 		const orderId = newOrderId("ghost");
-		const token = await signCallbackToken(SECRET, { orderId, event: "warehouse-picked" });
+		const token = await signCallbackToken(await testSigner(), {
+			tenant: "default",
+			orderId,
+			event: "warehouse-picked",
+		});
 		expect((await confirmPick(orderId, token)).status).toBe(404);
 		expect(await storedState(orderId)).toEqual({ tables: [], alarm: null });
 	});

@@ -7,8 +7,12 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Notification } from "../../src/engine/outbox";
+import type { z } from "zod";
 import worker from "../../src/index";
+import type { DeadLetterMessage as Message } from "../../src/ops/messages";
+
+type DeadLetterMessage = z.infer<typeof Message>;
+
 import { SWEEP_GRACE_MS } from "../../src/ops/sweeper";
 import { advanceClockTo, clockOf } from "../clock";
 import {
@@ -42,7 +46,7 @@ async function needsAttention(label: string): Promise<string> {
 const deadLetters = (orderId: string) => d1Rows("dead_letters", orderId) as Promise<Row[]>;
 
 /** Delivers messages to the Worker's queue handler as the queue would; returns what it acked and retried. */
-async function deliver(queue: string, bodies: Notification[]) {
+async function deliver(queue: string, bodies: DeadLetterMessage[]) {
 	const batch = createMessageBatch(
 		queue,
 		bodies.map((body, i) => ({ id: `${queue}-${i}`, timestamp: new Date(), attempts: 1, body })),
@@ -91,9 +95,14 @@ describe("dead letters and the index under queue and D1 faults", () => {
 			id: `${other}:9`,
 			closed: { at: 2, action: "resolve" as const, actor: "op", reason: "fixed" },
 		};
-		const base = { workflowId: other, at: 1 } as const;
-		const closing: Notification = { kind: "attention_closed", id: `${other}:10`, ...base, episode: closed } as const;
-		const opening: Notification = {
+		const base = { workflowId: other, tenant: "default", orderId: other, at: 1 } as const;
+		const closing: DeadLetterMessage = {
+			kind: "attention_closed",
+			id: `${other}:10`,
+			...base,
+			episode: closed,
+		} as const;
+		const opening: DeadLetterMessage = {
 			kind: "needs_attention",
 			id: `${other}:9`,
 			...base,

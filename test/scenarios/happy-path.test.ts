@@ -18,8 +18,14 @@ describe("happy path: charge, reserve, ship, pick, confirm", () => {
 		const orderId = newOrderId("happy");
 		const placed = await placeOrder(orderBody(orderId));
 		expect(placed.status).toBe(202);
-		expect(placed.headers.get("Location")).toBe(`/orders/${orderId}`);
-		expect(await placed.json()).toMatchObject({ orderId, status: "running", totalCents: 3499, currency: "USD" });
+		expect(placed.headers.get("Location")).toBe(`/orders/${orderId}?tenant=default`);
+		expect(await placed.json()).toMatchObject({
+			tenant: "default",
+			orderId,
+			status: "running",
+			totalCents: 3499,
+			currency: "USD",
+		});
 
 		const waiting = await settle(orderId);
 		expect(waiting.status).toBe("waiting");
@@ -52,7 +58,9 @@ describe("happy path: charge, reserve, ship, pick, confirm", () => {
 			alerts: 0,
 		});
 		expect(l.charges[0]?.data).toMatchObject({ amountCents: 3499, currency: "USD" });
-		expect(l.shipments[0]?.data.callbackUrl).toBe(`http://orders.test/orders/${orderId}/events/warehouse-picked`);
+		expect(l.shipments[0]?.data.callbackUrl).toBe(
+			`https://orders.test/orders/${orderId}/events/warehouse-picked?tenant=default`,
+		);
 		// Every downstream request carried its step's key.
 		for (const request of l.requests) expect(request.idempotencyKey.startsWith(`${orderId}:`)).toBe(true);
 

@@ -6,7 +6,7 @@ const HOUR = 3_600_000;
 
 /** The claims of a callback token, as the warehouse holds them. */
 function claimsOf(token: string): Record<string, unknown> {
-	const part = token.split(".")[1] ?? "";
+	const part = token.split(".")[2] ?? "";
 	return JSON.parse(atob(part.replace(/-/g, "+").replace(/_/g, "/")));
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { readJsonc } from "./jsonc.mjs";
 import { freePort, ROOT, startDev, wrangler } from "./processes.mjs";
 
@@ -11,11 +11,31 @@ const SECRET_VALUES = {
 	API_KEYS: CLIENT_KEY,
 	OPERATOR_KEYS: "bench:bench-operator-key",
 	CALLBACK_SECRET,
+	ALERT_WEBHOOK_URL: "http://127.0.0.1:8788/alerts",
 };
 
 /** The documented local defaults in wrangler.jsonc, which the bench moves to ports of its own. */
 const DEV_ORCHESTRATOR = "http://127.0.0.1:8787";
 const DEV_SANDBOX = "http://127.0.0.1:8788";
+
+/** Raised per-key rate limit: the bench's clients poll every few ms, and the bench measures orders, not refusals. */
+const BENCH_RATE_LIMIT = 1_000_000;
+
+/**
+ * wrangler.jsonc as it is, but for the rate limit, written beside the run's files (paths made absolute).
+ */
+function benchConfig(at, config) {
+	const path = `${at.dir}/orchestrator.wrangler.json`;
+	const { $schema, ...rest } = config;
+	const derived = {
+		...rest,
+		main: `${ROOT}${config.main}`,
+		d1_databases: (config.d1_databases ?? []).map((db) => ({ ...db, migrations_dir: `${ROOT}${db.migrations_dir}` })),
+		ratelimits: (config.ratelimits ?? []).map((r) => ({ ...r, simple: { ...r.simple, limit: BENCH_RATE_LIMIT } })),
+	};
+	writeFileSync(path, JSON.stringify(derived, null, "\t"));
+	return path;
+}
 
 const vars = (record) => Object.entries(record).flatMap(([key, value]) => ["--var", `${key}:${value}`]);
 
@@ -72,8 +92,8 @@ export const startSandbox = (at) =>
 	start(at, { config: "sandbox/wrangler.jsonc", settings: { SANDBOX_AUTO_PICK_SECONDS: "0" }, readyPath: "/ledger" });
 
 /**
- * The orchestrator, exactly as `wrangler.jsonc` describes it, with its sandbox URLs, public URL and
- * secrets pointed at this run, and its D1 schema applied to a fresh local database first.
+ * The orchestrator as `wrangler.jsonc` describes it (but for its rate limit), with its sandbox URLs,
+ * public URL and secrets pointed at this run, and its D1 schema applied to a fresh local database first.
  */
 export function startOrchestrator(at, sandboxUrl) {
 	const config = readJsonc(`${ROOT}wrangler.jsonc`);
@@ -83,20 +103,20 @@ export function startOrchestrator(at, sandboxUrl) {
 		}
 	};
 	const moved = {};
-	for (const [key, value] of Object.entries(config.vars ?? {})) {
-		if (typeof value !== "string") continue;
-		const rewritten = value.replace(DEV_SANDBOX, sandboxUrl).replace(DEV_ORCHESTRATOR, at.url);
-		if (rewritten !== value) moved[key] = rewritten;
-	}
 	const secrets = {};
 	for (const name of config.secrets?.required ?? []) {
 		if (!(name in SECRET_VALUES))
 			throw new Error(`wrangler.jsonc requires secret ${name}: give it a bench value in bench/lib/systems.mjs`);
 		secrets[name] = SECRET_VALUES[name];
 	}
+	for (const [key, value] of Object.entries({ ...(config.vars ?? {}), ...secrets })) {
+		if (typeof value !== "string") continue;
+		const rewritten = value.replace(DEV_SANDBOX, sandboxUrl).replace(DEV_ORCHESTRATOR, at.url);
+		if (rewritten !== value) moved[key] = rewritten;
+	}
 	return start(at, {
-		config: "wrangler.jsonc",
-		settings: { ...moved, ...secrets },
+		config: benchConfig(at, config),
+		settings: { ...secrets, ...moved },
 		readyPath: "/openapi.json",
 		prepare: applyMigrations,
 	});

@@ -55,8 +55,28 @@ export const requireKey = (...roles: Caller["role"][]) =>
 			throw new ApiError(403, "forbidden", `This needs an ${roles.join(" or ")} key; yours is a ${caller.role} key.`);
 		}
 		c.set("caller", caller);
+		await withinRateLimit(c.env, caller);
 		await next();
 	});
+
+/** The window of the `API_RATE_LIMIT` binding, in seconds: the longest a refused caller waits. */
+const RATE_LIMIT_PERIOD_S = 10;
+
+/**
+ * Counts the request against its key's budget (the `API_RATE_LIMIT` binding, per key, never shared
+ * with another key or tenant); past it, 429 with Retry-After. Only authenticated requests count, so
+ * an unknown key cannot use up a real key's budget.
+ */
+async function withinRateLimit(env: Env, caller: Caller): Promise<void> {
+	const { success } = await env.API_RATE_LIMIT.limit({ key: actorOf(caller) });
+	if (success) return;
+	throw new ApiError(
+		429,
+		"rate-limited",
+		`Too many requests with this key; try again in ${RATE_LIMIT_PERIOD_S} seconds.`,
+		{ headers: { "Retry-After": String(RATE_LIMIT_PERIOD_S) } },
+	);
+}
 
 /** Client endpoints: placing and reading orders. Operators may use them too. */
 export const requireApiKey = requireKey("client", "operator");

@@ -7,24 +7,54 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
+const tooLarge = () => new ApiError(413, "body-too-large", `The body must not exceed ${MAX_BODY_BYTES} bytes.`);
+const malformed = () => new ApiError(400, "malformed-json", "The body is not valid JSON (UTF-8).");
+
+/**
+ * Reads the body, counting bytes as they arrive: past `limit` the stream is cancelled and the
+ * request refused at once, so a chunked body without Content-Length is never held whole.
+ */
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+	if (!body) return new Uint8Array();
+	const reader = body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel("body too large").catch(() => undefined);
+			throw tooLarge();
+		}
+		chunks.push(value);
+	}
+	const bytes = new Uint8Array(size);
+	let at = 0;
+	for (const chunk of chunks) {
+		bytes.set(chunk, at);
+		at += chunk.byteLength;
+	}
+	return bytes;
+}
+
 /**
  * Guards a JSON body before any validation: 415 for another content type, 413 past 64 KiB
- * (declared or actual), 400 for malformed JSON. The parsed body stays cached for the validator.
+ * (declared, or counted while it streams in), 400 for malformed JSON. The parsed body is left
+ * in Hono's body cache, where the route's validator reads it.
  */
 export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
 	if (!JSON_TYPE.test(c.req.header("Content-Type") ?? "")) {
 		throw new ApiError(415, "unsupported-media-type", "The body must be JSON: Content-Type: application/json.");
 	}
-	const tooLarge = () => new ApiError(413, "body-too-large", `The body must not exceed ${MAX_BODY_BYTES} bytes.`);
 	if (Number(c.req.header("Content-Length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-	const text = await c.req.text();
-	if (encoderLength(text) > MAX_BODY_BYTES) throw tooLarge();
+	const bytes = await readLimited(c.req.raw.body, MAX_BODY_BYTES);
+	let parsed: unknown;
 	try {
-		JSON.parse(text);
+		parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
 	} catch {
-		throw new ApiError(400, "malformed-json", "The body is not valid JSON.");
+		throw malformed();
 	}
+	c.req.bodyCache.json = Promise.resolve(parsed);
 	await next();
 });
-
-const encoderLength = (text: string) => new TextEncoder().encode(text).byteLength;

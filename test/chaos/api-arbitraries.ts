@@ -28,7 +28,9 @@ export type Body =
 	| { kind: "action"; mutations: Mutation[] }
 	| { kind: "json"; value: unknown }
 	| { kind: "text"; value: string }
-	| { kind: "huge"; bytes: number };
+	| { kind: "huge"; bytes: number }
+	/** An order's JSON, padded to `bytes`, sent as a stream of `chunk`-byte pieces with no Content-Length. */
+	| { kind: "chunked"; bytes: number; chunk: number };
 
 export type Route =
 	| "orders"
@@ -73,6 +75,12 @@ const actionBody = fc
 	.array(mutation(REASON_PATHS), { maxLength: 2 })
 	.map((mutations) => ({ kind: "action", mutations }) as const);
 
+const chunkedBody = fc.record({
+	kind: fc.constant("chunked" as const),
+	bytes: fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 60_000, max: 1_000_000 })),
+	chunk: fc.constantFrom(1, 7, 1024, 16_384, 65_537),
+});
+
 const anyBody: fc.Arbitrary<Body> = fc.oneof(
 	{ weight: 3, arbitrary: orderBody },
 	{ weight: 2, arbitrary: pickBody },
@@ -84,6 +92,7 @@ const anyBody: fc.Arbitrary<Body> = fc.oneof(
 	},
 	{ weight: 1, arbitrary: fc.constant({ kind: "none" } as const) },
 	{ weight: 1, arbitrary: fc.integer({ min: 60_000, max: 70_000 }).map((bytes) => ({ kind: "huge", bytes }) as const) },
+	{ weight: 1, arbitrary: chunkedBody },
 );
 
 const ROUTES: Route[] = [
@@ -120,6 +129,14 @@ const routedRequest: fc.Arbitrary<FuzzRequest> = fc
 		{
 			weight: 4,
 			arbitrary: fc.record({ method: fc.constant("POST"), route: fc.constant<Route>("orders"), body: orderBody }),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				method: fc.constant("POST"),
+				route: fc.constantFrom<Route>("orders", "pick", "cancel"),
+				body: chunkedBody,
+			}),
 		},
 		{
 			weight: 3,

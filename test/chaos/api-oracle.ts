@@ -1,12 +1,19 @@
 import { runInDurableObject } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
-import { orderStub } from "../helpers";
+import { env, exports } from "cloudflare:workers";
+import { workflowIdOf } from "../../src/order/tenant";
 import type { FuzzRequest } from "./api-arbitraries";
 import { buildRequest, type Fixture } from "./api-request";
 
-/** What an object has stored: rows per table and the alarm. */
+/** The tenants the fuzz's keys belong to: a request of either may touch either's order of an id. */
+const TENANTS = ["default", "acme"];
+
+/** What the order id's objects (one per tenant) have stored: rows per table and the alarm. */
 async function fingerprint(orderId: string): Promise<string> {
-	return runInDurableObject(orderStub(orderId), async (_, state) => {
+	return JSON.stringify(await Promise.all(TENANTS.map((tenant) => objectPrint(workflowIdOf({ tenant, orderId })))));
+}
+
+async function objectPrint(workflowId: string): Promise<string> {
+	return runInDurableObject(env.ORDERS.get(env.ORDERS.idFromName(workflowId)), async (_, state) => {
 		const tables = state.storage.sql
 			// The platform's own tables start with "_"; the escape makes "_" literal (unescaped it matches any character).
 			.exec<{ name: string }>(
@@ -17,7 +24,7 @@ async function fingerprint(orderId: string): Promise<string> {
 		return JSON.stringify({ tables, alarm: await state.storage.getAlarm() });
 	});
 }
-const EMPTY = JSON.stringify({ tables: [], alarm: null });
+const EMPTY = JSON.stringify(TENANTS.map(() => JSON.stringify({ tables: [], alarm: null })));
 
 /**
  * Sends generated requests to the Worker and checks what the API promises for every one of them:
@@ -99,6 +106,7 @@ export class ApiOracle {
 		if (status >= 500) problems.push(`answered ${status}`);
 		if (status < 200 || (status >= 300 && status < 400)) problems.push(`answered ${status}, neither 2xx nor 4xx`);
 		if (status === 405 && !response.headers.get("Allow")) problems.push("405 without an Allow header");
+		if (status === 429 && !response.headers.get("Retry-After")) problems.push("429 without a Retry-After header");
 		if (method === "HEAD") return problems;
 		const text = await response.text();
 		let parsed: unknown;

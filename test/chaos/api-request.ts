@@ -43,9 +43,15 @@ export async function buildRequest(req: FuzzRequest, id: string, fixtures: reado
 	// fetch refuses a body on GET and HEAD; those go without one.
 	const body = req.method === "GET" || req.method === "HEAD" ? undefined : text;
 	const pathId = NO_ID.includes(req.route) ? null : id;
+	const streamed = body !== undefined && req.body.kind === "chunked" ? chunks(body, req.body.chunk) : body;
 	return {
 		url: `https://orders.test${ROUTES[req.route](id)}${req.suffix}`,
-		init: { method: req.method, headers, body },
+		init: {
+			method: req.method,
+			headers,
+			body: streamed,
+			...(streamed instanceof ReadableStream ? { duplex: "half" } : {}),
+		},
 		pathId,
 		bodyId: body === undefined ? null : bodyId,
 	};
@@ -65,6 +71,12 @@ async function serialize(
 			return { text: body.value, bodyId: null };
 		case "huge":
 			return { text: JSON.stringify({ orderId: id, pad: "x".repeat(body.bytes) }), bodyId: id };
+		case "chunked": {
+			const order = JSON.stringify(orderBody(id, { paymentMethod: "pm_card_declined" }));
+			// Padding inside the order's own JSON: under the limit it is a (refused) unknown field, over it a 413.
+			const pad = Math.max(0, body.bytes - order.length - 10);
+			return { text: pad > 0 ? order.replace(/^\{/, `{"pad":"${"x".repeat(pad)}",`) : order, bodyId: id };
+		}
 		case "order": {
 			const value = mutate(orderBody(id, { paymentMethod: "pm_card_declined" }), body.mutations);
 			const orderId = (value.object as { orderId?: unknown } | null)?.orderId;
@@ -78,6 +90,19 @@ async function serialize(
 			return { text: mutate(base, body.mutations).text, bodyId: null };
 		}
 	}
+}
+
+/** The text as a stream of `size`-byte pieces: the request goes out chunked, with no Content-Length. */
+function chunks(text: string, size: number): ReadableStream<Uint8Array> {
+	const bytes = new TextEncoder().encode(text);
+	let at = 0;
+	return new ReadableStream({
+		pull(controller) {
+			if (at >= bytes.byteLength) return controller.close();
+			controller.enqueue(bytes.slice(at, at + size));
+			at += size;
+		},
+	});
 }
 
 async function resolveToken(ref: TokenRef, id: string, fixtures: readonly Fixture[]): Promise<string> {

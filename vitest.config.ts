@@ -23,6 +23,9 @@ export const TEST_BINDINGS = {
 	CONSUMER_TIMEOUT_MS: "250",
 };
 
+/** The key of the locked sandbox the sandbox-key test talks to. */
+export const SANDBOX_KEY = "test-sandbox-key-0001";
+
 // The Worker's config requires these secrets; wrangler looks for them in process.env before the bindings apply.
 process.env.API_KEYS ??= TEST_BINDINGS.API_KEYS;
 process.env.CALLBACK_SECRET ??= TEST_BINDINGS.CALLBACK_SECRET;
@@ -57,6 +60,7 @@ export default defineConfig(async () => ({
 			wrangler: { configPath: "./wrangler.jsonc" },
 			miniflare: {
 				bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+				serviceBindings: { LOCKED_SANDBOX: "sandbox-locked" },
 				queueConsumers,
 				// Every outbound fetch of the Worker under test (and of the tests) reaches the sandbox Worker.
 				outboundService: "sandbox",
@@ -70,6 +74,16 @@ export default defineConfig(async () => ({
 							LEDGER: { className: "SandboxLedger", useSQLite: true },
 						},
 						bindings: { SANDBOX_HANG_MS: "2000" },
+					},
+					{
+						name: "sandbox-locked",
+						modules: true,
+						scriptPath: "./.build/sandbox/index.js",
+						compatibilityDate: "2026-10-15",
+						durableObjects: {
+							LEDGER: { className: "SandboxLedger", useSQLite: true },
+						},
+						bindings: { SANDBOX_KEY: SANDBOX_KEY, ORCHESTRATOR_URL: "https://orders.test" },
 					},
 				],
 			},

@@ -5,6 +5,8 @@ declare global {
 		interface Env {
 			/** The D1 migrations, read by vitest.config.ts and applied before each test file. */
 			TEST_MIGRATIONS: D1Migration[];
+			/** A second sandbox, as deployed: SANDBOX_KEY set, callbacks only to https://orders.test. */
+			LOCKED_SANDBOX: Fetcher;
 		}
 	}
 }

@@ -15,7 +15,10 @@ const CLIENTS = { naive: naiveClient, workflows: workflowsClient };
 export async function benchBaseline(dir, name, log) {
 	const sandboxAt = await address(dir, `sandbox-for-${name}`, "sandbox");
 	const systemAt = await address(dir, name);
-	const [sandbox, system] = await Promise.all([startSandbox(sandboxAt), startBaseline(systemAt, sandboxAt.url)]);
+	const [sandbox, system] = await Promise.all([
+		startSandbox(sandboxAt, systemAt.url),
+		startBaseline(systemAt, sandboxAt.url),
+	]);
 	const client = CLIENTS[name](system.url);
 	try {
 		const points = await throughputPoints(client, log);

@@ -56,7 +56,7 @@ export async function benchOrchestrator(dir, log) {
 	const sandboxAt = await address(dir, "sandbox-for-orchestrator", "sandbox");
 	const orchestratorAt = await address(dir, "orchestrator");
 	let [sandbox, orchestrator] = await Promise.all([
-		startSandbox(sandboxAt),
+		startSandbox(sandboxAt, orchestratorAt.url),
 		startOrchestrator(orchestratorAt, sandboxAt.url),
 	]);
 	const client = orchestratorClient(orchestrator.url);
@@ -93,7 +93,7 @@ export async function benchOrchestrator(dir, log) {
 			const renewSandbox = async (batch) => {
 				await check(ledgerEntries(batch));
 				await sandbox.stop();
-				sandbox = await startSandbox(sandboxAt);
+				sandbox = await startSandbox(sandboxAt, orchestratorAt.url);
 			};
 			const count = await fillTo(client, existing(), settings.growthTo, renewSandbox, log);
 			const point = await happyPoint(client, "grown", last.concurrency);

@@ -87,9 +87,13 @@ async function start(at, { config, settings, readyPath, prepare = async () => {}
 	return { ...server, url: at.url, persist };
 }
 
-/** The sandbox services, fresh state, picking every shipment at once through its callback URL. */
-export const startSandbox = (at) =>
-	start(at, { config: "sandbox/wrangler.jsonc", settings: { SANDBOX_AUTO_PICK_SECONDS: "0" }, readyPath: "/ledger" });
+/** The sandbox services, fresh state, picking every shipment at once through its callback URL (at `callbacksTo`). */
+export const startSandbox = (at, callbacksTo) =>
+	start(at, {
+		config: "sandbox/wrangler.jsonc",
+		settings: { SANDBOX_AUTO_PICK_SECONDS: "0", ORCHESTRATOR_URL: callbacksTo },
+		readyPath: "/ledger",
+	});
 
 /**
  * The orchestrator as `wrangler.jsonc` describes it (but for its rate limit), with its sandbox URLs,

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { requireSandboxKey } from "./access";
 import type { SandboxEnv } from "./ledger";
-import { deliverPick } from "./pick";
+import { CallbackNotAllowed, deliverPick } from "./pick";
 import { type Decision, FaultRule, type Operation } from "./schemas";
 
 export { SandboxLedger } from "./ledger";
@@ -11,6 +12,7 @@ type Ctx = { Bindings: SandboxEnv };
 const ledger = (env: SandboxEnv) => env.LEDGER.get(env.LEDGER.idFromName("sandbox"));
 
 const app = new Hono<Ctx>();
+app.use(requireSandboxKey);
 
 async function readJson(request: Request): Promise<unknown> {
 	const text = await request.text();
@@ -67,13 +69,20 @@ app.post("/shipping/shipments/:id/cancel", (c) => perform(c, "cancel", c.req.par
 app.post("/email/messages", (c) => perform(c, "send"));
 // The alert sink: stands in for a Slack incoming webhook, so alerts show in the ledger.
 app.post("/alerts", (c) => perform(c, "alert"));
+// The same, for webhook clients that cannot send headers: the key is the URL's last segment, as in Slack's.
+app.post("/alerts/:key", (c) => perform(c, "alert"));
 
 app.get("/shipping/shipments", async (c) => c.json(await ledger(c.env).shipments(c.req.query("orderId"))));
 
 app.post("/shipping/shipments/:id/pick", async (c) => {
 	const target = await ledger(c.env).pickTarget(c.req.param("id"));
 	if (!target) return c.json({ code: "shipment_not_found" }, 404);
-	const answer = await deliverPick(target);
+	const answer = await deliverPick(target, c.env.ORCHESTRATOR_URL).catch((error: unknown) => {
+		if (error instanceof CallbackNotAllowed) return error;
+		throw error;
+	});
+	if (answer instanceof CallbackNotAllowed)
+		return c.json({ code: "callback_not_allowed", message: answer.message }, 422);
 	return c.json({
 		callbackStatus: answer.status,
 		callbackBody: await answer.json().catch(() => null),

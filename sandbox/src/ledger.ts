@@ -11,6 +11,10 @@ export interface SandboxEnv {
 	SANDBOX_HANG_MS?: string;
 	/** When set, shipments are picked this many seconds after they are scheduled. */
 	SANDBOX_AUTO_PICK_SECONDS?: string;
+	/** When set (a secret), every route needs `Authorization: Bearer <key>`. A deployed sandbox must set it. */
+	SANDBOX_KEY?: string;
+	/** The only origin pick callbacks are sent to. Default http://127.0.0.1:8787. */
+	ORCHESTRATOR_URL?: string;
 }
 
 interface PerformInput {
@@ -206,7 +210,9 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		// A failed callback is the warehouse's problem to retry by hand (POST .../pick); log it and move on.
 		await Promise.all(
 			targets.map((target) =>
-				deliverPick(target).catch((error) => console.warn("auto-pick failed", target.shipmentId, error)),
+				deliverPick(target, this.env.ORCHESTRATOR_URL).catch((error) =>
+					console.warn("auto-pick failed", target.shipmentId, error),
+				),
 			),
 		);
 		await this.rearm();

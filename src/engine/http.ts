@@ -29,13 +29,19 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
  * a 5xx, a 2xx whose body cannot be read, a lost connection and a timeout may all have taken
  * effect (unknown outcome).
  */
-export async function postJson<T>(url: string, body: unknown, call: StepCall, schema: z.ZodType<T>): Promise<T> {
+export async function postJson<T>(
+	url: string,
+	body: unknown,
+	call: StepCall,
+	schema: z.ZodType<T>,
+	headers: Record<string, string> = {},
+): Promise<T> {
 	const outcome = () => (call.signal.aborted ? "timeout" : "connection_lost");
 	let response: Response;
 	try {
 		response = await fetch(url, {
 			method: "POST",
-			headers: { "Content-Type": "application/json", "Idempotency-Key": call.idempotencyKey },
+			headers: { ...headers, "Content-Type": "application/json", "Idempotency-Key": call.idempotencyKey },
 			body: JSON.stringify(body),
 			signal: call.signal,
 		});

@@ -31,6 +31,8 @@ const OrderEnv = z.object({
 	PICK_DEADLINE_SECONDS: z.coerce.number().int().positive().default(172_800),
 	/** Time limit of one downstream call, in ms. Unset: the retry policy's default (10,000). */
 	DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+	/** Bearer key sent with every downstream call (a secret), e.g. a deployed sandbox's SANDBOX_KEY. */
+	DOWNSTREAM_API_KEY: z.string().min(1).optional(),
 });
 
 export interface OrderConfig {
@@ -43,6 +45,7 @@ export interface OrderConfig {
 	callbackSecrets: string[];
 	pickDeadlineMs: number;
 	downstreamTimeoutMs: number | undefined;
+	downstreamApiKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -65,5 +68,6 @@ export function orderConfig(env: object): OrderConfig {
 		callbackSecrets: e.CALLBACK_SECRET,
 		pickDeadlineMs: e.PICK_DEADLINE_SECONDS * 1000,
 		downstreamTimeoutMs: e.DOWNSTREAM_TIMEOUT_MS,
+		downstreamApiKey: e.DOWNSTREAM_API_KEY,
 	};
 }

@@ -23,7 +23,10 @@ export const pickCallbackUrl = (config: OrderConfig, { tenant, orderId }: OrderR
  * key. `tenant` is the tenant of the order the object holds.
  */
 export function createServices(config: OrderConfig, tenant: () => string) {
-	const post = (url: string, body: unknown, call: StepCall) => postJson(url, body, call, Created);
+	const auth: Record<string, string> = config.downstreamApiKey
+		? { Authorization: `Bearer ${config.downstreamApiKey}` }
+		: {};
+	const post = (url: string, body: unknown, call: StepCall) => postJson(url, body, call, Created, auth);
 	const id = (created: { id: string }) => encodeURIComponent(created.id);
 
 	const payments = {

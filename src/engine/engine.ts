@@ -4,16 +4,14 @@ import type { Delivery, EngineOptions } from "./host";
 import { Notifier } from "./notifier";
 import { type ActionRequest, type ActionResult, planAction } from "./operator";
 import { Reporter } from "./reporter";
+import { Retention } from "./retention";
 import { type RetryPolicy, retryPolicy } from "./retry-policy";
 import type { WorkflowState } from "./state";
 import { StepContext } from "./step-context";
 import { WATCHDOG_GRACE_MS } from "./step-state";
 import type { Json } from "./steps";
-import { type Checkpoint, JournalWriteError, Store } from "./store";
+import { AFTER_FAILED_RUN_MS, type Checkpoint, JournalWriteError, Store } from "./store";
 import type { Usage } from "./usage";
-
-/** After a run failed on storage, when to try again, in ms: soon, but not in a tight loop. */
-const AFTER_FAILED_RUN_MS = 1_000;
 
 /**
  * Runs one workflow inside one Durable Object: its lifecycle, the run loop and compensation. The
@@ -25,6 +23,7 @@ export class WorkflowEngine<Input> {
 	private readonly store: Store;
 	private readonly notifier: Notifier;
 	private readonly reporter: Reporter;
+	private readonly retention: Retention;
 	private readonly defaults: RetryPolicy;
 	private running: Promise<void> | null = null;
 	private again = false;
@@ -35,8 +34,7 @@ export class WorkflowEngine<Input> {
 	) {
 		this.store = new Store(storage, options.clock ?? Date.now, options.random ?? Math.random);
 		this.defaults = retryPolicy(options.retry);
-		// After a hand-over, unless a run is under way (it will do both itself): what was recorded is
-		// written, and the alarm is set for what is due next.
+		// After a hand-over, unless a run is under way (it does both): write what was recorded, re-arm the alarm.
 		const settled = async () => {
 			if (this.running) return;
 			this.store.flush();
@@ -44,6 +42,7 @@ export class WorkflowEngine<Input> {
 		};
 		this.notifier = new Notifier(this.store, options.notify, this.defaults, settled);
 		this.reporter = new Reporter(this.store, options.report, this.defaults, settled);
+		this.retention = new Retention(this.store, options.retention);
 		// A notification goes out as soon as the entry behind it is durable, while the run goes on.
 		this.store.afterFlush = () => this.notifier.kick();
 	}
@@ -170,6 +169,7 @@ export class WorkflowEngine<Input> {
 				this.again = false;
 				try {
 					await this.runOnce();
+					this.retention.eraseIfDue();
 				} finally {
 					this.store.flush();
 				}
@@ -242,9 +242,9 @@ export class WorkflowEngine<Input> {
 		this.store.append({ type: "workflow_finished", status, failure });
 	}
 
-	/** The next due time: the journal's, and any notification or report still owed. */
+	/** The next due time: the journal's, any notification or report still owed, and the data's erasure. */
 	private wakeAt(): number | null {
-		const due = [this.state.nextWakeAt, this.notifier.dueAt, this.reporter.dueAt].filter((at) => at !== null);
-		return due.length > 0 ? Math.min(...due) : null;
+		const due = [this.state.nextWakeAt, this.notifier.dueAt, this.reporter.dueAt, this.retention.dueAt];
+		return due.reduce<number | null>((min, at) => (at !== null && (min === null || at < min) ? at : min), null);
 	}
 }

@@ -81,6 +81,8 @@ export const JournalEvent = z.discriminatedUnion("type", [
 	}),
 	/** Notifications (dead letters, alerts) handed over for delivery. */
 	z.object({ type: z.literal("notifications_sent"), ids: z.array(z.string()) }),
+	/** Data the host keeps apart from the journal (a customer's personal data) was erased: which, and why. */
+	z.object({ type: z.literal("data_erased"), fields: z.array(z.string()), reason: z.literal("retention") }),
 ]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 export type EventOf<T extends JournalEvent["type"]> = Extract<JournalEvent, { type: T }>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Notification } from "./outbox";
+import type { RetentionOptions } from "./retention";
 import type { RetryPolicy } from "./retry-policy";
 import type { Json, Workflow } from "./steps";
 
@@ -14,6 +15,8 @@ export interface EngineOptions<Input> {
 	notify?: (notifications: Notification[]) => Promise<void>;
 	/** Brings an outside projection (an index) up to date; called when it changed, retried when it throws. */
 	report?: () => Promise<void>;
+	/** Data the host keeps apart from the journal, erased a set time after the workflow settles. */
+	retention?: RetentionOptions;
 	/** Milliseconds since the epoch. Default `Date.now`. */
 	clock?: () => number;
 	/** Uniform in [0, 1), for jitter. Default `Math.random`. */

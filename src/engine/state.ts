@@ -25,6 +25,10 @@ export class WorkflowState {
 	cancellation: { actor: string; reason: string } | null = null;
 	compensation: WorkflowFailure | null = null;
 	finished: Finished | null = null;
+	/** When the workflow came to rest for good: finished, and no person needs to look. Null otherwise. */
+	settledAt: number | null = null;
+	/** When the host's data apart from the journal was erased, if it was. */
+	erasedAt: number | null = null;
 	readonly steps = new Map<string, StepState>();
 	/** Needs-attention episodes by id; at most one is open, the latest. */
 	readonly episodes = new Map<string, Episode>();
@@ -42,8 +46,8 @@ export class WorkflowState {
 	}
 
 	apply(entry: JournalEntry): void {
-		// Handing notifications over is bookkeeping, not a change of the workflow.
-		if (entry.type !== "notifications_sent") this.updatedAt = entry.at;
+		// Handing notifications over and erasing data are bookkeeping, not changes of the workflow.
+		if (entry.type !== "notifications_sent" && entry.type !== "data_erased") this.updatedAt = entry.at;
 		this.version = entry.seq;
 		if (entry.type === "workflow_started") this.workflowId = entry.workflowId;
 		const id = notificationId(this.workflowId, entry.seq);
@@ -97,6 +101,7 @@ export class WorkflowState {
 				return;
 			case "workflow_finished":
 				this.finished = { status: entry.status, failure: entry.failure };
+				this.settledAt = this.needsAttention ? null : entry.at;
 				if (this.needsAttention && entry.failure) {
 					const failed = this.steps.get(entry.failure.step);
 					const attempts = failed?.kind === "event" ? 0 : (failed?.attempts ?? 0);
@@ -112,9 +117,13 @@ export class WorkflowState {
 					this.cancellation = { actor, reason };
 					return;
 				}
-				if (action === "resolve") this.finished = { status: "resolved", failure: this.failure };
+				if (action === "resolve") {
+					this.finished = { status: "resolved", failure: this.failure };
+					this.settledAt = entry.at;
+				}
 				if (action === "retry") {
 					this.finished = null;
+					this.settledAt = null;
 					for (const name of entry.steps) put(step.redriven(this.steps.get(name), name, entry.at));
 				}
 				const open = this.openEpisode;
@@ -127,6 +136,9 @@ export class WorkflowState {
 			}
 			case "notifications_sent":
 				for (const sent of entry.ids) this.outbox.delete(sent);
+				return;
+			case "data_erased":
+				this.erasedAt = entry.at;
 				return;
 		}
 	}

@@ -15,6 +15,9 @@ export type Checkpoint =
 	/** Notifications are about to be handed over. */
 	| { at: "handing_over"; ids: string[] };
 
+/** After a run failed on storage, when to try again, in ms: soon, but not in a tight loop. */
+export const AFTER_FAILED_RUN_MS = 1_000;
+
 /** A journal write failed; memory has been rebuilt from storage. Not the workflow's fault. */
 export class JournalWriteError extends Error {
 	override name = "JournalWriteError";

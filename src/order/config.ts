@@ -31,6 +31,8 @@ const OrderEnv = z.object({
 	PICK_DEADLINE_SECONDS: z.coerce.number().int().positive().default(172_800),
 	/** Time limit of one downstream call, in ms. Unset: the retry policy's default (10,000). */
 	DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+	/** Days a customer's email and address are kept after the order settles. Default 30. */
+	RETENTION_DAYS: z.coerce.number().positive().default(30),
 	/** Bearer key sent with every downstream call (a secret), e.g. a deployed sandbox's SANDBOX_KEY. */
 	DOWNSTREAM_API_KEY: z.string().min(1).optional(),
 });
@@ -46,6 +48,7 @@ export interface OrderConfig {
 	pickDeadlineMs: number;
 	downstreamTimeoutMs: number | undefined;
 	downstreamApiKey: string | undefined;
+	retentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -69,5 +72,6 @@ export function orderConfig(env: object): OrderConfig {
 		pickDeadlineMs: e.PICK_DEADLINE_SECONDS * 1000,
 		downstreamTimeoutMs: e.DOWNSTREAM_TIMEOUT_MS,
 		downstreamApiKey: e.DOWNSTREAM_API_KEY,
+		retentionMs: e.RETENTION_DAYS * 86_400_000,
 	};
 }

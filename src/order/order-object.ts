@@ -9,6 +9,7 @@ import { alertFor, type IndexRow } from "../ops/messages";
 import { platform } from "../ops/platform";
 import { orderConfig } from "./config";
 import { Order, orderTotalCents } from "./order";
+import { JournaledOrder, orderDigest, PersonalData, split } from "./personal-data";
 import { createServices, PICK_EVENT } from "./services";
 import { type Audience, type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
 import { type OrderRef, orderRefOf, Tenant, workflowIdOf } from "./tenant";
@@ -36,19 +37,22 @@ export interface Projection {
 export class OrderObject extends DurableObject<Env> {
 	/** Public for the tests' crash seam (`engine.onCheckpoint`) through `runInDurableObject`. */
 	readonly engine: WorkflowEngine<Order>;
-	/** The journaled order, parsed once: it never changes after it is placed. */
-	private placed: Order | null = null;
+	/** The journaled order (no personal data), parsed once: it never changes after it is placed. */
+	private placed: JournaledOrder | null = null;
+	private readonly personal: PersonalData;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		const config = orderConfig(env);
 		const objectId = ctx.id.toString();
+		this.personal = new PersonalData(ctx.storage.sql);
 		this.engine = new WorkflowEngine(ctx.storage, {
 			workflow: placeOrder(
 				createServices(config, () => this.ref().tenant),
 				config.pickDeadlineMs,
 			),
-			parseInput: (input) => Order.parse(input),
+			parseInput: (input) => this.personal.order(input),
+			retention: { afterMs: config.retentionMs, erase: () => this.personal.erase() },
 			retry: config.downstreamTimeoutMs === undefined ? undefined : { attemptTimeoutMs: config.downstreamTimeoutMs },
 			notify: (notifications) => this.publish(notifications),
 			report: async () => {
@@ -58,7 +62,10 @@ export class OrderObject extends DurableObject<Env> {
 		});
 	}
 
-	/** Places the order once. The same body again is the same order; a different body under its id is a conflict. */
+	/**
+	 * Places the order once. The same body again is the same order, compared by digest (its personal
+	 * data may be erased by then); a different body under its id is a conflict.
+	 */
 	async place(
 		input: Order,
 		tenant: string,
@@ -66,12 +73,15 @@ export class OrderObject extends DurableObject<Env> {
 	): Promise<{ outcome: PlaceOutcome; status: OrderStatus }> {
 		this.engine.countRequest();
 		const order = Order.parse(input);
+		const digest = await orderDigest(order);
 		const state = this.engine.state;
 		let outcome: PlaceOutcome = "exists";
 		if (!state.started) {
 			const workflowId = workflowIdOf({ tenant: Tenant.parse(tenant), orderId: order.orderId });
-			outcome = (await this.engine.start(workflowId, order)) ? "created" : "exists";
-		} else if (JSON.stringify(this.order()) !== JSON.stringify(order)) {
+			const { journaled, personal } = split(order);
+			this.personal.keep(personal, digest);
+			outcome = (await this.engine.start(workflowId, journaled)) ? "created" : "exists";
+		} else if ((this.personal.digest() ?? (await orderDigest(this.personal.order(state.input)))) !== digest) {
 			outcome = "conflict";
 		}
 		return { outcome, status: this.snapshot(audience) };
@@ -86,7 +96,8 @@ export class OrderObject extends DurableObject<Env> {
 	history(audience: Audience): OrderHistory | null {
 		this.engine.countRequest();
 		const state = this.engine.state;
-		return state.started ? orderHistory(this.ref(), this.engine.history(), audience) : null;
+		if (!state.started) return null;
+		return orderHistory(this.ref(), this.engine.history(), this.personal.view(state.input), audience);
 	}
 
 	/** The warehouse's pick, its token already verified by the Worker; the order's own deadline decides if it is late. */
@@ -127,13 +138,14 @@ export class OrderObject extends DurableObject<Env> {
 		return orderRefOf(this.engine.state.workflowId);
 	}
 
-	private order(): Order {
-		this.placed ??= Order.parse(this.engine.state.input);
+	private order(): JournaledOrder {
+		this.placed ??= JournaledOrder.parse(this.engine.state.input);
 		return this.placed;
 	}
 
 	private snapshot(audience: Audience): OrderStatus {
-		return orderStatus(this.ref(), this.order(), this.engine.state, this.engine.usage, audience);
+		const view = this.personal.view(this.engine.state.input);
+		return orderStatus(this.ref(), view, this.engine.state, this.engine.usage, audience);
 	}
 
 	private queue<Body>(queue: Queue<Body>): Queue<Body> {

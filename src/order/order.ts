@@ -11,6 +11,20 @@ export const OrderItem = z.object({
 	unitPriceCents: z.int().min(0).max(100_000_000),
 });
 
+export const ShippingAddress = z
+	.object({
+		name: z.string().min(1).max(200),
+		line1: z.string().min(1).max(200),
+		line2: z.string().max(200).optional(),
+		city: z.string().min(1).max(100),
+		postalCode: z.string().min(1).max(20),
+		country: z
+			.string()
+			.regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as US")
+			.describe("ISO 3166-1 alpha-2"),
+	})
+	.strict();
+
 /** An order as placed by a client: the input of the order workflow. */
 export const Order = z
 	.object({
@@ -25,22 +39,12 @@ export const Order = z
 			.regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD")
 			.describe("ISO 4217"),
 		paymentMethod: z.string().min(1).max(128),
-		shippingAddress: z.object({
-			name: z.string().min(1).max(200),
-			line1: z.string().min(1).max(200),
-			line2: z.string().max(200).optional(),
-			city: z.string().min(1).max(100),
-			postalCode: z.string().min(1).max(20),
-			country: z
-				.string()
-				.regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as US")
-				.describe("ISO 3166-1 alpha-2"),
-		}),
+		shippingAddress: ShippingAddress,
 	})
 	.strict()
 	.meta({ id: "Order" });
 export type Order = z.infer<typeof Order>;
 
-export function orderTotalCents(order: Order): number {
+export function orderTotalCents(order: Pick<Order, "items">): number {
 	return order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
 }

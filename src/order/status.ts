@@ -5,7 +5,8 @@ import type { WorkflowState } from "../engine/state";
 import { StepKind, type StepState, StepStatus } from "../engine/step-state";
 import { isoTime } from "../engine/time";
 import { Usage } from "../engine/usage";
-import { type Order, OrderId, orderTotalCents } from "./order";
+import { OrderId, orderTotalCents, ShippingAddress } from "./order";
+import { ERASED, type OrderView } from "./personal-data";
 import { type OrderRef, Tenant } from "./tenant";
 
 /** Who reads a status or a history: a client sees failure codes and neutral messages; an operator, the details. */
@@ -47,6 +48,11 @@ export const OrderStatus = z
 		needsAttention: z.boolean(),
 		totalCents: z.int(),
 		currency: z.string(),
+		customer: z.object({
+			id: z.string(),
+			email: z.string().describe(`The customer's email, or "${ERASED}" once its retention has passed`),
+		}),
+		shippingAddress: z.union([ShippingAddress, z.literal(ERASED)]),
 		currentStep: z.string().nullable(),
 		steps: z.array(StepView),
 		waitingFor: z.object({ event: z.string(), deadline: Timestamp }).nullable(),
@@ -89,7 +95,7 @@ function stepView(step: StepState, audience: Audience): z.infer<typeof StepView>
 /** The order's status, read straight from the workflow state folded from its journal. */
 export function orderStatus(
 	ref: OrderRef,
-	order: Order,
+	order: OrderView,
 	state: WorkflowState,
 	usage: Usage,
 	audience: Audience,
@@ -102,6 +108,8 @@ export function orderStatus(
 		needsAttention: state.needsAttention,
 		totalCents: orderTotalCents(order),
 		currency: order.currency,
+		customer: order.customer,
+		shippingAddress: order.shippingAddress,
 		currentStep: current?.name ?? null,
 		steps: [...state.steps.values()].map((step) => stepView(step, audience)),
 		waitingFor:
@@ -115,9 +123,14 @@ export function orderStatus(
 	};
 }
 
-/** One journal entry as the audience may read it: a client's failures carry codes and neutral messages. */
-function historyEntry(entry: JournalEntry, audience: Audience): JournalEntry {
+/**
+ * One journal entry as the audience may read it: a client's failures carry codes and neutral
+ * messages; the order placed shows its personal data, or "[erased]", from where it is kept apart.
+ */
+function historyEntry(entry: JournalEntry, order: OrderView, audience: Audience): JournalEntry {
 	switch (entry.type) {
+		case "workflow_started":
+			return { ...entry, input: order };
 		case "step_failed":
 			return { ...entry, error: told(audience, entry.step, entry.error) };
 		case "step_stuck":
@@ -131,6 +144,12 @@ function historyEntry(entry: JournalEntry, audience: Audience): JournalEntry {
 	}
 }
 
-export function orderHistory(ref: OrderRef, entries: JournalEntry[], audience: Audience): OrderHistory {
-	return { ...ref, events: entries.map((entry) => ({ ...historyEntry(entry, audience), at: isoTime(entry.at) })) };
+export function orderHistory(
+	ref: OrderRef,
+	entries: JournalEntry[],
+	order: OrderView,
+	audience: Audience,
+): OrderHistory {
+	const events = entries.map((entry) => ({ ...historyEntry(entry, order, audience), at: isoTime(entry.at) }));
+	return { ...ref, events };
 }

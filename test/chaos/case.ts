@@ -81,6 +81,8 @@ export interface Observation {
 	calls: string[];
 	/** Every answer a pick, cancel, operator action or repeated placement got, in order. */
 	answers: Answer[];
+	/** What the order's object stores, as text: its journal, and every table (the journal too). */
+	stored: { journal: string; all: string };
 	/** The order's dead letters and index row in D1, once delivery has had its chance; null: not checked. */
 	d1: { deadLetters: D1Row[]; index: D1Row | null } | null;
 	elapsedMs: number;

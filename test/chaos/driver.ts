@@ -388,12 +388,21 @@ export class CaseRun {
 		this.incident("settled", `the case did not finish in ${CASE_LIMIT_MS} ms; it was at: ${this.calls.at(-1)}`);
 		const none = { charges: [], refunds: [], reservations: [], releases: [], shipments: [], shipmentCancellations: [] };
 		const ledger = { ...none, emails: [], alerts: [], requests: [] };
-		return this.observation(startedAt, { status: null, history: [], ledger, alarm: null, d1: null, accepted: false });
+		const stored = { journal: "", all: "" };
+		return this.observation(startedAt, {
+			status: null,
+			history: [],
+			ledger,
+			alarm: null,
+			d1: null,
+			accepted: false,
+			stored,
+		});
 	}
 
 	private observation(
 		startedAt: number,
-		seen: Pick<Observation, "status" | "history" | "ledger" | "alarm" | "d1" | "accepted">,
+		seen: Pick<Observation, "status" | "history" | "ledger" | "alarm" | "d1" | "accepted" | "stored">,
 	): Observation {
 		return {
 			spec: this.spec,
@@ -439,8 +448,24 @@ export class CaseRun {
 			alarm,
 			d1,
 			accepted: this.accepted,
+			stored: await storedText(this.orderId),
 		});
 	}
+}
+
+/** Every value the order's object stores, as text: where personal data could remain. */
+function storedText(orderId: string): Promise<{ journal: string; all: string }> {
+	return inObject(orderId, (_, state) => {
+		const sql = state.storage.sql;
+		const dump = (table: string) => JSON.stringify(sql.exec(`SELECT * FROM "${table}"`).toArray());
+		const tables = sql
+			.exec<{ name: string }>(
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+			)
+			.toArray()
+			.map(({ name }) => name);
+		return { journal: tables.includes("journal") ? dump("journal") : "", all: tables.map(dump).join("\n") };
+	});
 }
 
 /** A case that has not finished after this long, in ms, is hung: reported with what it did so far. */

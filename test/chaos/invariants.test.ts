@@ -57,10 +57,13 @@ function completed(): Observation {
 			totalCents: 3499,
 			failure: null,
 			steps: [],
+			customer: { id: "cus_1", email: "ada@example.com" },
+			shippingAddress: { line1: "12 St James's Square" },
 		} as unknown as OrderStatus,
 		history,
 		ledger,
-		alarm: null,
+		// The erasure of its personal data, 30 days on.
+		alarm: Date.parse("2026-12-26T10:00:00.000Z"),
 		accepted: true,
 		trace: [],
 		checkpoints: { committed: 0, returned: 0 },
@@ -73,6 +76,7 @@ function completed(): Observation {
 			deadLetters: [],
 			index: { status: "completed", needs_attention: 0, failure_code: null, open_episode: null },
 		},
+		stored: { journal: "[]", all: '[{"digest":"x","data":"{\\"email\\":\\"ada@example.com\\"}"}]' },
 		elapsedMs: 0,
 	};
 }
@@ -333,6 +337,52 @@ describe("the chaos invariants catch what they promise to", () => {
 		const cancelledShipment = picked("completed");
 		cancelledShipment.ledger.shipmentCancellations.push(effect("sc", "schedule-shipping:undo"));
 		expect(fired(cancelledShipment)).toContain("pick-commits");
+	});
+
+	it("personal-data: in the journal, erased too early or not at all, or still stored after its erasure", () => {
+		const inJournal = completed();
+		inJournal.stored.journal = '[{"events":"{\\"email\\":\\"ada@example.com\\"}"}]';
+		expect(fired(inJournal)).toEqual(["personal-data"]);
+		const noTimer = completed();
+		noTimer.alarm = null;
+		expect(fired(noTimer)).toEqual(["personal-data"]);
+
+		const erasedAfter = (days: number) => {
+			const obs = completed();
+			const seq = obs.history.length;
+			const finishedAt = Date.parse("2026-11-26T10:00:00.000Z");
+			obs.history.push(
+				{
+					seq: seq + 1,
+					at: new Date(finishedAt).toISOString(),
+					type: "workflow_finished",
+					status: "completed",
+					failure: null,
+				} as HistoryEntry,
+				{
+					seq: seq + 2,
+					at: new Date(finishedAt + days * 86_400_000).toISOString(),
+					type: "data_erased",
+					fields: [],
+					reason: "retention",
+				} as HistoryEntry,
+			);
+			obs.status = {
+				...(obs.status as OrderStatus),
+				customer: { id: "cus_1", email: "[erased]" },
+				shippingAddress: "[erased]",
+			};
+			obs.stored.all = '[{"digest":"x","data":null}]';
+			obs.alarm = null;
+			return obs;
+		};
+		expect(fired(erasedAfter(30))).toEqual([]);
+		expect(checkInvariants(erasedAfter(29)).map((x) => x.message)).toEqual([
+			"the erasure at 2026-12-25T10:00:00.000Z, before its due time 2026-12-26T10:00:00.000Z",
+		]);
+		const leftBehind = erasedAfter(30);
+		leftBehind.stored.all = completed().stored.all;
+		expect(fired(leftBehind)).toEqual(["personal-data"]);
 	});
 
 	it("every kind of effect is counted", () => {

@@ -2,7 +2,7 @@ import { EFFECTS } from "../../sandbox/src/effects";
 import { FinalStatus } from "../../src/engine/events";
 import type { Ledger } from "../helpers";
 import { attemptsOf } from "./attempts";
-import type { Observation, Violation } from "./case";
+import { type Observation, orderFor, type Violation } from "./case";
 import { OPERATION_NAMES, OPERATIONS, type Operation } from "./faults";
 import { differences, expectedProjection } from "./projection";
 
@@ -20,6 +20,9 @@ export const TERMINAL = new Set<string>(FinalStatus.options);
 const HOLDS: Record<string, 0 | 1 | undefined> = { completed: 1, waiting: 1, compensated: 0, cancelled: 0 };
 
 type Check = (obs: Observation) => Violation[];
+
+/** RETENTION_DAYS of the tests: the default, 30 days. */
+const RETENTION_MS = 30 * 86_400_000;
 const v = (invariant: string, message: string): Violation => ({ invariant, message });
 
 /** (1) No effect twice: at most one of each kind per order, whatever was retried or replayed. */
@@ -138,8 +141,8 @@ const journalMatchesEffects: Check = ({ ledger, history }) =>
 
 /**
  * The journal is one append-only sequence (seq 1, 2, 3... with no gap or repeat, even when a crash
- * lost a write), and once the workflow finished nothing happens to it but operator actions and
- * notification bookkeeping: no late pick, no step, no second finish (unless a redrive reopened it).
+ * lost a write), and once the workflow finished nothing happens to it but operator actions,
+ * notification bookkeeping and the erasure of personal data: no late pick, no step, no second finish (unless a redrive reopened it).
  */
 const journalShape: Check = ({ history }) => {
 	const out: Violation[] = [];
@@ -149,7 +152,7 @@ const journalShape: Check = ({ history }) => {
 	let finished = false;
 	for (const entry of history) {
 		if (entry.type === "operator_action" && entry.action === "retry") finished = false;
-		else if (finished && entry.type !== "operator_action" && entry.type !== "notifications_sent")
+		else if (finished && !["operator_action", "notifications_sent", "data_erased"].includes(entry.type))
 			out.push(v("journal", `#${entry.seq} ${entry.type} after the workflow finished`));
 		if (entry.type === "workflow_finished") finished = true;
 	}
@@ -237,6 +240,48 @@ const projection: Check = ({ spec, status, history, d1 }) => {
 	);
 };
 
+/**
+ * A customer's email and address are never in the journal; they are erased once, only from an order
+ * that settled (no person needs to look) and not before the retention passed since; erased, they are
+ * nowhere in the object's storage and status shows "[erased]"; kept, status shows them.
+ */
+const personalData: Check = ({ spec, status, history, alarm, stored }) => {
+	if (!status) return [];
+	const placed = orderFor(spec);
+	const secrets = [placed.customer.email, placed.shippingAddress.line1];
+	const out: Violation[] = [];
+	const pii = (message: string) => out.push(v("personal-data", message));
+	if (secrets.some((x) => stored.journal.includes(x))) pii("the journal holds the customer's email or address");
+	const erasures = history.filter((e) => e.type === "data_erased");
+	let settledAt: number | null = null;
+	for (const e of history) {
+		// A finish settles the order unless a person must look: it gave up, or failed past the point of no return.
+		if (e.type === "workflow_finished")
+			settledAt =
+				e.status === "needs_attention" || (e.status === "completed" && e.failure !== null) ? null : Date.parse(e.at);
+		if (e.type === "operator_action" && e.action !== "cancel")
+			settledAt = e.action === "resolve" ? Date.parse(e.at) : null;
+		if (e.type !== "data_erased") continue;
+		if (settledAt === null) pii(`#${e.seq} erased the data of an order that had not settled`);
+		else if (Date.parse(e.at) < settledAt + RETENTION_MS)
+			early("the erasure", Date.parse(e.at), settledAt + RETENTION_MS);
+	}
+	if (erasures.length > 1) pii(`erased ${erasures.length} times`);
+	const settled = TERMINAL.has(status.status) && status.status !== "needs_attention" && !status.needsAttention;
+	if (erasures.length === 0) {
+		if (settled && alarm === null) pii(`settled ${status.status} with its personal data and no timer to erase it`);
+		if (status.customer.email !== placed.customer.email) pii(`not erased, yet status shows ${status.customer.email}`);
+		return out;
+	}
+	if (secrets.some((x) => stored.all.includes(x))) pii("erased, yet the object still stores the email or address");
+	if (status.customer.email !== "[erased]" || status.shippingAddress !== "[erased]") pii("erased, yet status shows it");
+	return out;
+
+	function early(what: string, at: number, due: number) {
+		pii(`${what} at ${new Date(at).toISOString()}, before its due time ${new Date(due).toISOString()}`);
+	}
+};
+
 export const CHECKS: Record<string, Check> = {
 	noDoubleEffect,
 	balances,
@@ -248,6 +293,7 @@ export const CHECKS: Record<string, Check> = {
 	timers,
 	pickCommits,
 	projection,
+	personalData,
 };
 
 /** Every invariant, plus what the driver saw go wrong on the way. Empty: the case passed. */

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { Order, ShippingAddress } from "./order";
+
+/** What status and history show of personal data once its retention has passed. */
+export const ERASED = "[erased]";
+
+/** The fields kept apart from the journal, as the erasure's journal entry names them. */
+export const PERSONAL_FIELDS = ["customer.email", "shippingAddress"];
+
+/** An order as the journal keeps it: without the customer's email and address, which live in their own row. */
+export const JournaledOrder = z
+	.object(Order.shape)
+	.omit({ shippingAddress: true })
+	.extend({ customer: z.object({ id: Order.shape.customer.shape.id }) });
+export type JournaledOrder = z.infer<typeof JournaledOrder>;
+
+const Personal = z.object({ email: z.string(), shippingAddress: ShippingAddress });
+type Personal = z.infer<typeof Personal>;
+
+/** An order as a reader sees it: personal data present, or `"[erased]"` in its place. */
+export type OrderView = Omit<Order, "customer" | "shippingAddress"> & {
+	customer: { id: string; email: string };
+	shippingAddress: Order["shippingAddress"] | typeof ERASED;
+};
+
+/** The order's SHA-256, over its canonical JSON: a placement is compared by it, never by erased fields. */
+export async function orderDigest(order: Order): Promise<string> {
+	const bytes = new TextEncoder().encode(JSON.stringify(Order.parse(order)));
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Splits an order into what the journal keeps and what is kept apart. */
+export function split(order: Order): { journaled: JournaledOrder; personal: Personal } {
+	const { shippingAddress, customer, ...rest } = order;
+	return {
+		journaled: { ...rest, customer: { id: customer.id } },
+		personal: { email: customer.email, shippingAddress },
+	};
+}
+
+/**
+ * A customer's email and shipping address, once per order, in a row of the order's own storage
+ * apart from the journal, with the order's digest (which outlives them). Erasing deletes the row's
+ * personal fields; the journal never held them.
+ */
+export class PersonalData {
+	/** Whether the table exists: created by the first placement, so an order never placed has no storage. */
+	private exists: boolean | undefined;
+
+	constructor(private readonly sql: SqlStorage) {}
+
+	private rows(column: "digest" | "data"): unknown {
+		this.exists ??= this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'").toArray().length > 0;
+		return this.exists ? this.sql.exec(`SELECT ${column} AS value FROM personal_data`).toArray()[0]?.value : undefined;
+	}
+
+	/** Written just before the journal's first entry; a placement that did not get that far writes it again. */
+	keep(personal: Personal, digest: string): void {
+		this.sql.exec(
+			"CREATE TABLE IF NOT EXISTS personal_data (id INTEGER PRIMARY KEY CHECK (id = 1), digest TEXT NOT NULL, data TEXT)",
+		);
+		this.exists = true;
+		this.sql.exec(
+			"INSERT OR REPLACE INTO personal_data (id, digest, data) VALUES (1, ?, ?)",
+			digest,
+			JSON.stringify(personal),
+		);
+	}
+
+	digest(): string | null {
+		const digest = this.rows("digest");
+		return typeof digest === "string" ? digest : null;
+	}
+
+	/** Null once erased (or for an order placed before personal data was kept apart, whose journal holds it). */
+	private read(): Personal | null {
+		const data = this.rows("data");
+		return typeof data === "string" ? Personal.parse(JSON.parse(data)) : null;
+	}
+
+	/** Names what it erased: nothing for an order whose journal holds its personal data (placed before it was kept apart). */
+	erase(): string[] {
+		if (this.read() === null) return [];
+		this.sql.exec("UPDATE personal_data SET data = NULL");
+		return PERSONAL_FIELDS;
+	}
+
+	/** The whole order, for the workflow to run with. */
+	order(journaled: unknown): Order {
+		const personal = this.read();
+		if (!personal) return Order.parse(journaled);
+		const { customer, ...rest } = JournaledOrder.parse(journaled);
+		return Order.parse({
+			...rest,
+			customer: { ...customer, email: personal.email },
+			shippingAddress: personal.shippingAddress,
+		});
+	}
+
+	/** The order as readers see it: personal data, or `"[erased]"` where it was erased. */
+	view(journaled: unknown): OrderView {
+		if (this.read() || this.digest() === null) return this.order(journaled);
+		const { customer, ...rest } = JournaledOrder.parse(journaled);
+		return { ...rest, customer: { id: customer.id, email: ERASED }, shippingAddress: ERASED };
+	}
+}

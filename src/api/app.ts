@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import { ConfigError } from "../order/config";
 import { actions } from "./actions";
 import type { AppEnv } from "./context";
@@ -10,13 +12,16 @@ import { ApiError } from "./problem";
 
 const app = new OpenAPIHono<AppEnv>();
 
+// Cloudflare's ray id when there is one, so a problem's requestId finds the request in Cloudflare's logs too.
+app.use(requestId({ generator: (c) => c.req.header("cf-ray") ?? crypto.randomUUID() }));
+app.use(secureHeaders());
 app.use(
 	methodNotAllowed({
 		app,
 		onMethodNotAllowed: (c, methods) =>
 			new ApiError(405, "method-not-allowed", `${c.req.method} is not allowed here; use ${methods.join(", ")}.`, {
 				headers: { Allow: methods.join(", ") },
-			}).toResponse(),
+			}).toResponse(c.get("requestId")),
 	}),
 );
 
@@ -38,16 +43,22 @@ app.doc31("/openapi.json", {
 	},
 });
 
-app.notFound((c) => new ApiError(404, "not-found", `No route for ${c.req.method} ${c.req.path}.`).toResponse());
+app.notFound((c) =>
+	new ApiError(404, "not-found", `No route for ${c.req.method} ${c.req.path}.`).toResponse(c.get("requestId")),
+);
 
 app.onError((error, c) => {
-	if (error instanceof ApiError) return error.toResponse();
+	const id = c.get("requestId");
+	if (error instanceof ApiError) return error.toResponse(id);
 	if (error instanceof HTTPException) {
-		return new ApiError(error.status, "http-error", error.message || "The request could not be handled.").toResponse();
+		return new ApiError(error.status, "http-error", error.message || "The request could not be handled.").toResponse(
+			id,
+		);
 	}
-	console.error("unhandled error", c.req.method, c.req.path, error);
-	const detail = error instanceof ConfigError ? error.message : "An unexpected error occurred; it has been logged.";
-	return new ApiError(500, error instanceof ConfigError ? "misconfigured" : "internal-error", detail).toResponse();
+	console.error(`request ${id}: unhandled error in ${c.req.method} ${c.req.path}`, error);
+	const detail =
+		error instanceof ConfigError ? error.message : `An unexpected error occurred; it was logged with request id ${id}.`;
+	return new ApiError(500, error instanceof ConfigError ? "misconfigured" : "internal-error", detail).toResponse(id);
 });
 
 export { app };

@@ -7,4 +7,4 @@ export interface Caller {
 }
 
 /** Hono's environment for every route: the Worker's bindings (from `wrangler types`) and the caller. */
-export type AppEnv = { Bindings: Env; Variables: { caller: Caller } };
+export type AppEnv = { Bindings: Env; Variables: { caller: Caller; requestId: string } };

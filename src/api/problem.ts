@@ -7,6 +7,7 @@ export const Problem = z
 		title: z.string(),
 		status: z.int(),
 		detail: z.string(),
+		requestId: z.string().describe("This request's id, also in the X-Request-Id header and the Worker's logs"),
 		errors: z
 			.array(z.object({ path: z.string(), message: z.string() }))
 			.optional()
@@ -45,18 +46,20 @@ export class ApiError extends Error {
 		super(detail);
 	}
 
-	toResponse(): Response {
+	toResponse(requestId: string): Response {
 		const body: Problem = {
 			type: `/problems/${this.slug}`,
 			title: TITLES[this.status] ?? "Error",
 			status: this.status,
 			detail: this.detail,
+			requestId,
 			...(this.extra.errors ? { errors: this.extra.errors } : {}),
 		};
 		return new Response(JSON.stringify(body), {
 			status: this.status,
 			headers: {
 				"Content-Type": "application/problem+json",
+				"X-Request-Id": requestId,
 				...this.extra.headers,
 			},
 		});

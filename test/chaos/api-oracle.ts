@@ -124,6 +124,8 @@ export class ApiOracle {
 				problems.push(
 					`answered ${status} with a problem document missing type, title or detail: ${text.slice(0, 200)}`,
 				);
+			if (typeof (p as { requestId?: unknown }).requestId !== "string" || !response.headers.get("X-Request-Id"))
+				problems.push(`answered ${status} with no request id in the problem or its headers`);
 			if (p.status !== status)
 				problems.push(`answered ${status} with a problem document saying status ${String(p.status)}`);
 		} else if (!type.startsWith("application/json")) {

@@ -6,6 +6,8 @@ async function expectProblem(response: Response, status: number) {
 	expect(response.headers.get("Content-Type")).toBe("application/problem+json");
 	const problem = await response.json<{ type: string; title: string; status: number; detail: string }>();
 	expect(problem).toMatchObject({ status, type: expect.stringMatching(/^\/problems\//) });
+	// Every problem names its request, as the X-Request-Id header does.
+	expect(problem).toMatchObject({ requestId: response.headers.get("X-Request-Id") });
 	expect(problem.title.length).toBeGreaterThan(0);
 	expect(problem.detail.length).toBeGreaterThan(0);
 	return problem;
@@ -87,5 +89,19 @@ describe("bad input never reaches an order's object and never answers 5xx", () =
 			body: { token: "t", pickedBy: "w", pickedAt: "yesterday" },
 		});
 		await expectProblem(response, 400);
+	});
+
+	it("answers with the caller's request id when it sends a sane one, and with secure headers", async () => {
+		const mine = await api("/orders/no-such-order", { headers: { "X-Request-Id": "trace-abc-123" } });
+		expect(mine.headers.get("X-Request-Id")).toBe("trace-abc-123");
+		expect(await mine.json()).toMatchObject({ status: 404, requestId: "trace-abc-123" });
+		// Not a sane id (spaces, too long): a fresh one instead.
+		const odd = await api("/orders/no-such-order", { headers: { "X-Request-Id": "a b" } });
+		expect(odd.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+		for (const response of [mine, await api("/openapi.json", { key: null })]) {
+			expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+			expect(response.headers.get("Strict-Transport-Security")).toContain("max-age=");
+			expect(response.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
+		}
 	});
 });

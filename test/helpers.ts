@@ -6,6 +6,7 @@ import type { Order } from "../src/order/order";
 import type { OrderObject } from "../src/order/order-object";
 import type { OrderHistory, OrderStatus } from "../src/order/status";
 import { advanceClockTo } from "./clock";
+import { holdToContract } from "./contract";
 
 export const API_KEY = "test-client-key-0001";
 /** A client key of another tenant, "acme". */
@@ -48,8 +49,8 @@ interface ApiInit {
 	headers?: Record<string, string>;
 }
 
-/** A request to the real Worker, in-process. */
-export function api(
+/** A request to the real Worker, in-process; its answer is held to the OpenAPI document the Worker serves. */
+export async function api(
 	path: string,
 	{ method = "GET", body, key = API_KEY, headers = {} }: ApiInit = {},
 ): Promise<Response> {
@@ -57,7 +58,8 @@ export function api(
 	if (key !== null) all.Authorization = `Bearer ${key}`;
 	if (body !== undefined) all["Content-Type"] ??= "application/json";
 	const payload = body === undefined || typeof body === "string" ? body : JSON.stringify(body);
-	return exports.default.fetch(`${ORDERS}${path}`, { method, headers: all, body: payload });
+	const response = await exports.default.fetch(`${ORDERS}${path}`, { method, headers: all, body: payload });
+	return holdToContract(method, `${ORDERS}${path}`, response);
 }
 
 export async function placeOrder(order: Order): Promise<Response> {

@@ -6,11 +6,13 @@ import { OrderStatus } from "../order/status";
 import { actorOf, requireApiKey, requireOperatorKey } from "./auth";
 import { requireJson } from "./body";
 import type { AppEnv } from "./context";
-import { ApiError, validationError } from "./problem";
+import { ApiError, validationHook } from "./problem";
 import {
 	bearer,
+	bodied,
 	json,
 	jsonRequest,
+	keyed,
 	OrderParams,
 	orderNotFound,
 	orderRefOf,
@@ -19,7 +21,10 @@ import {
 	TenantQuery,
 } from "./route-kit";
 
-const ActionBody = z.object({ reason: z.string().trim().min(1).max(500) }).meta({ id: "ActionRequest" });
+const ActionBody = z
+	.object({ reason: z.string().min(1).max(500).regex(/\S/, "must not be blank").describe("Why, for the audit trail") })
+	.strict()
+	.meta({ id: "ActionRequest" });
 const ActionQuery = TenantQuery.extend({
 	dryRun: z
 		.enum(["true", "false"])
@@ -75,6 +80,7 @@ function actionRoute(action: OperatorAction) {
 	return createRoute({
 		method: "post",
 		path: `/{orderId}/${action}`,
+		operationId: `${action}Order`,
 		summary: describe[action].summary,
 		security: bearer,
 		middleware: [action === "cancel" ? requireApiKey : requireOperatorKey, requireJson] as const,
@@ -82,8 +88,8 @@ function actionRoute(action: OperatorAction) {
 		responses: {
 			202: json(ActionResponse, "Accepted; the order acts on it in the background"),
 			200: json(ActionResponse, "A dry run, or a repeat of an accepted request with the same Idempotency-Key"),
-			400: problem("Malformed JSON or field errors"),
-			401: problem("Missing or unknown key"),
+			...bodied,
+			...keyed,
 			403: problem(
 				action === "cancel" ? "Never: clients and operators may cancel" : "A client key: this needs an operator key",
 			),
@@ -95,9 +101,7 @@ function actionRoute(action: OperatorAction) {
 }
 
 const app = new OpenAPIHono<AppEnv>({
-	defaultHook: (result) => {
-		if (!result.success) throw validationError(result.error, `request ${result.target}`);
-	},
+	defaultHook: validationHook,
 });
 
 for (const action of OperatorAction.options) {

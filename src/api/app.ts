@@ -6,6 +6,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { ConfigError } from "../order/config";
 import { actions } from "./actions";
 import type { AppEnv } from "./context";
+import { OPENAPI_CONFIG } from "./openapi";
 import { operator } from "./operator";
 import { orders } from "./orders";
 import { ApiError } from "./problem";
@@ -33,15 +34,10 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",
 	scheme: "bearer",
 });
-app.doc31("/openapi.json", {
-	openapi: "3.1.0",
-	info: {
-		title: "saga-edge order orchestrator",
-		version: "0.1.0",
-		description:
-			"Durable orders on Cloudflare Durable Objects: charge, reserve, ship, pick, confirm; compensated when a step fails for good.",
-	},
-});
+app.doc31("/openapi.json", OPENAPI_CONFIG);
+
+/** The document `/openapi.json` serves, for the tools that check it outside the Worker (scripts/openapi.mjs). */
+export const openApiDocument = () => app.getOpenAPI31Document(OPENAPI_CONFIG);
 
 app.notFound((c) =>
 	new ApiError(404, "not-found", `No route for ${c.req.method} ${c.req.path}.`).toResponse(c.get("requestId")),

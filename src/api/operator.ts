@@ -7,8 +7,8 @@ import { OrderId } from "../order/order";
 import { Tenant } from "../order/tenant";
 import { requireOperatorKey } from "./auth";
 import type { AppEnv } from "./context";
-import { ApiError, validationError } from "./problem";
-import { bearer, json, problem } from "./route-kit";
+import { ApiError, validationHook } from "./problem";
+import { bearer, json, keyed, problem } from "./route-kit";
 
 const Page = {
 	limit: z.coerce.number().int().min(1).max(200).default(50).describe("Page size; default 50"),
@@ -43,7 +43,7 @@ const DeadLetterList = z
 
 const responses = {
 	400: problem("Invalid filter or cursor"),
-	401: problem("Missing or unknown key"),
+	...keyed,
 	403: problem("A client key: this needs an operator key"),
 };
 
@@ -56,14 +56,13 @@ function position(cursor: string | undefined) {
 
 /** What operators read: the order index and the dead letters, both in D1, newest first. */
 export const operator = new OpenAPIHono<AppEnv>({
-	defaultHook: (result) => {
-		if (!result.success) throw validationError(result.error, "query");
-	},
+	defaultHook: validationHook,
 })
 	.openapi(
 		createRoute({
 			method: "get",
 			path: "/orders",
+			operationId: "listOrders",
 			summary: "List orders from the index (eventually consistent; each order's own status is the truth)",
 			security: bearer,
 			middleware: [requireOperatorKey] as const,
@@ -88,6 +87,7 @@ export const operator = new OpenAPIHono<AppEnv>({
 		createRoute({
 			method: "get",
 			path: "/dead-letters",
+			operationId: "listDeadLetters",
 			summary: "List dead letters: orders whose automation gave up, open until retried or resolved",
 			security: bearer,
 			middleware: [requireOperatorKey] as const,

@@ -3,23 +3,26 @@ import { Delivery } from "../engine/host";
 import { callbackSecrets, verifyCallbackToken } from "../order/callback-token";
 import { orderConfig } from "../order/config";
 import { Order, OrderId } from "../order/order";
-import { PickConfirmation } from "../order/order-object";
+import { PickConfirmation } from "../order/pick";
 import { PICK_EVENT } from "../order/services";
 import { OrderHistory, OrderStatus } from "../order/status";
 import { requireApiKey } from "./auth";
 import { requireJson } from "./body";
 import type { AppEnv } from "./context";
-import { ApiError, validationError } from "./problem";
+import { ApiError, validationHook } from "./problem";
 import {
 	bearer,
+	bodied,
 	json,
 	jsonRequest,
+	keyed,
 	OrderParams,
 	orderNotFound,
 	orderRefOf,
 	orderStub,
 	problem,
 	TenantQuery,
+	unexpected,
 } from "./route-kit";
 
 const PickAccepted = z.object({
@@ -32,58 +35,69 @@ const routes = {
 	place: createRoute({
 		method: "post",
 		path: "/",
+		operationId: "placeOrder",
 		summary: "Place an order",
+		description:
+			"The order belongs to the tenant of the key that places it: another tenant may use the same orderId and never meets it.",
 		security: bearer,
 		middleware: [requireApiKey, requireJson] as const,
 		request: { query: TenantQuery, body: jsonRequest(Order) },
 		responses: {
-			202: json(OrderStatus, "A new order; it runs in the background. Location names its status."),
+			202: {
+				...json(OrderStatus, "A new order; it runs in the background. Location names its status."),
+				headers: z.object({ Location: z.string().describe("The order's status: /orders/{orderId}?tenant={tenant}") }),
+			},
 			200: json(OrderStatus, "This order was already placed with this very body: its current status"),
-			400: problem("Malformed JSON or field errors"),
-			401: problem("Missing or unknown API key"),
-			413: problem("Body over 64 KiB"),
-			415: problem("Body is not JSON"),
+			...bodied,
+			...keyed,
+			404: problem("A client key named another tenant in ?tenant="),
 			422: problem("This order id was already placed with a different body"),
 		},
 	}),
 	status: createRoute({
 		method: "get",
 		path: "/{orderId}",
+		operationId: "getOrder",
 		summary: "An order's status",
+		description: "Another tenant's order answers 404, as an order that does not exist does.",
 		security: bearer,
 		middleware: [requireApiKey] as const,
 		request: { params: OrderParams, query: TenantQuery },
 		responses: {
 			200: json(OrderStatus, "The order's status"),
-			400: problem("Invalid order id"),
-			401: problem("Missing or unknown API key"),
-			404: problem("No such order"),
+			400: problem("Invalid order id or tenant"),
+			...keyed,
+			404: problem("No such order in this tenant"),
 		},
 	}),
 	history: createRoute({
 		method: "get",
 		path: "/{orderId}/history",
+		operationId: "getOrderHistory",
 		summary: "An order's append-only event log",
 		security: bearer,
 		middleware: [requireApiKey] as const,
 		request: { params: OrderParams, query: TenantQuery },
 		responses: {
 			200: json(OrderHistory, "Every event, oldest first"),
-			400: problem("Invalid order id"),
-			401: problem("Missing or unknown API key"),
-			404: problem("No such order"),
+			400: problem("Invalid order id or tenant"),
+			...keyed,
+			404: problem("No such order in this tenant"),
 		},
 	}),
 	pick: createRoute({
 		method: "post",
 		path: `/{orderId}/events/${PICK_EVENT}`,
+		operationId: "confirmPick",
 		summary: "The warehouse confirms the pick (authenticated by the callback token alone)",
+		security: [],
 		middleware: [requireJson] as const,
 		request: { params: OrderParams, query: TenantQuery, body: jsonRequest(PickConfirmation) },
 		responses: {
 			202: json(PickAccepted, "Accepted: the order resumes"),
 			200: json(PickAccepted, "Already accepted before; nothing happened twice"),
-			400: problem("Malformed JSON or field errors"),
+			...bodied,
+			...unexpected,
 			401: problem("Malformed or forged token"),
 			403: problem("The token belongs to another order, tenant or event"),
 			404: problem("No such order"),
@@ -94,9 +108,7 @@ const routes = {
 
 /** The orders resource. Every input is validated here, so nothing invalid reaches an order's object. */
 export const orders = new OpenAPIHono<AppEnv>({
-	defaultHook: (result) => {
-		if (!result.success) throw validationError(result.error, result.target === "param" ? "path" : "request body");
-	},
+	defaultHook: validationHook,
 })
 	.openapi(routes.place, async (c) => {
 		const order = c.req.valid("json");

@@ -9,7 +9,13 @@ export const Problem = z
 		detail: z.string(),
 		requestId: z.string().describe("This request's id, also in the X-Request-Id header and the Worker's logs"),
 		errors: z
-			.array(z.object({ path: z.string(), message: z.string() }))
+			.array(
+				z.object({
+					in: z.enum(["body", "path", "query", "header"]).describe("Where the field is"),
+					path: z.string().describe("The field's path within it, dot-separated; empty for the whole"),
+					message: z.string(),
+				}),
+			)
 			.optional()
 			.describe("Field errors of a request that failed validation"),
 	})
@@ -66,10 +72,16 @@ export class ApiError extends Error {
 	}
 }
 
-export function validationError(error: z.ZodError, where: string): ApiError {
-	const errors = error.issues.map((issue) => ({
-		path: issue.path.join("."),
-		message: issue.message,
-	}));
-	return new ApiError(400, "validation-error", `The ${where} is not valid; see errors.`, { errors });
+const PLACES = { json: "body", param: "path", query: "query", header: "header" } as const;
+
+/** The one answer to a request that fails validation, wherever it failed: each error says where. */
+export function validationError(error: z.ZodError, target: string): ApiError {
+	const place = PLACES[target as keyof typeof PLACES] ?? "body";
+	const errors = error.issues.map((issue) => ({ in: place, path: issue.path.join("."), message: issue.message }));
+	return new ApiError(400, "validation-error", "The request is not valid; see errors.", { errors });
 }
+
+/** The validation hook of every route: a failed check throws the one validation problem. */
+export const validationHook = (result: { success: boolean; error?: unknown; target: string }) => {
+	if (!result.success) throw validationError(result.error as z.ZodError, result.target);
+};

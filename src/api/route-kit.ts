@@ -31,6 +31,29 @@ export const jsonRequest = <T extends z.ZodType>(schema: T) => ({
 
 export const bearer = [{ bearer: [] }];
 
+/** What any route may answer when something unforeseen fails; every operation is safe to send again. */
+export const unexpected = {
+	500: problem("An unexpected error, logged under the request id; safe to retry, every operation is idempotent"),
+};
+
+/** What every route with an API key may also answer: unknown key, the key's rate limit, the unforeseen. */
+export const keyed = {
+	...unexpected,
+	401: problem("Missing or unknown key"),
+	429: {
+		description: "This key passed its rate limit (1,000 requests per 10 seconds by default); other keys are not slowed",
+		headers: z.object({ "Retry-After": z.string().describe("Seconds to wait before trying again") }),
+		content: { "application/problem+json": { schema: Problem } },
+	},
+};
+
+/** What every route with a JSON body may also answer about the body itself. */
+export const bodied = {
+	400: problem("Malformed JSON, or field errors (every field checked, unknown ones refused)"),
+	413: problem("Body over 64 KiB, declared or counted as it streams in"),
+	415: problem("Body is not JSON"),
+};
+
 export const orderNotFound = (orderId: string) => new ApiError(404, "order-not-found", `No order ${orderId}.`);
 
 /**

@@ -3,13 +3,11 @@ import { StepFailure } from "./errors";
 import type { Json as JsonValue } from "./steps";
 
 // Journal values come from JSON.parse, so any value is JSON; z.json() would be exact but is recursive,
-// which the OpenAPI generator cannot render.
+// which the OpenAPI generator cannot render. Documented as `{}`: any value, which clients type as unknown.
 export const Json = z
-	.custom<JsonValue>((value) => value !== undefined)
-	.meta({
-		description: "Any JSON value",
-		type: ["object", "array", "string", "number", "boolean", "null"],
-	});
+	.unknown()
+	.refine((value) => value !== undefined, "a JSON value")
+	.meta({ description: "Any JSON value" }) as unknown as z.ZodType<JsonValue>;
 const Step = z.string().min(1);
 
 /** The failure that ended or endangered a workflow, as its status reports it. */

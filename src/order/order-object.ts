@@ -10,20 +10,11 @@ import { platform } from "../ops/platform";
 import { orderConfig } from "./config";
 import { Order, orderTotalCents } from "./order";
 import { JournaledOrder, orderDigest, PersonalData, split } from "./personal-data";
+import type { PickConfirmation } from "./pick";
 import { createServices, PICK_EVENT } from "./services";
 import { type Audience, type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
 import { type OrderRef, orderRefOf, Tenant, workflowIdOf } from "./tenant";
 import { placeOrder } from "./workflow";
-
-/** What the warehouse confirms with its callback. */
-export const PickConfirmation = z
-	.object({
-		token: z.string().min(1).max(2048),
-		pickedBy: z.string().min(1).max(200),
-		pickedAt: z.iso.datetime({ offset: true }),
-	})
-	.meta({ id: "PickConfirmation" });
-export type PickConfirmation = z.infer<typeof PickConfirmation>;
 
 export type PlaceOutcome = "created" | "exists" | "conflict";
 

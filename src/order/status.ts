@@ -5,7 +5,7 @@ import type { WorkflowState } from "../engine/state";
 import { StepKind, type StepState, StepStatus } from "../engine/step-state";
 import { isoTime } from "../engine/time";
 import { Usage } from "../engine/usage";
-import { OrderId, orderTotalCents, ShippingAddress } from "./order";
+import { Order, OrderId, orderTotalCents, ShippingAddress } from "./order";
 import { ERASED, type OrderView } from "./personal-data";
 import { type OrderRef, Tenant } from "./tenant";
 
@@ -66,13 +66,43 @@ export const OrderStatus = z
 	.meta({ id: "OrderStatus" });
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
+/** The journal's fields that hold a time: epoch ms inside, ISO 8601 in the API like every other time. */
+const TIME_FIELDS = ["timeoutAt", "stuckAt", "retryAt", "since", "deadline", "remindAt"] as const;
+type TimeField = (typeof TIME_FIELDS)[number];
+type Timed<T> = { [K in keyof T]: K extends TimeField ? Exclude<T[K], number> | string : T[K] };
+const isTimeField = (key: string): key is TimeField => (TIME_FIELDS as readonly string[]).includes(key);
+
+/** The order as history's first entry shows it: personal data, or "[erased]" where it was. */
+const PlacedOrder = z.object({
+	...Order.shape,
+	customer: z.object({ id: z.string(), email: z.string() }),
+	shippingAddress: z.union([ShippingAddress, z.literal(ERASED)]),
+});
+
+/** A journal event's schema with its times as ISO strings, and the order placed in full. */
+function viewSchema(event: (typeof JournalEvent.options)[number]) {
+	const shape: Record<string, z.ZodType> = { seq: z.int(), at: Timestamp };
+	for (const [key, field] of Object.entries(event.shape as Record<string, z.ZodType>)) {
+		if (!isTimeField(key)) continue;
+		if (field.safeParse(null).success) shape[key] = Timestamp.nullable();
+		else shape[key] = field.safeParse(undefined).success ? Timestamp.optional() : Timestamp;
+	}
+	if ("input" in event.shape) shape.input = PlacedOrder;
+	return event.extend(shape);
+}
+
+export type HistoryEntry = Timed<JournalEvent> & { seq: number; at: string };
 export const HistoryEntry = z
-	.intersection(z.object({ seq: z.int(), at: Timestamp }), JournalEvent)
-	.meta({ id: "HistoryEntry" });
+	.discriminatedUnion("type", JournalEvent.options.map(viewSchema) as unknown as [z.ZodObject, ...z.ZodObject[]])
+	.meta({ id: "HistoryEntry" }) as unknown as z.ZodType<HistoryEntry>;
 export const OrderHistory = z
 	.object({ tenant: Tenant, orderId: OrderId, events: z.array(HistoryEntry) })
 	.meta({ id: "OrderHistory" });
-export type OrderHistory = z.infer<typeof OrderHistory>;
+export interface OrderHistory {
+	tenant: string;
+	orderId: string;
+	events: HistoryEntry[];
+}
 
 function stepView(step: StepState, audience: Audience): z.infer<typeof StepView> {
 	const common = {
@@ -127,7 +157,13 @@ export function orderStatus(
  * One journal entry as the audience may read it: a client's failures carry codes and neutral
  * messages; the order placed shows its personal data, or "[erased]", from where it is kept apart.
  */
-function historyEntry(entry: JournalEntry, order: OrderView, audience: Audience): JournalEntry {
+function historyEntry(entry: JournalEntry, order: OrderView, audience: Audience): HistoryEntry {
+	const told = tellable(entry, order, audience) as Record<string, unknown>;
+	for (const key of TIME_FIELDS) if (typeof told[key] === "number") told[key] = isoTime(told[key]);
+	return { ...told, at: isoTime(entry.at) } as HistoryEntry;
+}
+
+function tellable(entry: JournalEntry, order: OrderView, audience: Audience): JournalEntry {
 	switch (entry.type) {
 		case "workflow_started":
 			return { ...entry, input: order };
@@ -150,6 +186,6 @@ export function orderHistory(
 	order: OrderView,
 	audience: Audience,
 ): OrderHistory {
-	const events = entries.map((entry) => ({ ...historyEntry(entry, order, audience), at: isoTime(entry.at) }));
+	const events = entries.map((entry) => historyEntry(entry, order, audience));
 	return { ...ref, events };
 }

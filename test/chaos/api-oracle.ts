@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { workflowIdOf } from "../../src/order/tenant";
+import { contractBreaches } from "../contract";
 import type { FuzzRequest } from "./api-arbitraries";
 import { buildRequest, type Fixture } from "./api-request";
 
@@ -76,7 +77,10 @@ export class ApiOracle {
 			return [`the Worker threw instead of answering: ${String(error)}`];
 		}
 		this.statuses[response.status] = (this.statuses[response.status] ?? 0) + 1;
-		const problems = await this.checkResponse(req.method, response);
+		const problems = [
+			...(await contractBreaches(req.method, request.url, response)),
+			...(await this.checkResponse(req.method, response)),
+		];
 		const placedNow = req.method === "POST" && req.route === "orders" && response.status < 300 && built.bodyId;
 		if (placedNow) this.placed.add(built.bodyId as string);
 		// An accepted action (a cancel, with a client key, on a waiting order) changes the order, as it should,

@@ -28,7 +28,13 @@ function completed(): Observation {
 	const at = "2026-11-26T10:00:00.000Z";
 	const entry = (event: Record<string, unknown>) => ({ seq: ++seq, at, ...event }) as HistoryEntry;
 	const history = STEPS.flatMap((step) => [
-		entry({ type: "step_started", step, attempt: 1, idempotencyKey: `${ID}:${step}`, timeoutAt: 0 }),
+		entry({
+			type: "step_started",
+			step,
+			attempt: 1,
+			idempotencyKey: `${ID}:${step}`,
+			timeoutAt: "1970-01-01T00:00:00.000Z",
+		}),
 		entry({ type: "step_succeeded", step, result: { id: "x" } }),
 	]);
 	const ledger: Ledger = {
@@ -160,7 +166,7 @@ describe("the chaos invariants catch what they promise to", () => {
 				step: "reserve-inventory",
 				attempt,
 				error: { kind: "retryable", code: "http_500", message: "" },
-				retryAt: 1,
+				retryAt: "1970-01-01T00:00:00.001Z",
 			}) as HistoryEntry;
 		const started = (attempt: number) =>
 			({
@@ -170,7 +176,7 @@ describe("the chaos invariants catch what they promise to", () => {
 				step: "reserve-inventory",
 				attempt,
 				idempotencyKey: `${ID}:reserve-inventory`,
-				timeoutAt: 0,
+				timeoutAt: "1970-01-01T00:00:00.000Z",
 			}) as HistoryEntry;
 		const [, , start, success, ...rest] = overrun.history as [HistoryEntry, HistoryEntry, HistoryEntry, HistoryEntry];
 		overrun.history = [
@@ -296,11 +302,17 @@ describe("the chaos invariants catch what they promise to", () => {
 			return fired(obs);
 		};
 		const failed = { type: "step_failed", step: "s", attempt: 1, error: { kind: "retryable", code: "c", message: "" } };
-		const started = { type: "step_started", step: "s", attempt: 2, idempotencyKey: `${ID}:s`, timeoutAt: 0 };
-		expect(timed([0, { ...failed, retryAt: base + 1000 }], [999, started])).toEqual(["timers"]);
-		expect(timed([0, { ...failed, retryAt: base + 1000 }], [1000, started])).toEqual([]);
-		const waiting = { type: "event_waiting", step: "pick", deadline: base + 2000, remindAt: base + 1000 };
-		expect(timed([0, waiting], [999, { type: "event_reminder", step: "pick", deadline: base + 2000 }])).toEqual([
+		const started = {
+			type: "step_started",
+			step: "s",
+			attempt: 2,
+			idempotencyKey: `${ID}:s`,
+			timeoutAt: "1970-01-01T00:00:00.000Z",
+		};
+		expect(timed([0, { ...failed, retryAt: iso(1000) }], [999, started])).toEqual(["timers"]);
+		expect(timed([0, { ...failed, retryAt: iso(1000) }], [1000, started])).toEqual([]);
+		const waiting = { type: "event_waiting", step: "pick", deadline: iso(2000), remindAt: iso(1000) };
+		expect(timed([0, waiting], [999, { type: "event_reminder", step: "pick", deadline: iso(2000) }])).toEqual([
 			"timers",
 		]);
 		const missed = { type: "step_failed", step: "pick", attempt: 0, retryAt: null };
@@ -309,8 +321,8 @@ describe("the chaos invariants catch what they promise to", () => {
 		expect(timed([0, waiting], [2000, deadline])).toEqual([]);
 		const cancelled = { ...missed, error: { kind: "permanent", code: "cancelled", message: "" } };
 		expect(timed([0, waiting], [5, cancelled])).toEqual([]);
-		const sla = { ...started, attempt: 1, stuckAt: base + 900 };
-		expect(timed([0, sla], [899, { type: "step_stuck", step: "s", since: base, attempts: 3 }])).toEqual(["timers"]);
+		const sla = { ...started, attempt: 1, stuckAt: iso(900) };
+		expect(timed([0, sla], [899, { type: "step_stuck", step: "s", since: iso(0), attempts: 3 }])).toEqual(["timers"]);
 	});
 
 	it("clock: an entry stamped ahead of the order's clock, seen at the write", () => {

@@ -184,11 +184,11 @@ const timers: Check = ({ history }) => {
 				const due = retryDue.get(entry.step);
 				if (due !== undefined && at < due) early(`${entry.step}#${entry.attempt}`, at, due);
 				retryDue.delete(entry.step);
-				if (entry.stuckAt !== undefined) stuckDue.set(entry.step, entry.stuckAt);
+				if (entry.stuckAt !== undefined) stuckDue.set(entry.step, Date.parse(entry.stuckAt));
 				break;
 			}
 			case "step_failed": {
-				if (entry.retryAt !== null) retryDue.set(entry.step, entry.retryAt);
+				if (entry.retryAt !== null) retryDue.set(entry.step, Date.parse(entry.retryAt));
 				const wait = waits.get(entry.step);
 				if (wait && entry.error.code !== "cancelled" && at < wait.deadline)
 					early(`the missed ${entry.step}`, at, wait.deadline);
@@ -203,7 +203,7 @@ const timers: Check = ({ history }) => {
 				break;
 			}
 			case "event_waiting":
-				waits.set(entry.step, { deadline: entry.deadline, remindAt: entry.remindAt });
+				waits.set(entry.step, { deadline: Date.parse(entry.deadline), remindAt: Date.parse(entry.remindAt) });
 				break;
 			case "event_reminder": {
 				const wait = waits.get(entry.step);

@@ -25,7 +25,7 @@ describe("the warehouse never picks", () => {
 		const reminder = (await getHistory(orderId)).find((e) => e.type === "event_reminder");
 		expect(reminder).toMatchObject({
 			step: "warehouse-picked",
-			deadline: Date.parse(waiting.waitingFor?.deadline ?? ""),
+			deadline: waiting.waitingFor?.deadline,
 		});
 
 		const status = await settle(orderId, (s) => s.status === "compensated"); // the deadline

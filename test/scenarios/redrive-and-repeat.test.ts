@@ -23,7 +23,7 @@ describe("a redriven step", () => {
 		retries.forEach((e, i) => {
 			if (e.type !== "step_failed" || e.retryAt === null) throw new Error("expected a retry");
 			const bound = DEFAULT_RETRY_POLICY.initialDelayMs * DEFAULT_RETRY_POLICY.backoffFactor ** i;
-			expect(e.retryAt - Date.parse(e.at)).toBeLessThan(bound);
+			expect(Date.parse(e.retryAt) - Date.parse(e.at)).toBeLessThan(bound);
 		});
 	});
 });

@@ -18,7 +18,7 @@ describe("retries with backoff", () => {
 		expect(failures).toHaveLength(2);
 		failures.forEach((failure, i) => {
 			if (failure.type !== "step_failed" || failure.retryAt === null) throw new Error("expected a scheduled retry");
-			const delay = failure.retryAt - Date.parse(failure.at);
+			const delay = Date.parse(failure.retryAt) - Date.parse(failure.at);
 			const bound = DEFAULT_RETRY_POLICY.initialDelayMs * DEFAULT_RETRY_POLICY.backoffFactor ** i;
 			expect(delay).toBeGreaterThanOrEqual(0);
 			expect(delay).toBeLessThan(bound);

@@ -309,6 +309,12 @@ export async function d1Rows(table: "orders" | "dead_letters" | "alerts", orderI
 	return results;
 }
 
+/** Places an order whose charge takes effect, then answers 502 on all five attempts: it ends needing attention. */
+export async function placeChargedThenUnanswered(orderId: string): Promise<void> {
+	await injectFault({ service: "payments", operation: "charge", orderId, fault: "error_after", status: 502, times: 5 });
+	expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+}
+
 /** Places an order and drives it to the warehouse wait; returns the pick token. */
 export async function placeUntilPick(order: Order): Promise<string> {
 	expect((await placeOrder(order)).status).toBe(202);

@@ -8,6 +8,7 @@ import {
 	ledger,
 	newOrderId,
 	orderBody,
+	placeChargedThenUnanswered,
 	placeOrder,
 	requestsFor,
 	settle,
@@ -19,15 +20,7 @@ import {
 describe("the charge takes effect, then the answer is an error", () => {
 	it("a 502 on every attempt: the order needs attention, never a silent compensation; a redrive learns and refunds", async () => {
 		const orderId = newOrderId("charged-502");
-		await injectFault({
-			service: "payments",
-			operation: "charge",
-			orderId,
-			fault: "error_after",
-			status: 502,
-			times: 5,
-		});
-		await placeOrder(orderBody(orderId));
+		await placeChargedThenUnanswered(orderId);
 		const status = await settle(orderId);
 		expect(status).toMatchObject({
 			status: "needs_attention",

@@ -6,11 +6,10 @@ import {
 	fireAlarm,
 	getHistory,
 	getStatus,
-	injectFault,
 	inObject,
 	newOrderId,
-	orderBody,
 	outOfStockOrder,
+	placeChargedThenUnanswered,
 	placeOrder,
 	settle,
 } from "../helpers";
@@ -92,15 +91,7 @@ describe("personal data: kept apart from the journal, erased 30 days after the o
 
 	it("keeps the data of an order a person must look at; erases it 30 days after it is resolved", async () => {
 		const orderId = newOrderId("pii-attention");
-		await injectFault({
-			service: "payments",
-			operation: "charge",
-			orderId,
-			fault: "error_after",
-			status: 502,
-			times: 5,
-		});
-		await placeOrder(orderBody(orderId));
+		await placeChargedThenUnanswered(orderId);
 		expect(await settle(orderId)).toMatchObject({ status: "needs_attention", customer: { email: EMAIL } });
 		// Once its notifications are out, nothing is due: a redrive may still need the address.
 		await eventually(

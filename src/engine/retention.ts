@@ -9,9 +9,9 @@ export interface RetentionOptions {
 }
 
 /**
- * Erases the host's data once its retention has passed. The erasure and its journal entry are written
- * in one synchronous stretch, so they commit together: no erasure goes unrecorded, and none is
- * recorded that did not happen. A workflow redriven before that keeps its data.
+ * Erases the host's data once its retention has passed. The erasure and its journal entry are one
+ * transaction: no erasure goes unrecorded, and none is recorded that did not happen. A workflow
+ * redriven before that keeps its data.
  */
 export class Retention {
 	constructor(
@@ -28,8 +28,10 @@ export class Retention {
 	eraseIfDue(): void {
 		const due = this.dueAt;
 		if (!this.options || due === null || this.store.now() < due) return;
-		const fields = this.options.erase();
-		this.store.append({ type: "data_erased", fields, reason: "retention" });
-		this.store.flush();
+		const erase = this.options.erase;
+		this.store.atomically(() => {
+			this.store.append({ type: "data_erased", fields: erase(), reason: "retention" });
+			this.store.flush();
+		});
 	}
 }

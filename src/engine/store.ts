@@ -39,7 +39,7 @@ export class Store {
 	private loaded: WorkflowState | null = null;
 
 	constructor(
-		storage: DurableObjectStorage,
+		private readonly storage: DurableObjectStorage,
 		readonly now: () => number,
 		readonly random: () => number,
 	) {
@@ -60,6 +60,11 @@ export class Store {
 	/** Every durable entry, oldest first. */
 	history(): JournalEntry[] {
 		return this.journal.entries();
+	}
+
+	/** Runs `work` as one storage transaction: if it throws, none of its writes happened. */
+	atomically<T>(work: () => T): T {
+		return this.storage.transactionSync(work);
 	}
 
 	/** Applies an event to the state now; it becomes durable at the next {@link flush}. */

@@ -45,14 +45,22 @@ export function split(order: Order): { journaled: JournaledOrder; personal: Pers
  * personal fields; the journal never held them.
  */
 export class PersonalData {
-	/** Whether the table exists: created by the first placement, so an order never placed has no storage. */
-	private exists: boolean | undefined;
+	/** The row, read once: undefined until read, null when the order has none (never placed, or placed before). */
+	private row: { digest: string; data: Personal | null } | null | undefined;
 
 	constructor(private readonly sql: SqlStorage) {}
 
-	private rows(column: "digest" | "data"): unknown {
-		this.exists ??= this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'").toArray().length > 0;
-		return this.exists ? this.sql.exec(`SELECT ${column} AS value FROM personal_data`).toArray()[0]?.value : undefined;
+	private load(): { digest: string; data: Personal | null } | null {
+		if (this.row !== undefined) return this.row;
+		// The table is created by the first placement, so an order never placed has no storage at all.
+		const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'").toArray().length > 0;
+		const found = exists
+			? this.sql.exec<{ digest: string; data: string | null }>("SELECT digest, data FROM personal_data").toArray()[0]
+			: undefined;
+		this.row = found
+			? { digest: found.digest, data: found.data === null ? null : Personal.parse(JSON.parse(found.data)) }
+			: null;
+		return this.row;
 	}
 
 	/** Written just before the journal's first entry; a placement that did not get that far writes it again. */
@@ -60,35 +68,33 @@ export class PersonalData {
 		this.sql.exec(
 			"CREATE TABLE IF NOT EXISTS personal_data (id INTEGER PRIMARY KEY CHECK (id = 1), digest TEXT NOT NULL, data TEXT)",
 		);
-		this.exists = true;
 		this.sql.exec(
 			"INSERT OR REPLACE INTO personal_data (id, digest, data) VALUES (1, ?, ?)",
 			digest,
 			JSON.stringify(personal),
 		);
+		this.row = { digest, data: personal };
 	}
 
 	digest(): string | null {
-		const digest = this.rows("digest");
-		return typeof digest === "string" ? digest : null;
+		return this.load()?.digest ?? null;
 	}
 
-	/** Null once erased (or for an order placed before personal data was kept apart, whose journal holds it). */
-	private read(): Personal | null {
-		const data = this.rows("data");
-		return typeof data === "string" ? Personal.parse(JSON.parse(data)) : null;
-	}
-
-	/** Names what it erased: nothing for an order whose journal holds its personal data (placed before it was kept apart). */
+	/**
+	 * Names what it erased: nothing for an order whose journal holds its personal data (placed before
+	 * it was kept apart). Runs inside the erasure's transaction: what it read is read again afterwards,
+	 * so a rolled-back erasure is not taken for a done one.
+	 */
 	erase(): string[] {
-		if (this.read() === null) return [];
+		if (!this.load()?.data) return [];
 		this.sql.exec("UPDATE personal_data SET data = NULL");
+		this.row = undefined;
 		return PERSONAL_FIELDS;
 	}
 
 	/** The whole order, for the workflow to run with. */
 	order(journaled: unknown): Order {
-		const personal = this.read();
+		const personal = this.load()?.data;
 		if (!personal) return Order.parse(journaled);
 		const { customer, ...rest } = JournaledOrder.parse(journaled);
 		return Order.parse({
@@ -100,7 +106,8 @@ export class PersonalData {
 
 	/** The order as readers see it: personal data, or `"[erased]"` where it was erased. */
 	view(journaled: unknown): OrderView {
-		if (this.read() || this.digest() === null) return this.order(journaled);
+		const row = this.load();
+		if (!row || row.data) return this.order(journaled);
 		const { customer, ...rest } = JournaledOrder.parse(journaled);
 		return { ...rest, customer: { id: customer.id, email: ERASED }, shippingAddress: ERASED };
 	}

@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { Retention } from "../../src/engine/retention";
 import { JournalWriteError, Store } from "../../src/engine/store";
 import { newOrderId, orderStub } from "../helpers";
 
@@ -34,6 +35,49 @@ describe("a journal write that fails", () => {
 				[1, "workflow_started"],
 				[2, "event_received"],
 			]);
+		});
+	});
+});
+
+describe("an erasure whose journal entry cannot be written", () => {
+	it("is rolled back with it: the data stays, nothing is recorded, and the next try erases and records both", async () => {
+		await runInDurableObject(orderStub(newOrderId("erase")), async (_, state) => {
+			let failing = false;
+			const real = state.storage.sql;
+			const sql = {
+				exec: (query: string, ...bindings: unknown[]) => {
+					if (failing && query.startsWith("INSERT")) throw new Error("disk I/O error: SQLITE_IOERR");
+					return real.exec(query, ...bindings);
+				},
+			} as SqlStorage;
+			const storage = { sql, transactionSync: (work: () => unknown) => state.storage.transactionSync(work) };
+			const store = new Store(storage as DurableObjectStorage, () => 5_000, Math.random);
+			real.exec("CREATE TABLE kept (data TEXT)");
+			real.exec("INSERT INTO kept VALUES ('ada@example.com')");
+			const erase = () => {
+				real.exec("UPDATE kept SET data = NULL");
+				return ["email"];
+			};
+			const retention = new Retention(store, { afterMs: 1_000, erase });
+			store.append({ type: "workflow_started", workflowId: "w", input: {} });
+			store.append({ type: "workflow_finished", status: "completed", failure: null });
+			store.flush();
+			expect(retention.dueAt).toBe(6_000);
+
+			const later = new Retention(new Store(storage as DurableObjectStorage, () => 6_000, Math.random), {
+				afterMs: 1_000,
+				erase,
+			});
+			failing = true;
+			expect(() => later.eraseIfDue()).toThrow(JournalWriteError);
+			expect(real.exec("SELECT data FROM kept").one().data).toBe("ada@example.com");
+
+			failing = false;
+			later.eraseIfDue();
+			expect(real.exec("SELECT data FROM kept").one().data).toBeNull();
+			const reloaded = new Store(storage as DurableObjectStorage, () => 6_000, Math.random);
+			expect(reloaded.history().at(-1)).toMatchObject({ type: "data_erased", fields: ["email"] });
+			expect(new Retention(reloaded, { afterMs: 1_000, erase }).dueAt).toBeNull();
 		});
 	});
 });

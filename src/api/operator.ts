@@ -2,9 +2,10 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { WorkflowStatus } from "../engine/events";
 import { decodeCursor } from "../ops/cursor";
 import { DeadLetter as DeadLetterRow, DeadLetterStatus, listDeadLetters } from "../ops/dead-letters";
-import { IndexedOrder as IndexedRow, listOrders } from "../ops/order-index";
+import { countByWorkflowVersion, IndexedOrder as IndexedRow, listOrders } from "../ops/order-index";
 import { OrderId } from "../order/order";
 import { Tenant } from "../order/tenant";
+import { CURRENT_WORKFLOW_VERSION } from "../order/versions";
 import { requireOperatorKey } from "./auth";
 import type { AppEnv } from "./context";
 import { ApiError, validationHook } from "./problem";
@@ -17,6 +18,12 @@ const Page = {
 
 const OrdersQuery = z.object({
 	tenant: Tenant.optional().describe("Only this tenant's orders"),
+	workflowVersion: z.coerce
+		.number()
+		.int()
+		.positive()
+		.optional()
+		.describe("Only orders running on this workflow version"),
 	status: WorkflowStatus.optional(),
 	step: z.string().max(100).optional().describe("The step the order is on"),
 	failure: z.string().max(100).optional().describe("Failure code, e.g. out_of_stock"),
@@ -33,6 +40,20 @@ const DeadLettersQuery = z.object({
 
 const IndexedOrder = IndexedRow.extend({ orderId: OrderId }).meta({ id: "IndexedOrder" });
 const DeadLetter = DeadLetterRow.extend({ orderId: OrderId }).meta({ id: "DeadLetter" });
+
+const WorkflowVersionCounts = z
+	.object({
+		current: z.int().describe("The version new orders start on"),
+		versions: z.array(
+			z.object({
+				workflowVersion: z.int(),
+				statuses: z
+					.record(z.string(), z.int())
+					.describe("Orders by status; running, waiting, compensating and needs_attention are in flight"),
+			}),
+		),
+	})
+	.meta({ id: "WorkflowVersionCounts" });
 
 const OrderList = z
 	.object({ orders: z.array(IndexedOrder), nextCursor: z.string().nullable() })
@@ -70,9 +91,10 @@ export const operator = new OpenAPIHono<AppEnv>({
 			responses: { 200: json(OrderList, "One page of orders"), ...responses },
 		}),
 		async (c) => {
-			const { tenant, status, step, failure, createdBefore, limit, cursor } = c.req.valid("query");
+			const { tenant, workflowVersion, status, step, failure, createdBefore, limit, cursor } = c.req.valid("query");
 			const filter = {
 				tenant,
+				workflowVersion,
 				status,
 				step,
 				failure,
@@ -98,4 +120,17 @@ export const operator = new OpenAPIHono<AppEnv>({
 			const { status, tenant, orderId, limit, cursor } = c.req.valid("query");
 			return c.json(await listDeadLetters(c.env.DB, { status, tenant, orderId, limit, after: position(cursor) }), 200);
 		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/workflow-versions",
+			operationId: "countWorkflowVersions",
+			summary:
+				"Orders per workflow version and status, from the index: an old version may go once nothing is in flight on it",
+			security: bearer,
+			middleware: [requireOperatorKey] as const,
+			responses: { 200: json(WorkflowVersionCounts, "Every version the index has seen, oldest first"), ...responses },
+		}),
+		async (c) => c.json({ current: CURRENT_WORKFLOW_VERSION, versions: await countByWorkflowVersion(c.env.DB) }, 200),
 	);

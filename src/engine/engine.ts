@@ -12,6 +12,7 @@ import { WATCHDOG_GRACE_MS } from "./step-state";
 import type { Json } from "./steps";
 import { AFTER_FAILED_RUN_MS, type Checkpoint, JournalWriteError, Store } from "./store";
 import type { Usage } from "./usage";
+import { newestVersion, UnknownWorkflowVersion, workflowOf } from "./versions";
 
 /**
  * Runs one workflow inside one Durable Object: its lifecycle, the run loop and compensation. The
@@ -56,6 +57,7 @@ export class WorkflowEngine<Input> {
 		return this.store.state;
 	}
 
+	/** What the workflow has cost in billing units; the host counts the requests it serves (RPC calls, alarms). */
 	get usage(): Usage {
 		return this.store.usage;
 	}
@@ -74,15 +76,10 @@ export class WorkflowEngine<Input> {
 		return this.store.history();
 	}
 
-	/** Counts a request to the object (RPC call or alarm) in {@link usage}. */
-	countRequest(): void {
-		this.store.usage.requests++;
-	}
-
 	/** Starts the workflow once; false if it already exists. */
 	async start(workflowId: string, input: Json): Promise<boolean> {
 		if (this.state.started) return false;
-		await this.accept({ type: "workflow_started", workflowId, input });
+		await this.accept({ type: "workflow_started", workflowId, input, version: newestVersion(this.options.workflows) });
 		return true;
 	}
 
@@ -107,7 +104,8 @@ export class WorkflowEngine<Input> {
 		}
 		// An event may arrive before the workflow reaches its wait (a fast person); it is kept for then.
 		const events: JournalEvent[] = [{ type: "event_received", step: name, payload }];
-		if (name === this.options.workflow.pointOfNoReturn && !state.committed) events.push({ type: "point_of_no_return" });
+		const pointOfNoReturn = this.options.workflows[state.workflowVersion]?.pointOfNoReturn;
+		if (name === pointOfNoReturn && !state.committed) events.push({ type: "point_of_no_return" });
 		await this.accept(...events);
 		return "accepted";
 	}
@@ -195,13 +193,15 @@ export class WorkflowEngine<Input> {
 			if (error instanceof JournalWriteError) throw error;
 			// Not a step's failure: the workflow code itself threw. Retrying replays the same code, so stop and ask a human.
 			const step = this.state.current?.name ?? "workflow";
-			this.finish("needs_attention", { step, code: "workflow_error", message: classify(error).message });
+			const code = error instanceof UnknownWorkflowVersion ? error.code : "workflow_error";
+			this.finish("needs_attention", { step, code, message: classify(error).message });
 		}
 	}
 
 	private async advance(context: StepContext): Promise<void> {
 		try {
-			await this.options.workflow.run(this.options.parseInput(this.state.input), context);
+			const workflow = workflowOf(this.options.workflows, this.state.workflowVersion);
+			await workflow.run(this.options.parseInput(this.state.input), context);
 			this.finish("completed", null);
 		} catch (error) {
 			if (!(error instanceof StepFailedForGood)) throw error;

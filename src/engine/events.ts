@@ -39,7 +39,13 @@ export type CallKind = z.infer<typeof CallKind>;
  * state the engine keeps: step status, attempts and results are folded from it.
  */
 export const JournalEvent = z.discriminatedUnion("type", [
-	z.object({ type: z.literal("workflow_started"), workflowId: z.string(), input: Json }),
+	/** `version`: the workflow version it runs on for its whole life; absent in journals from before versions (1). */
+	z.object({
+		type: z.literal("workflow_started"),
+		workflowId: z.string(),
+		input: Json,
+		version: z.int().positive().optional(),
+	}),
 	/** Written, and durable, before the attempt's call leaves the object. */
 	z.object({
 		type: z.literal("step_started"),

@@ -2,11 +2,13 @@ import { z } from "zod";
 import type { Notification } from "./outbox";
 import type { RetentionOptions } from "./retention";
 import type { RetryPolicy } from "./retry-policy";
-import type { Json, Workflow } from "./steps";
+import type { Json } from "./steps";
+import type { WorkflowVersions } from "./versions";
 
 /** What the engine's host (a Durable Object) gives it: the workflow, its policy, and the ways out. */
 export interface EngineOptions<Input> {
-	workflow: Workflow<Input>;
+	/** Every version of the workflow the code still has; new workflows start on the newest. */
+	workflows: WorkflowVersions<Input>;
 	/** Parses the journaled input back into what the workflow takes. */
 	parseInput: (input: Json) => Input;
 	/** Default policy of every step; each step may override fields. Default: the policy defaults of retry-policy.ts. */

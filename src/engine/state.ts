@@ -3,6 +3,7 @@ import { type Episode, type Notification, notificationId } from "./outbox";
 import type { CallStep, StepState } from "./step-state";
 import * as step from "./step-state";
 import type { Json } from "./steps";
+import { FIRST_VERSION } from "./versions";
 
 interface Finished {
 	status: FinalStatus;
@@ -15,6 +16,8 @@ interface Finished {
  */
 export class WorkflowState {
 	workflowId = "";
+	/** The workflow version the journal started on; it never changes. */
+	workflowVersion = FIRST_VERSION;
 	input: Json = null;
 	createdAt = 0;
 	updatedAt = 0;
@@ -57,6 +60,7 @@ export class WorkflowState {
 		switch (entry.type) {
 			case "workflow_started":
 				this.input = entry.input;
+				this.workflowVersion = entry.version ?? FIRST_VERSION;
 				this.createdAt = entry.at;
 				this.outbox.set(id, { kind: "started", ...base });
 				return;

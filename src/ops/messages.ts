@@ -17,6 +17,8 @@ export const IndexRow = z.object({
 	orderId: z.string(),
 	/** The name of the order's object (its workflow id): how the sweeper reaches it. */
 	workflowId: z.string(),
+	/** The workflow version the order runs on for its whole life. */
+	workflowVersion: z.int().positive(),
 	status: WorkflowStatus,
 	currentStep: z.string().nullable(),
 	failureCode: z.string().nullable(),

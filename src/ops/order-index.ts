@@ -13,6 +13,7 @@ export type IndexedOrder = z.infer<typeof IndexedOrder>;
 
 export interface OrderFilter {
 	tenant?: string;
+	workflowVersion?: number;
 	status?: string;
 	step?: string;
 	failure?: string;
@@ -25,8 +26,8 @@ export interface OrderFilter {
 export async function upsertIndexRows(db: D1Database, rows: readonly IndexRow[]): Promise<void> {
 	if (rows.length === 0) return;
 	const statement = db.prepare(
-		`INSERT INTO orders (tenant, id, workflow_id, status, current_step, failure_code, needs_attention, total_cents, currency, created_at, updated_at, due_at, open_episode, version)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO orders (tenant, id, workflow_id, workflow_version, status, current_step, failure_code, needs_attention, total_cents, currency, created_at, updated_at, due_at, open_episode, version)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, current_step = excluded.current_step,
 		   failure_code = excluded.failure_code, needs_attention = excluded.needs_attention, updated_at = excluded.updated_at,
 		   due_at = excluded.due_at, open_episode = excluded.open_episode, version = excluded.version
@@ -38,6 +39,7 @@ export async function upsertIndexRows(db: D1Database, rows: readonly IndexRow[])
 				r.tenant,
 				r.orderId,
 				r.workflowId,
+				r.workflowVersion,
 				r.status,
 				r.currentStep,
 				r.failureCode,
@@ -92,6 +94,7 @@ export async function markSwept(db: D1Database, workflowIds: readonly string[], 
 const Row = z.object({
 	tenant: z.string(),
 	id: z.string(),
+	workflow_version: z.number(),
 	status: WorkflowStatus,
 	current_step: z.string().nullable(),
 	failure_code: z.string().nullable(),
@@ -102,10 +105,21 @@ const Row = z.object({
 	updated_at: z.number(),
 });
 
+/** Orders in the index by workflow version and status: what is still in flight on each version. */
+export async function countByWorkflowVersion(db: D1Database) {
+	const { results } = await db
+		.prepare("SELECT workflow_version, status, COUNT(*) AS n FROM orders GROUP BY workflow_version, status")
+		.all<{ workflow_version: number; status: string; n: number }>();
+	const versions = new Map<number, Record<string, number>>();
+	for (const r of results) versions.set(r.workflow_version, { ...versions.get(r.workflow_version), [r.status]: r.n });
+	return [...versions].sort(([a], [b]) => a - b).map(([workflowVersion, statuses]) => ({ workflowVersion, statuses }));
+}
+
 /** Newest first, filtered, one page at a time. */
 export async function listOrders(db: D1Database, filter: OrderFilter) {
 	const q = conditions();
 	if (filter.tenant) q.add("tenant = ?", filter.tenant);
+	if (filter.workflowVersion !== undefined) q.add("workflow_version = ?", filter.workflowVersion);
 	if (filter.status) q.add("status = ?", filter.status);
 	if (filter.step) q.add("current_step = ?", filter.step);
 	if (filter.failure) q.add("failure_code = ?", filter.failure);
@@ -120,6 +134,7 @@ export async function listOrders(db: D1Database, filter: OrderFilter) {
 	const orders: IndexedOrder[] = items.map((r) => ({
 		tenant: r.tenant,
 		orderId: r.id,
+		workflowVersion: r.workflow_version,
 		status: r.status,
 		currentStep: r.current_step,
 		failureCode: r.failure_code,

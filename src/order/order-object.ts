@@ -14,7 +14,7 @@ import type { PickConfirmation } from "./pick";
 import { createServices, PICK_EVENT } from "./services";
 import { type Audience, type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
 import { type OrderRef, orderRefOf, Tenant, workflowIdOf } from "./tenant";
-import { placeOrder } from "./workflow";
+import { orderWorkflows } from "./versions";
 
 export type PlaceOutcome = "created" | "exists" | "conflict";
 
@@ -38,7 +38,7 @@ export class OrderObject extends DurableObject<Env> {
 		const objectId = ctx.id.toString();
 		this.personal = new PersonalData(ctx.storage.sql);
 		this.engine = new WorkflowEngine(ctx.storage, {
-			workflow: placeOrder(
+			workflows: orderWorkflows(
 				createServices(config, () => this.ref().tenant),
 				config.pickDeadlineMs,
 			),
@@ -62,7 +62,7 @@ export class OrderObject extends DurableObject<Env> {
 		tenant: string,
 		audience: Audience,
 	): Promise<{ outcome: PlaceOutcome; status: OrderStatus }> {
-		this.engine.countRequest();
+		this.engine.usage.requests++;
 		const order = Order.parse(input);
 		const digest = await orderDigest(order);
 		const state = this.engine.state;
@@ -80,12 +80,12 @@ export class OrderObject extends DurableObject<Env> {
 
 	/** Null for an order that was never placed; reading it writes nothing. */
 	status(audience: Audience): OrderStatus | null {
-		this.engine.countRequest();
+		this.engine.usage.requests++;
 		return this.engine.state.started ? this.snapshot(audience) : null;
 	}
 
 	history(audience: Audience): OrderHistory | null {
-		this.engine.countRequest();
+		this.engine.usage.requests++;
 		const state = this.engine.state;
 		if (!state.started) return null;
 		return orderHistory(this.ref(), this.engine.history(), this.personal.view(state.input), audience);
@@ -93,7 +93,7 @@ export class OrderObject extends DurableObject<Env> {
 
 	/** The warehouse's pick, its token already verified by the Worker; the order's own deadline decides if it is late. */
 	confirmPick(confirmation: Omit<PickConfirmation, "token">): Promise<Delivery> {
-		this.engine.countRequest();
+		this.engine.usage.requests++;
 		const { pickedBy, pickedAt } = z.object({ pickedBy: z.string(), pickedAt: z.string() }).parse(confirmation);
 		return this.engine.deliver(PICK_EVENT, { pickedBy, pickedAt });
 	}
@@ -105,14 +105,14 @@ export class OrderObject extends DurableObject<Env> {
 		dryRun: boolean,
 		audience: Audience,
 	): Promise<{ result: ActionResult; status: OrderStatus | null }> {
-		this.engine.countRequest();
+		this.engine.usage.requests++;
 		const result = await this.engine.act(action, request, dryRun);
 		return { result, status: this.engine.state.started ? this.snapshot(audience) : null };
 	}
 
 	/** For the sweeper: wakes the order (a stranded one moves on) and says what the index and dead letters should show. */
 	reconcile(): Projection | null {
-		this.engine.countRequest();
+		this.engine.usage.requests++;
 		const state = this.engine.state;
 		if (!state.started) return null;
 		this.engine.wake().catch((error) => console.error("nudged run failed; the alarm will retry", error));
@@ -120,7 +120,7 @@ export class OrderObject extends DurableObject<Env> {
 	}
 
 	override async alarm(): Promise<void> {
-		this.engine.countRequest();
+		this.engine.usage.requests++;
 		await this.engine.alarm();
 	}
 
@@ -163,6 +163,7 @@ export class OrderObject extends DurableObject<Env> {
 		return {
 			...this.ref(),
 			workflowId: state.workflowId,
+			workflowVersion: state.workflowVersion,
 			status: state.status,
 			currentStep: state.current?.name ?? null,
 			failureCode: state.failure?.code ?? null,

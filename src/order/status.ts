@@ -43,6 +43,8 @@ export const StepView = z
 export const OrderStatus = z
 	.object({
 		orderId: OrderId,
+		/** The workflow version the order runs on, from its start to its end. */
+		workflowVersion: z.int(),
 		status: WorkflowStatus,
 		/** True when a human must look: `needs_attention`, or completed with a failed step after the point of no return. */
 		needsAttention: z.boolean(),
@@ -134,6 +136,7 @@ export function orderStatus(
 	const failure = state.failure;
 	return {
 		...ref,
+		workflowVersion: state.workflowVersion,
 		status: state.status,
 		needsAttention: state.needsAttention,
 		totalCents: orderTotalCents(order),

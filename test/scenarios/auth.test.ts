@@ -46,6 +46,7 @@ describe("client endpoints need an API key", () => {
 			"/orders/{orderId}/history",
 			"/orders/{orderId}/resolve",
 			"/orders/{orderId}/retry",
+			"/workflow-versions",
 		]);
 		expect(Object.keys(doc.components.schemas)).toEqual(
 			expect.arrayContaining(["Order", "OrderStatus", "Problem", "PickConfirmation"]),

@@ -3,7 +3,7 @@ import type { Decision, Operation } from "./schemas";
 export const refuse = (status: number, code: string): Decision => ({ status, body: { code } });
 
 /** Keys sorted, so that the same body always fingerprints the same, whatever its key order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
 	if (value && typeof value === "object") {
 		const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
@@ -17,6 +17,25 @@ export class IdempotencyTable {
 	constructor(private readonly sql: SqlStorage) {
 		sql.exec(`CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
 			status INTEGER NOT NULL, body TEXT NOT NULL)`);
+	}
+
+	/** The bodies received under a workflow's keys (`<workflow id>:<step>`), canonical, by key: what replay checks compare. */
+	bodies(workflowId: string): Record<string, { operation: string; body: string }> {
+		const rows = this.sql
+			.exec<{ key: string; fingerprint: string }>(
+				"SELECT key, fingerprint FROM idempotency WHERE instr(key, ?) > 0",
+				`:${workflowId}:`,
+			)
+			.toArray();
+		return Object.fromEntries(
+			rows.flatMap(({ key, fingerprint }) => {
+				const colon = key.indexOf(":");
+				const idempotencyKey = key.slice(colon + 1);
+				return idempotencyKey.startsWith(`${workflowId}:`)
+					? [[idempotencyKey, { operation: key.slice(0, colon), body: fingerprint }]]
+					: [];
+			}),
+		);
 	}
 
 	/** The stored answer for this key, or `run`'s, stored; the same key with another body is refused with 422. */

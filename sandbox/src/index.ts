@@ -90,6 +90,8 @@ app.post("/shipping/shipments/:id/pick", async (c) => {
 });
 
 app.get("/ledger", async (c) => c.json(await ledger(c.env).ledger(c.req.query("orderId"))));
+// What was sent under each of a workflow's keys, as the idempotency layer fingerprinted it.
+app.get("/idempotency", async (c) => c.json(await ledger(c.env).bodies(c.req.query("workflowId") ?? "")));
 
 app.post("/faults", async (c) => {
 	const rule = FaultRule.safeParse(await readJson(c.req.raw));

@@ -166,6 +166,11 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		};
 	}
 
+	/** The request bodies received under one workflow's idempotency keys, canonical: for replay fixtures. */
+	bodies(workflowId: string) {
+		return this.idempotency.bodies(workflowId);
+	}
+
 	/** Everything every service did, optionally for one order. */
 	ledger(orderId?: string) {
 		const effects = Object.fromEntries(

@@ -36,7 +36,6 @@ export class OrderObject extends DurableObject<Env> {
 		super(ctx, env);
 		const config = orderConfig(env);
 		const objectId = ctx.id.toString();
-		this.personal = new PersonalData(ctx.storage.sql);
 		this.engine = new WorkflowEngine(ctx.storage, {
 			workflows: orderWorkflows(
 				createServices(config, () => this.ref().tenant),
@@ -51,6 +50,7 @@ export class OrderObject extends DurableObject<Env> {
 			},
 			clock: () => platform.now(objectId),
 		});
+		this.personal = new PersonalData(ctx.storage.sql, this.engine.usage);
 	}
 
 	/**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { metered, type Usage } from "../engine/usage";
 import { Order, ShippingAddress } from "./order";
 
 /** What status and history show of personal data once its retention has passed. */
@@ -48,14 +49,22 @@ export class PersonalData {
 	/** The row, read once: undefined until read, null when the order has none (never placed, or placed before). */
 	private row: { digest: string; data: Personal | null } | null | undefined;
 
-	constructor(private readonly sql: SqlStorage) {}
+	constructor(
+		private readonly sql: SqlStorage,
+		/** The order's usage: these rows are billed like the journal's. */
+		private readonly usage: Usage,
+	) {}
 
 	private load(): { digest: string; data: Personal | null } | null {
 		if (this.row !== undefined) return this.row;
 		// The table is created by the first placement, so an order never placed has no storage at all.
-		const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'").toArray().length > 0;
+		const exists =
+			metered(this.usage, this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'")).length > 0;
 		const found = exists
-			? this.sql.exec<{ digest: string; data: string | null }>("SELECT digest, data FROM personal_data").toArray()[0]
+			? metered(
+					this.usage,
+					this.sql.exec<{ digest: string; data: string | null }>("SELECT digest, data FROM personal_data"),
+				)[0]
 			: undefined;
 		this.row = found
 			? { digest: found.digest, data: found.data === null ? null : Personal.parse(JSON.parse(found.data)) }
@@ -65,14 +74,15 @@ export class PersonalData {
 
 	/** Written just before the journal's first entry; a placement that did not get that far writes it again. */
 	keep(personal: Personal, digest: string): void {
-		this.sql.exec(
-			"CREATE TABLE IF NOT EXISTS personal_data (id INTEGER PRIMARY KEY CHECK (id = 1), digest TEXT NOT NULL, data TEXT)",
+		const { sql, usage } = this;
+		metered(
+			usage,
+			sql.exec(
+				"CREATE TABLE IF NOT EXISTS personal_data (id INTEGER PRIMARY KEY CHECK (id = 1), digest TEXT NOT NULL, data TEXT)",
+			),
 		);
-		this.sql.exec(
-			"INSERT OR REPLACE INTO personal_data (id, digest, data) VALUES (1, ?, ?)",
-			digest,
-			JSON.stringify(personal),
-		);
+		const row = JSON.stringify(personal);
+		metered(usage, sql.exec("INSERT OR REPLACE INTO personal_data (id, digest, data) VALUES (1, ?, ?)", digest, row));
 		this.row = { digest, data: personal };
 	}
 
@@ -87,7 +97,7 @@ export class PersonalData {
 	 */
 	erase(): string[] {
 		if (!this.load()?.data) return [];
-		this.sql.exec("UPDATE personal_data SET data = NULL");
+		metered(this.usage, this.sql.exec("UPDATE personal_data SET data = NULL"));
 		this.row = undefined;
 		return PERSONAL_FIELDS;
 	}

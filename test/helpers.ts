@@ -212,6 +212,8 @@ export interface Ledger {
 		/** The `code` of the answer's body, if it had one. */
 		code: string | null;
 		fault: string | null;
+		/** The W3C trace context the request carried. */
+		traceparent: string | null;
 	}[];
 }
 

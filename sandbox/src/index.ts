@@ -34,6 +34,7 @@ async function perform(c: { req: { raw: Request }; env: SandboxEnv }, operation:
 	const decision = await ledger(c.env).perform({
 		operation,
 		idempotencyKey,
+		traceparent: c.req.raw.headers.get("traceparent"),
 		body,
 		targetId,
 		hangMs,

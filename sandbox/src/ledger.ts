@@ -23,6 +23,8 @@ interface PerformInput {
 	body: unknown;
 	targetId?: string;
 	hangMs: number;
+	/** The W3C trace context the caller sent, kept so that tests can follow an order's trace. */
+	traceparent: string | null;
 }
 
 /**
@@ -42,16 +44,20 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 				idempotency_key TEXT NOT NULL, status INTEGER NOT NULL, code TEXT, fault TEXT, at INTEGER NOT NULL);
 			CREATE TABLE IF NOT EXISTS picks (shipment_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
 		`);
+		// A sandbox whose state predates trace contexts gets the column once.
+		const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('requests')").toArray();
+		if (!columns.some((c) => c.name === "traceparent"))
+			this.sql.exec("ALTER TABLE requests ADD COLUMN traceparent TEXT");
 	}
 
 	/** Decides one downstream request: faults first, then Stripe-like idempotency, then the business rule. */
-	perform({ operation, idempotencyKey, body, targetId, hangMs }: PerformInput): Decision {
+	perform({ operation, idempotencyKey, body, targetId, hangMs, traceparent }: PerformInput): Decision {
 		const orderId = this.orderOf(operation, body, targetId);
 		const fault = this.faults.take(operation, orderId);
 		const record = (decision: Decision) => {
 			const code = (decision.body as { code?: unknown }).code;
 			this.sql.exec(
-				"INSERT INTO requests (operation, order_id, idempotency_key, status, code, fault, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				"INSERT INTO requests (operation, order_id, idempotency_key, status, code, fault, at, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 				operation,
 				orderId,
 				idempotencyKey,
@@ -59,6 +65,7 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 				typeof code === "string" ? code : null,
 				fault?.fault ?? null,
 				Date.now(),
+				traceparent,
 			);
 			return decision;
 		};
@@ -181,7 +188,7 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		);
 		const requests = this.sql
 			.exec(
-				`SELECT operation, order_id AS orderId, idempotency_key AS idempotencyKey, status, code, fault, at FROM requests
+				`SELECT operation, order_id AS orderId, idempotency_key AS idempotencyKey, status, code, fault, at, traceparent FROM requests
 				 WHERE ? IS NULL OR order_id = ? ORDER BY seq`,
 				orderId ?? null,
 				orderId ?? null,

@@ -5,6 +5,7 @@ import { backoffDelay, type RetryPolicy } from "./retry-policy";
 import { type CallStep, type StepState, WATCHDOG_GRACE_MS } from "./step-state";
 import type { Json, StepCall } from "./steps";
 import type { Store } from "./store";
+import { traceparent } from "./trace";
 
 /** Largest step result the journal keeps, in bytes of JSON; a larger one is a failed attempt. */
 export const MAX_RESULT_BYTES = 16 * 1024;
@@ -66,13 +67,24 @@ async function attemptOnce(store: Store, spec: CallSpec, step: CallStep | undefi
 	store.flush();
 	await store.alarm.setBy(timeoutAt + WATCHDOG_GRACE_MS);
 	store.checkpoint({ at: "calling", step: name, attempt });
-	let failure: ReturnType<typeof classify> | null = null;
-	let result: Json = null;
-	try {
-		result = toJson(await withTimeout(spec.action, { idempotencyKey: key, attempt }, policy));
-	} catch (error) {
-		failure = classify(error);
-	}
+	const call = { idempotencyKey: key, attempt, traceparent: traceparent(store.state.workflowId, store.random) };
+	const span = {
+		"workflow.id": store.state.workflowId,
+		"step.name": name,
+		"step.attempt": attempt,
+		"step.idempotency_key": key,
+	};
+	const { result, failure } = await store.trace(`step ${name}`, span, async (annotate) => {
+		try {
+			const value = toJson(await withTimeout(spec.action, call, policy));
+			annotate("step.outcome", "success");
+			return { result: value, failure: null };
+		} catch (error) {
+			const classified = classify(error);
+			annotate("step.outcome", classified.kind);
+			return { result: null, failure: classified };
+		}
+	});
 	store.checkpoint({ at: "returned", step: name, attempt });
 	const started = callStep(store, name);
 	if (!started) return;

@@ -33,7 +33,7 @@ export class WorkflowEngine<Input> {
 		storage: DurableObjectStorage,
 		private readonly options: EngineOptions<Input>,
 	) {
-		this.store = new Store(storage, options.clock ?? Date.now, options.random ?? Math.random);
+		this.store = new Store(storage, options.clock ?? Date.now, options.random ?? Math.random, options);
 		this.defaults = retryPolicy(options.retry);
 		// After a hand-over, unless a run is under way (it does both): write what was recorded, re-arm the alarm.
 		const settled = async () => {

@@ -3,10 +3,11 @@ import type { Notification } from "./outbox";
 import type { RetentionOptions } from "./retention";
 import type { RetryPolicy } from "./retry-policy";
 import type { Json } from "./steps";
+import type { Observers } from "./trace";
 import type { WorkflowVersions } from "./versions";
 
 /** What the engine's host (a Durable Object) gives it: the workflow, its policy, and the ways out. */
-export interface EngineOptions<Input> {
+export interface EngineOptions<Input> extends Observers {
 	/** Every version of the workflow the code still has; new workflows start on the newest. */
 	workflows: WorkflowVersions<Input>;
 	/** Parses the journaled input back into what the workflow takes. */

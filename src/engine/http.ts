@@ -41,7 +41,12 @@ export async function postJson<T>(
 	try {
 		response = await fetch(url, {
 			method: "POST",
-			headers: { ...headers, "Content-Type": "application/json", "Idempotency-Key": call.idempotencyKey },
+			headers: {
+				...headers,
+				"Content-Type": "application/json",
+				"Idempotency-Key": call.idempotencyKey,
+				traceparent: call.traceparent,
+			},
 			body: JSON.stringify(body),
 			signal: call.signal,
 		});

@@ -11,6 +11,8 @@ export interface StepCall {
 	idempotencyKey: string;
 	attempt: number;
 	signal: AbortSignal;
+	/** The W3C `traceparent` to send downstream: the workflow's trace id, this attempt's span. */
+	traceparent: string;
 }
 
 export interface StepOptions<T> {

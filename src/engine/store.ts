@@ -2,6 +2,7 @@ import { Alarm } from "./alarm";
 import type { JournalEntry, JournalEvent } from "./events";
 import { Journal } from "./journal";
 import { WorkflowState } from "./state";
+import { type Observers, type Tracer, untraced } from "./trace";
 import { emptyUsage } from "./usage";
 
 /** Points where a test may crash the object or interleave a request; inert in production. */
@@ -42,6 +43,7 @@ export class Store {
 		private readonly storage: DurableObjectStorage,
 		readonly now: () => number,
 		readonly random: () => number,
+		private readonly observers: Observers = {},
 	) {
 		this.journal = new Journal(storage.sql, this.usage);
 		this.alarm = new Alarm(storage, this.usage);
@@ -61,6 +63,9 @@ export class Store {
 	history(): JournalEntry[] {
 		return this.journal.entries();
 	}
+
+	/** Runs `work` in a span of the host's tracer. */
+	trace: Tracer = (name, attributes, work) => (this.observers.trace ?? untraced)(name, attributes, work);
 
 	/** Runs `work` as one storage transaction: if it throws, none of its writes happened. */
 	atomically<T>(work: () => T): T {
@@ -83,6 +88,7 @@ export class Store {
 			throw new JournalWriteError("the journal write failed", { cause });
 		}
 		if (entries.length === 0) return;
+		for (const entry of entries) this.observers.log?.(entry);
 		this.checkpoint({ at: "committed", entries });
 		this.afterFlush?.();
 	}

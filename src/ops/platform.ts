@@ -12,4 +12,6 @@ export const platform = {
 	queue: <Body>(queue: Queue<Body>, _workflowId: string): Queue<Body> => queue,
 	/** The database a consumer or the sweeper writes, for work on these orders (by workflow id). */
 	database: (db: D1Database, _workflowIds: readonly string[]): D1Database => db,
+	/** Where structured log lines go: Workers Logs, through the console. */
+	log: (line: Record<string, unknown>): void => console.log(JSON.stringify(line)),
 };

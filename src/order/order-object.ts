@@ -1,7 +1,7 @@
-import { DurableObject } from "cloudflare:workers";
+import { DurableObject, tracing } from "cloudflare:workers";
 import { z } from "zod";
 import { WorkflowEngine } from "../engine/engine";
-import type { OperatorAction } from "../engine/events";
+import type { JournalEntry, OperatorAction } from "../engine/events";
 import type { Delivery } from "../engine/host";
 import type { ActionRequest, ActionResult } from "../engine/operator";
 import type { Episode, Notification } from "../engine/outbox";
@@ -22,6 +22,21 @@ export type PlaceOutcome = "created" | "exists" | "conflict";
 export interface Projection {
 	row: IndexRow;
 	episodes: Episode[];
+}
+
+/** One log line per journal entry, so that Workers Logs can be queried by order, step and attempt. */
+function journalLine(ref: OrderRef, entry: JournalEntry): Record<string, unknown> {
+	const step = "step" in entry ? entry.step : null;
+	const attempt = "attempt" in entry ? entry.attempt : null;
+	return {
+		message: "journal",
+		orderId: ref.orderId,
+		tenant: ref.tenant,
+		seq: entry.seq,
+		type: entry.type,
+		step,
+		attempt,
+	};
 }
 
 /** One order, one object: its journal, its alarm, its single run at a time. */
@@ -49,6 +64,13 @@ export class OrderObject extends DurableObject<Env> {
 				await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
 			},
 			clock: () => platform.now(objectId),
+			trace: (name, attributes, work) =>
+				tracing.enterSpan(name, (span) => {
+					const { tenant, orderId } = this.ref();
+					span.setAttributes({ ...attributes, "order.id": orderId, "order.tenant": tenant });
+					return work((key, value) => span.setAttribute(key, value));
+				}),
+			log: (entry) => platform.log(journalLine(this.ref(), entry)),
 		});
 		this.personal = new PersonalData(ctx.storage.sql, this.engine.usage);
 	}

@@ -53,6 +53,7 @@ function completed(): Observation {
 			status: 201,
 			code: null,
 			fault: null,
+			traceparent: null,
 		})),
 	};
 	return {

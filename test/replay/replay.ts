@@ -54,7 +54,7 @@ async function captured(action: (call: StepCall) => Promise<unknown>, key: strin
 		return Response.json(result ?? { id: "replayed" }, { status: 201 });
 	}) as typeof fetch;
 	try {
-		await action({ idempotencyKey: key, attempt: 1, signal: new AbortController().signal });
+		await action({ idempotencyKey: key, attempt: 1, signal: new AbortController().signal, traceparent: "" });
 	} catch {
 		// A refusal the replay invented changes nothing: only what was sent is compared.
 	} finally {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { traceIdOf } from "../../src/engine/trace";
+import {
+	confirmPick,
+	getHistory,
+	injectFault,
+	ledger,
+	newOrderId,
+	orderBody,
+	placeUntilPick,
+	settle,
+} from "../helpers";
+import { logged } from "../logs";
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+
+describe("traces and logs follow an order", () => {
+	it("sends one trace id for the whole order downstream, a span of its own for every attempt", async () => {
+		const orderId = newOrderId("traced");
+		// The reservation fails once: its retry is a second attempt, with a span of its own.
+		await injectFault({ service: "inventory", operation: "reserve", orderId, fault: "error", status: 503, times: 1 });
+		await confirmPick(orderId, await placeUntilPick(orderBody(orderId)));
+		await settle(orderId, (s) => s.status === "completed");
+
+		const { requests } = await ledger(orderId);
+		expect(requests.map((r) => r.operation)).toEqual(["charge", "reserve", "reserve", "ship", "send"]);
+		const parsed = requests.map((r) => TRACEPARENT.exec(r.traceparent ?? ""));
+		expect(parsed.every(Boolean)).toBe(true);
+		expect(new Set(parsed.map((m) => m?.[1]))).toEqual(new Set([traceIdOf(orderId)]));
+		expect(new Set(parsed.map((m) => m?.[2])).size).toBe(requests.length);
+	});
+
+	it("writes one structured log line per journal entry, with order, tenant, sequence, type, step and attempt", async () => {
+		const orderId = newOrderId("logged");
+		await placeUntilPick(orderBody(orderId));
+		const history = await getHistory(orderId);
+		const lines = logged.filter((l) => l.orderId === orderId);
+		expect(lines.map((l) => l.seq)).toEqual(history.map((e) => e.seq));
+		expect(lines[1]).toEqual({
+			message: "journal",
+			orderId,
+			tenant: "default",
+			seq: 2,
+			type: "step_started",
+			step: "charge-payment",
+			attempt: 1,
+		});
+		expect(lines.every((l) => l.type === history.find((e) => e.seq === l.seq)?.type)).toBe(true);
+	});
+});

@@ -31,6 +31,15 @@ const PickAccepted = z.object({
 	outcome: Delivery.extract(["accepted", "duplicate"]),
 });
 
+const EventsHeaders = z.object({
+	"last-event-id": z.coerce
+		.number()
+		.int()
+		.nonnegative()
+		.optional()
+		.describe("The id of the last event received: the stream resumes after it"),
+});
+
 const routes = {
 	place: createRoute({
 		method: "post",
@@ -81,6 +90,23 @@ const routes = {
 		responses: {
 			200: json(OrderHistory, "Every event, oldest first"),
 			400: problem("Invalid order id or tenant"),
+			...keyed,
+			404: problem("No such order in this tenant"),
+		},
+	}),
+	events: createRoute({
+		method: "get",
+		path: "/{orderId}/events",
+		operationId: "streamOrderEvents",
+		summary: "An order's journal as server-sent events, live",
+		description:
+			"One event per journal entry (id: its sequence number, event: its type, data: the entry as the history shows it): the history first, or what follows Last-Event-ID, then each new entry as it is written. Heartbeat comments keep it open; it ends after five minutes and the client reconnects with Last-Event-ID. At most four streams per order: a fifth closes the oldest.",
+		security: bearer,
+		middleware: [requireApiKey] as const,
+		request: { params: OrderParams, query: TenantQuery, headers: EventsHeaders },
+		responses: {
+			200: { description: "The event stream", content: { "text/event-stream": { schema: z.string() } } },
+			400: problem("Invalid order id, tenant or Last-Event-ID"),
 			...keyed,
 			404: problem("No such order in this tenant"),
 		},
@@ -136,6 +162,19 @@ export const orders = new OpenAPIHono<AppEnv>({
 		const history = await orderStub(c.env, ref).history(caller.role);
 		if (!history) throw orderNotFound(orderId);
 		return c.json(history, 200);
+	})
+	.openapi(routes.events, async (c) => {
+		const { orderId } = c.req.valid("param");
+		const caller = c.get("caller");
+		const ref = orderRefOf(caller, orderId, c.req.valid("query").tenant);
+		const after = c.req.valid("header")["last-event-id"] ?? 0;
+		const stream = await orderStub(c.env, ref).events(after, caller.role);
+		if (!stream) throw orderNotFound(orderId);
+		return c.body(stream, 200, {
+			"Content-Type": "text/event-stream",
+			"Cache-Control": "no-store",
+			"X-Accel-Buffering": "no",
+		});
 	})
 	.openapi(routes.pick, async (c) => {
 		const { orderId } = c.req.valid("param");

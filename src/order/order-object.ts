@@ -8,11 +8,12 @@ import type { Episode, Notification } from "../engine/outbox";
 import { alertFor, type IndexRow } from "../ops/messages";
 import { platform } from "../ops/platform";
 import { orderConfig } from "./config";
+import { EventStreams } from "./event-stream";
 import { Order, orderTotalCents } from "./order";
 import { JournaledOrder, orderDigest, PersonalData, split } from "./personal-data";
 import type { PickConfirmation } from "./pick";
 import { createServices, PICK_EVENT } from "./services";
-import { type Audience, type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
+import { type Audience, historyEntry, type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
 import { type OrderRef, orderRefOf, Tenant, workflowIdOf } from "./tenant";
 import { orderWorkflows } from "./versions";
 
@@ -46,6 +47,7 @@ export class OrderObject extends DurableObject<Env> {
 	/** The journaled order (no personal data), parsed once: it never changes after it is placed. */
 	private placed: JournaledOrder | null = null;
 	private readonly personal: PersonalData;
+	private readonly streams: EventStreams;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -70,9 +72,15 @@ export class OrderObject extends DurableObject<Env> {
 					span.setAttributes({ ...attributes, "order.id": orderId, "order.tenant": tenant });
 					return work((key, value) => span.setAttribute(key, value));
 				}),
-			log: (entry) => platform.log(journalLine(this.ref(), entry)),
+			log: (entry) => {
+				platform.log(journalLine(this.ref(), entry));
+				this.streams.publish(entry);
+			},
 		});
 		this.personal = new PersonalData(ctx.storage.sql, this.engine.usage);
+		this.streams = new EventStreams((entry, audience) =>
+			historyEntry(entry, this.personal.view(this.engine.state.input), audience),
+		);
 	}
 
 	/**
@@ -111,6 +119,13 @@ export class OrderObject extends DurableObject<Env> {
 		const state = this.engine.state;
 		if (!state.started) return null;
 		return orderHistory(this.ref(), this.engine.history(), this.personal.view(state.input), audience);
+	}
+
+	/** The journal as server-sent events: what follows `after`, then each entry as it becomes durable. Null: never placed. */
+	events(after: number, audience: Audience): ReadableStream<Uint8Array> | null {
+		this.engine.usage.requests++;
+		if (!this.engine.state.started) return null;
+		return this.streams.subscribe(this.engine.history(), after, audience);
 	}
 
 	/** The warehouse's pick, its token already verified by the Worker; the order's own deadline decides if it is late. */

@@ -160,7 +160,7 @@ export function orderStatus(
  * One journal entry as the audience may read it: a client's failures carry codes and neutral
  * messages; the order placed shows its personal data, or "[erased]", from where it is kept apart.
  */
-function historyEntry(entry: JournalEntry, order: OrderView, audience: Audience): HistoryEntry {
+export function historyEntry(entry: JournalEntry, order: OrderView, audience: Audience): HistoryEntry {
 	const told = tellable(entry, order, audience) as Record<string, unknown>;
 	for (const key of TIME_FIELDS) if (typeof told[key] === "number") told[key] = isoTime(told[key]);
 	return { ...told, at: isoTime(entry.at) } as HistoryEntry;

@@ -42,6 +42,7 @@ describe("client endpoints need an API key", () => {
 			"/orders",
 			"/orders/{orderId}",
 			"/orders/{orderId}/cancel",
+			"/orders/{orderId}/events",
 			"/orders/{orderId}/events/warehouse-picked",
 			"/orders/{orderId}/history",
 			"/orders/{orderId}/resolve",

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import {
+	ACME_KEY,
+	api,
+	confirmPick,
+	getHistory,
+	newOrderId,
+	OPERATOR_KEY,
+	orderBody,
+	placeUntilPick,
+} from "../helpers";
+
+interface ServerEvent {
+	id: number;
+	event: string;
+	data: { seq: number; type: string; at: string } & Record<string, unknown>;
+}
+
+/** Reads server-sent events from a stream until `enough` holds; comments and `retry:` are skipped. */
+async function readEvents(response: Response, enough: (events: ServerEvent[]) => boolean): Promise<ServerEvent[]> {
+	const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+	const decoder = new TextDecoder();
+	const events: ServerEvent[] = [];
+	let buffer = "";
+	const until = Date.now() + 10_000;
+	while (!enough(events)) {
+		if (Date.now() > until) throw new Error(`stream stalled after ${JSON.stringify(events.map((e) => e.id))}`);
+		const { done, value } = await reader.read();
+		if (done) break;
+		buffer += decoder.decode(value, { stream: true });
+		for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+			const fields = Object.fromEntries(
+				buffer
+					.slice(0, end)
+					.split("\n")
+					.filter((line) => line && !line.startsWith(":"))
+					.map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
+			);
+			buffer = buffer.slice(end + 2);
+			if (fields.id)
+				events.push({ id: Number(fields.id), event: String(fields.event), data: JSON.parse(String(fields.data)) });
+		}
+	}
+	await reader.cancel();
+	return events;
+}
+
+describe("GET /orders/{id}/events: the journal as server-sent events", () => {
+	it("sends the history, then each entry as it is written, until the order ends", async () => {
+		const orderId = newOrderId("stream");
+		const token = await placeUntilPick(orderBody(orderId));
+		const history = await getHistory(orderId);
+		const response = await api(`/orders/${orderId}/events`);
+		expect(response.status).toBe(200);
+		expect(response.headers.get("Content-Type")).toBe("text/event-stream");
+
+		const live = readEvents(response, (events) => events.some((e) => e.event === "workflow_finished"));
+		// The pick comes after the stream is open: its entries arrive live.
+		await scheduler.wait(50);
+		expect((await confirmPick(orderId, token)).status).toBe(202);
+		const events = await live;
+		expect(events.slice(0, history.length).map((e) => e.id)).toEqual(history.map((e) => e.seq));
+		expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+		for (const e of events) expect(e.data).toMatchObject({ seq: e.id, type: e.event, at: expect.stringMatching(/Z$/) });
+		expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["event_received", "workflow_finished"]));
+	});
+
+	it("resumes after Last-Event-ID, and answers another tenant's key as for an unknown order", async () => {
+		const orderId = newOrderId("resume");
+		await placeUntilPick(orderBody(orderId));
+		const total = (await getHistory(orderId)).length;
+		const resumed = await api(`/orders/${orderId}/events`, { headers: { "Last-Event-ID": "3" } });
+		const events = await readEvents(resumed, (e) => e.length >= total - 3);
+		expect(events.map((e) => e.id)).toEqual(Array.from({ length: total - 3 }, (_, i) => i + 4));
+
+		expect((await api(`/orders/${orderId}/events`, { key: ACME_KEY })).status).toBe(404);
+		expect((await api(`/orders/${orderId}/events`, { key: null })).status).toBe(401);
+		expect((await api(`/orders/${newOrderId("none")}/events`)).status).toBe(404);
+	});
+
+	it("holds at most four streams per order: a fifth closes the oldest", async () => {
+		const orderId = newOrderId("streams");
+		await placeUntilPick(orderBody(orderId));
+		const streams = [];
+		for (let i = 0; i < 5; i++) streams.push(await api(`/orders/${orderId}/events`, { key: OPERATOR_KEY }));
+		const first = (streams[0]?.body as ReadableStream<Uint8Array>).getReader();
+		let done = false;
+		while (!done) ({ done } = await first.read());
+		expect(done).toBe(true);
+		for (const s of streams.slice(1)) await s.body?.cancel();
+	});
+});

@@ -81,9 +81,10 @@ describe("GET /orders/{id}/events: the journal as server-sent events", () => {
 	it("holds at most four streams per order: a fifth closes the oldest", async () => {
 		const orderId = newOrderId("streams");
 		await placeUntilPick(orderBody(orderId));
-		const streams = [];
+		const streams: Response[] = [];
 		for (let i = 0; i < 5; i++) streams.push(await api(`/orders/${orderId}/events`, { key: OPERATOR_KEY }));
-		const first = (streams[0]?.body as ReadableStream<Uint8Array>).getReader();
+		const [oldest] = streams as [Response];
+		const first = (oldest.body as ReadableStream<Uint8Array>).getReader();
 		let done = false;
 		while (!done) ({ done } = await first.read());
 		expect(done).toBe(true);

@@ -280,12 +280,15 @@ export class CaseRun {
 	 */
 	async drive(until: (status: string) => boolean, beforeAlarm?: () => Promise<void>): Promise<string | null> {
 		let idle = 0;
-		for (let round = 0; round < MAX_ROUNDS; round++) {
+		// Only rounds that find the order at rest count: waiting out a run under way is bounded by the case's time limit.
+		let rounds = 0;
+		while (rounds < MAX_ROUNDS) {
 			const probe = await this.plan.arm(this.orderId);
 			if (probe.busy) {
 				await scheduler.wait(2);
 				continue;
 			}
+			rounds++;
 			this.last = probe.status;
 			if (probe.status === null || until(probe.status)) return probe.status;
 			await beforeAlarm?.();

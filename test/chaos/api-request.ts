@@ -132,7 +132,8 @@ function mutate(base: object, mutations: readonly Mutation[]): { text: string; o
 	let object: unknown = structuredClone(base);
 	for (const m of mutations) {
 		if (m.op === "delete") object = edit(object, m.path, undefined, true);
-		if (m.op === "set") object = edit(object, m.path, m.value, false);
+		// A copy: editing inside a value inserted earlier must not change the generated value itself (it would end circular).
+		if (m.op === "set") object = edit(object, m.path, structuredClone(m.value), false);
 	}
 	let text = JSON.stringify(object) ?? "null";
 	for (const m of mutations) {

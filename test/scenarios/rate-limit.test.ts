@@ -35,8 +35,15 @@ describe("rate limit per API key", () => {
 		expect((await probe(API_KEY)).status).toBe(400);
 	});
 
-	it("counts only authenticated requests: an unknown key gets 401, not a share of a real key's budget", async () => {
-		const response = await api("/orders/x", { key: "test-burst-key-0000c" });
-		expect(response.status).toBe(401);
+	it("counts only authenticated requests: unknown keys past the limit get 401, and use up no one's budget", async () => {
+		const statuses = new Set<number>();
+		for (let sent = 0; sent < LIMIT + 100; sent += 50) {
+			const batch = await Promise.all(
+				Array.from({ length: 50 }, () => api("/orders/x", { key: "test-burst-key-0000c" })),
+			);
+			for (const response of batch) statuses.add(response.status);
+		}
+		expect([...statuses]).toEqual([401]);
+		expect((await api("/orders/not%20an%20id", { key: NEIGHBOUR_KEY })).status).toBe(400);
 	});
 });

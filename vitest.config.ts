@@ -21,6 +21,10 @@ export const TEST_BINDINGS = {
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",
 	CONSUMER_TIMEOUT_MS: "250",
+	// An open breaker lets its probe through after a tenth of a second, and an isolate trusts a closed
+	// one for a fifth, so outage tests wait little.
+	BREAKER_COOLDOWN_MS: "100",
+	BREAKER_CACHE_MS: "200",
 };
 
 /** The key of the locked sandbox the sandbox-key test talks to. */

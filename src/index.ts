@@ -2,6 +2,7 @@ import { app } from "./api/app";
 import { consume } from "./ops/consumer";
 import { sweep } from "./ops/sweeper";
 
+export { DownstreamBreaker } from "./ops/breaker";
 export { OrderObject } from "./order/order-object";
 
 const worker: ExportedHandler<Env> = {

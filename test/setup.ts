@@ -1,5 +1,6 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { installBreakerScopes } from "./breakers";
 import { installClock } from "./clock";
 import { installLogSink } from "./logs";
 import { installPlatformFaults } from "./platform-faults";
@@ -7,5 +8,6 @@ import { installPlatformFaults } from "./platform-faults";
 // Storage is isolated per test file, so each file gets the schema anew.
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 installClock();
+installBreakerScopes();
 installPlatformFaults();
 installLogSink();

@@ -49,7 +49,8 @@ export class FaultTable {
 		);
 	}
 
-	clear(): void {
-		this.sql.exec("DELETE FROM faults");
+	clear(orderId?: string): void {
+		if (orderId === undefined) this.sql.exec("DELETE FROM faults");
+		else this.sql.exec("DELETE FROM faults WHERE order_id = ?", orderId);
 	}
 }

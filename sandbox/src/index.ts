@@ -99,8 +99,9 @@ app.post("/faults", async (c) => {
 	if (!rule.success) return c.json({ code: "invalid_fault", issues: z.treeifyError(rule.error) }, 400);
 	return c.json({ id: await ledger(c.env).addFault(rule.data) }, 201);
 });
+// ?orderId= clears that order's rules only (an outage that ends); without it, every rule.
 app.delete("/faults", async (c) => {
-	await ledger(c.env).clearFaults();
+	await ledger(c.env).clearFaults(c.req.query("orderId"));
 	return c.body(null, 204);
 });
 

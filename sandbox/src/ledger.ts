@@ -151,8 +151,8 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		return this.faults.add(rule);
 	}
 
-	clearFaults(): void {
-		this.faults.clear();
+	clearFaults(orderId?: string): void {
+		this.faults.clear(orderId);
 	}
 
 	shipments(orderId?: string) {

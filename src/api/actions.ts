@@ -20,24 +20,13 @@ import {
 	problem,
 	TenantQuery,
 } from "./route-kit";
+import { ActionBody, IdempotencyHeader } from "./schemas";
 
-const ActionBody = z
-	.object({ reason: z.string().min(1).max(500).regex(/\S/, "must not be blank").describe("Why, for the audit trail") })
-	.strict()
-	.meta({ id: "ActionRequest" });
 const ActionQuery = TenantQuery.extend({
 	dryRun: z
 		.enum(["true", "false"])
 		.optional()
 		.describe("true: answer whether the action is allowed and which steps it would run, changing nothing"),
-});
-const ActionHeaders = z.object({
-	"idempotency-key": z
-		.string()
-		.min(1)
-		.max(200)
-		.optional()
-		.describe("The same key again for the same action returns 200 and does nothing; for another action, 422"),
 });
 
 const ActionResponse = z
@@ -68,7 +57,7 @@ const describe = {
 } satisfies Record<OperatorAction, { summary: string; conflict: string }>;
 
 /** Why an action was refused, in the order's words. */
-const REFUSALS = {
+export const REFUSALS = {
 	past_point_of_no_return: () => "the warehouse's pick was accepted: the order is past the point of no return",
 	already_cancelled: () => "the order is already cancelled",
 	already_finished: (status: string) => `the order is already ${status}`,
@@ -84,7 +73,7 @@ function actionRoute(action: OperatorAction) {
 		summary: describe[action].summary,
 		security: bearer,
 		middleware: [action === "cancel" ? requireApiKey : requireOperatorKey, requireJson] as const,
-		request: { params: OrderParams, query: ActionQuery, headers: ActionHeaders, body: jsonRequest(ActionBody) },
+		request: { params: OrderParams, query: ActionQuery, headers: IdempotencyHeader, body: jsonRequest(ActionBody) },
 		responses: {
 			202: json(ActionResponse, "Accepted; the order acts on it in the background"),
 			200: json(ActionResponse, "A dry run, or a repeat of an accepted request with the same Idempotency-Key"),

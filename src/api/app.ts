@@ -5,7 +5,9 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { ConfigError } from "../order/config";
 import { actions } from "./actions";
+import { bulkRetry } from "./bulk-retry";
 import type { AppEnv } from "./context";
+import { downstreams } from "./downstreams";
 import { OPENAPI_CONFIG } from "./openapi";
 import { operator } from "./operator";
 import { orders } from "./orders";
@@ -26,9 +28,11 @@ app.use(
 	}),
 );
 
+app.route("/", bulkRetry);
 app.route("/orders", orders);
 app.route("/orders", actions);
 app.route("/", operator);
+app.route("/", downstreams);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",

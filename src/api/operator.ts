@@ -11,7 +11,7 @@ import type { AppEnv } from "./context";
 import { ApiError, validationHook } from "./problem";
 import { bearer, json, keyed, problem } from "./route-kit";
 
-const Page = {
+export const Page = {
 	limit: z.coerce.number().int().min(1).max(200).default(50).describe("Page size; default 50"),
 	cursor: z.string().max(500).optional().describe("nextCursor of the previous page"),
 };
@@ -26,6 +26,7 @@ const OrdersQuery = z.object({
 		.describe("Only orders running on this workflow version"),
 	status: WorkflowStatus.optional(),
 	step: z.string().max(100).optional().describe("The step the order is on"),
+	failureStep: z.string().max(100).optional().describe("The step the order failed at, e.g. reserve-inventory"),
 	failure: z.string().max(100).optional().describe("Failure code, e.g. out_of_stock"),
 	createdBefore: z.iso.datetime({ offset: true }).optional(),
 	...Page,
@@ -68,7 +69,8 @@ const responses = {
 	403: problem("A client key: this needs an operator key"),
 };
 
-function position(cursor: string | undefined) {
+/** The index position a cursor names; 400 for one this API did not issue. */
+export function position(cursor: string | undefined) {
 	if (cursor === undefined) return undefined;
 	const decoded = decodeCursor(cursor);
 	if (!decoded) throw new ApiError(400, "invalid-cursor", "The cursor is not one this API issued.");
@@ -91,12 +93,14 @@ export const operator = new OpenAPIHono<AppEnv>({
 			responses: { 200: json(OrderList, "One page of orders"), ...responses },
 		}),
 		async (c) => {
-			const { tenant, workflowVersion, status, step, failure, createdBefore, limit, cursor } = c.req.valid("query");
+			const { tenant, workflowVersion, status, step, failureStep, failure, createdBefore, limit, cursor } =
+				c.req.valid("query");
 			const filter = {
 				tenant,
 				workflowVersion,
 				status,
 				step,
+				failureStep,
 				failure,
 				createdBefore: createdBefore === undefined ? undefined : Date.parse(createdBefore),
 				limit,

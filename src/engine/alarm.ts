@@ -20,9 +20,18 @@ export class Alarm {
 		this.at = null;
 	}
 
-	/** Sets the alarm to exactly `at`, or clears it. */
-	set(at: number | null): Promise<void> {
-		return this.serially(() => this.write(at));
+	/**
+	 * Makes sure the alarm fires by `at` (null: nothing due). An alarm already set for the future, and
+	 * not later, is kept rather than moved: it fires early, finds nothing due and re-arms then. A wake
+	 * is billed as a request and a move as a row written, which costs several times more, and the
+	 * watchdog set when work arrives usually covers the next due time already (the whole happy path).
+	 */
+	settle(at: number | null, now: number): Promise<void> {
+		return this.serially(async () => {
+			const current = await this.current();
+			if (current !== null && current > now && (at === null || current <= at)) return;
+			await this.write(at);
+		});
 	}
 
 	/** Makes sure the alarm fires no later than `at`; an earlier one is fine: it finds the work alive and re-arms. */

@@ -1,5 +1,6 @@
 import { boundMessage, classify, StepFailedForGood, type StepFailure, Suspended, UnknownOutcomeError } from "./errors";
 import type { CallKind } from "./events";
+import type { Holds } from "./gate";
 import { idempotencyKey } from "./keys";
 import { backoffDelay, type RetryPolicy } from "./retry-policy";
 import { type CallStep, type StepState, WATCHDOG_GRACE_MS } from "./step-state";
@@ -16,6 +17,8 @@ export interface CallSpec {
 	kind: CallKind;
 	policy: RetryPolicy;
 	action: (call: StepCall) => Promise<unknown>;
+	/** The service it calls, whose breaker admits each attempt; none: always admitted. */
+	downstream?: string;
 }
 
 const unknownFailure: StepFailure = { kind: "permanent", code: "unknown", message: "failed" };
@@ -36,7 +39,7 @@ const callStep = (store: Store, name: string) => {
  * has failed for good, {@link Suspended} while its next attempt is not yet due. A forward step never
  * starts while the workflow is cancelled or compensating.
  */
-export async function runCall(store: Store, spec: CallSpec): Promise<Json> {
+export async function runCall(store: Store, spec: CallSpec, holds: Holds): Promise<Json> {
 	const lost = callStep(store, spec.name);
 	// Runs are awaited one at a time, so an attempt still open when a run reaches it was cut off by a crash or eviction.
 	if (lost?.status === "running" && lost.inFlightUntil !== null)
@@ -46,15 +49,70 @@ export async function runCall(store: Store, spec: CallSpec): Promise<Json> {
 		if (step?.status === "succeeded") return step.result ?? null;
 		if (step?.status === "failed") throw new StepFailedForGood(spec.name, step.lastError ?? unknownFailure);
 		if (spec.kind === "action") haltIfStopped(store, spec.name, step);
-		if (step?.status === "retrying" && (step.nextAttemptAt ?? 0) > store.now()) {
-			reportIfStuck(store, step);
+		if (step?.status === "held" && endHoldIfOver(store, step)) continue;
+		const notYet = step?.status === "retrying" && (step.nextAttemptAt ?? 0) > store.now();
+		if (notYet || (step?.status === "held" && !holds.recheckDue(store.now()))) {
+			if (step) reportIfStuck(store, step);
 			throw new Suspended();
 		}
-		await attemptOnce(store, spec, step);
+		const probe = await admitted(store, spec, step, holds);
+		await attemptOnce(store, spec, step, holds, probe);
 	}
 }
 
-async function attemptOnce(store: Store, spec: CallSpec, step: CallStep | undefined): Promise<void> {
+/**
+ * Asks the step's breaker before an attempt, unless a release already let it go. Refused, the step
+ * is held (journaled once) and the run suspends; admitted after a hold, the release is journaled.
+ * Returns whether the attempt is the breaker's probe.
+ */
+async function admitted(store: Store, spec: CallSpec, step: CallStep | undefined, holds: Holds): Promise<boolean> {
+	const { downstream } = spec;
+	if (!downstream || step?.admission) return step?.admission === "probe";
+	const now = store.now();
+	const wasHeld = step?.status === "held";
+	const admission = await holds.admit(downstream, store.state.workflowId, wasHeld, now);
+	if (admission.admitted) {
+		if (wasHeld) store.append({ type: "step_released", step: spec.name, probe: admission.probe });
+		return admission.probe;
+	}
+	if (!wasHeld) {
+		const firstHold = (step?.attempts ?? 0) === 0 && step?.stuckAt == null;
+		store.append({
+			type: "step_held",
+			step: spec.name,
+			kind: spec.kind,
+			idempotencyKey: idempotencyKey(store.state.workflowId, spec.name),
+			downstream,
+			reason: boundMessage(admission.reason),
+			// An undo is never given up because of an outage.
+			until: spec.kind === "undo" ? null : now + spec.policy.maxHoldMs,
+			stuckAt: firstHold ? now + spec.policy.stuckAfterMs : undefined,
+		});
+	}
+	if (step) reportIfStuck(store, step);
+	throw new Suspended();
+}
+
+/** A hold past its limit ends the step for good, as a failure to reach the service; true if it did. */
+function endHoldIfOver(store: Store, step: CallStep): boolean {
+	const hold = step.hold;
+	if (hold?.until == null || store.now() < hold.until) return false;
+	const error: StepFailure = {
+		kind: "retryable",
+		code: "downstream_unavailable",
+		message: `${hold.downstream} stayed unavailable for the longest hold this step allows`,
+	};
+	store.append({ type: "step_failed", step: step.name, attempt: step.attempts, error, retryAt: null });
+	return true;
+}
+
+async function attemptOnce(
+	store: Store,
+	spec: CallSpec,
+	step: CallStep | undefined,
+	holds: Holds,
+	probe: boolean,
+): Promise<void> {
 	const { name, kind, policy } = spec;
 	const now = store.now();
 	const attempt = (step?.attempts ?? 0) + 1;
@@ -86,9 +144,10 @@ async function attemptOnce(store: Store, spec: CallSpec, step: CallStep | undefi
 		}
 	});
 	store.checkpoint({ at: "returned", step: name, attempt });
+	if (spec.downstream) holds.report(spec.downstream, store.state.workflowId, failure, probe);
 	const started = callStep(store, name);
 	if (!started) return;
-	if (failure) fail(store, started, attempt, failure, policy);
+	if (failure) fail(store, started, attempt, failure, policy, probe);
 	else store.append({ type: "step_succeeded", step: name, result });
 }
 
@@ -98,8 +157,14 @@ function fail(
 	attempt: number,
 	failure: ReturnType<typeof classify>,
 	policy: RetryPolicy,
+	probe = false,
 ) {
 	const { retryAfterMs, ...error } = failure;
+	if (probe && error.kind !== "permanent") {
+		// Still down: the step asks its breaker again at once, and is held again.
+		store.append({ type: "step_failed", step: step.name, attempt, error, retryAt: store.now(), probe });
+		return;
+	}
 	const used = attempt - step.budgetBase;
 	const final = error.kind === "permanent" || used >= policy.maxAttempts;
 	const retryAt = final ? null : store.now() + backoffDelay(policy, used, store.random, retryAfterMs);

@@ -1,5 +1,7 @@
+import { compensate } from "./compensation";
 import { classify, StepFailedForGood, Suspended } from "./errors";
 import type { FinalStatus, JournalEntry, JournalEvent, OperatorAction, WorkflowFailure } from "./events";
+import { Holds } from "./gate";
 import type { Delivery, EngineOptions } from "./host";
 import { Notifier } from "./notifier";
 import { type ActionRequest, type ActionResult, planAction } from "./operator";
@@ -26,6 +28,7 @@ export class WorkflowEngine<Input> {
 	private readonly reporter: Reporter;
 	private readonly retention: Retention;
 	private readonly defaults: RetryPolicy;
+	private readonly holds: Holds;
 	private running: Promise<void> | null = null;
 	private again = false;
 
@@ -35,11 +38,12 @@ export class WorkflowEngine<Input> {
 	) {
 		this.store = new Store(storage, options.clock ?? Date.now, options.random ?? Math.random, options);
 		this.defaults = retryPolicy(options.retry);
+		this.holds = new Holds(options.gate);
 		// After a hand-over, unless a run is under way (it does both): write what was recorded, re-arm the alarm.
 		const settled = async () => {
 			if (this.running) return;
 			this.store.flush();
-			await this.store.alarm.set(this.wakeAt());
+			await this.store.alarm.settle(this.wakeAt(), this.store.now());
 		};
 		this.notifier = new Notifier(this.store, options.notify, this.defaults, settled);
 		this.reporter = new Reporter(this.store, options.report, this.defaults, settled);
@@ -65,6 +69,11 @@ export class WorkflowEngine<Input> {
 	/** The journal position that is in storage: a projection records it, so a late report never overwrites a newer one. */
 	get durableVersion(): number {
 		return this.store.durableVersion;
+	}
+
+	/** When the engine next needs its alarm; the alarm set may be earlier (see Alarm.settle). */
+	get dueAt(): number | null {
+		return this.wakeAt();
 	}
 
 	/** True while a run, a notification hand-over or an index report is under way. */
@@ -124,6 +133,15 @@ export class WorkflowEngine<Input> {
 		return plan;
 	}
 
+	/** The step's downstream let it go (closed, or resumed): it goes on now. False if no step of it was held. */
+	async release(downstream: string, probe: boolean): Promise<boolean> {
+		const step = this.state.current;
+		if (step?.kind === "event" || step?.status !== "held" || step.hold?.downstream !== downstream) return false;
+		this.holds.released();
+		await this.accept({ type: "step_released", step: step.name, probe });
+		return true;
+	}
+
 	/** The alarm handler: whatever is due by the clock runs now. */
 	async alarm(): Promise<void> {
 		this.store.alarm.delivered();
@@ -174,7 +192,7 @@ export class WorkflowEngine<Input> {
 				this.reporter.kick();
 				this.notifier.kick();
 			} while (this.again);
-			await this.store.alarm.set(this.wakeAt());
+			await this.store.alarm.settle(this.wakeAt(), this.store.now());
 		} catch (error) {
 			// Storage failed under the run; memory was rebuilt from storage. Come back soon, by our own alarm.
 			await this.store.alarm.setBy(this.store.now() + AFTER_FAILED_RUN_MS).catch(() => undefined);
@@ -185,7 +203,7 @@ export class WorkflowEngine<Input> {
 	private async runOnce(): Promise<void> {
 		const state = this.state;
 		if (!state.started || state.finished) return;
-		const context = new StepContext(this.store, this.defaults);
+		const context = new StepContext(this.store, this.defaults, this.holds);
 		try {
 			await this.advance(context);
 		} catch (error) {
@@ -208,43 +226,21 @@ export class WorkflowEngine<Input> {
 			const failure = { step: error.step, code: error.failure.code, message: error.failure.message };
 			// Past the point of no return the outcome stands; the failure is kept for a human.
 			if (this.state.committed) this.finish("completed", failure);
-			else await this.compensate(context, failure);
-		}
-	}
-
-	/** Undoes completed steps in reverse. An undo that fails for good does not stop the others. */
-	private async compensate(context: StepContext, cause: WorkflowFailure): Promise<void> {
-		const state = this.state;
-		if (!state.compensation) this.store.append({ type: "compensation_started", failure: cause });
-		const failure = state.compensation ?? cause;
-		let attention: WorkflowFailure | null = null;
-		for (const done of context.completed.toReversed()) {
-			try {
-				await context.undo(done);
-			} catch (error) {
-				if (!(error instanceof StepFailedForGood)) throw error;
-				attention ??= { step: error.step, code: error.failure.code, message: error.failure.message };
+			else {
+				const { status, failure: reported } = await compensate(this.store, context, failure);
+				this.finish(status, reported);
 			}
 		}
-		const failed = state.steps.get(failure.step);
-		if (!attention && failed?.kind !== "event" && failed?.status === "failed" && failed.outcomeUnknown) {
-			attention = {
-				step: failure.step,
-				code: "outcome_unknown",
-				message: `${failure.step} may have taken effect (no definitive answer came); retry to find out and undo it`,
-			};
-		}
-		if (attention) this.finish("needs_attention", attention);
-		else this.finish(state.cancellation ? "cancelled" : "compensated", failure);
 	}
 
 	private finish(status: FinalStatus, failure: WorkflowFailure | null): void {
 		this.store.append({ type: "workflow_finished", status, failure });
 	}
 
-	/** The next due time: the journal's, any notification or report still owed, and the data's erasure. */
+	/** The next due time: the journal's, a held step's recheck, any notification or report owed, the data's erasure. */
 	private wakeAt(): number | null {
-		const due = [this.state.nextWakeAt, this.notifier.dueAt, this.reporter.dueAt, this.retention.dueAt];
+		const recheck = this.holds.dueAt(!this.state.finished && this.state.current?.status === "held");
+		const due = [this.state.nextWakeAt, recheck, this.notifier.dueAt, this.reporter.dueAt, this.retention.dueAt];
 		return due.reduce<number | null>((min, at) => (at !== null && (min === null || at < min) ? at : min), null);
 	}
 }

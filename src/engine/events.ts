@@ -58,15 +58,32 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		stuckAt: z.number().optional(),
 	}),
 	z.object({ type: z.literal("step_succeeded"), step: Step, result: Json }),
-	/** `retryAt` null: the step failed for good. */
+	/** `retryAt` null: the step failed for good. `probe`: the attempt was a breaker's probe, not counted in the budget. */
 	z.object({
 		type: z.literal("step_failed"),
 		step: Step,
 		attempt: z.int().nonnegative(),
 		error: StepFailure,
 		retryAt: z.number().nullable(),
+		probe: z.boolean().optional(),
 	}),
 	z.object({ type: z.literal("step_stuck"), step: Step, since: z.number(), attempts: z.int() }),
+	/**
+	 * The step's downstream is open or paused: no attempt is made or counted until it is released.
+	 * `until`: when the hold ends the step for good (its policy's maxHoldMs); null for an undo, never given up.
+	 */
+	z.object({
+		type: z.literal("step_held"),
+		step: Step,
+		kind: CallKind,
+		idempotencyKey: z.string(),
+		downstream: z.string(),
+		reason: z.string(),
+		until: z.number().nullable(),
+		stuckAt: z.number().optional(),
+	}),
+	/** The downstream let the held step go: its next attempt runs now, as the breaker's probe if `probe`. */
+	z.object({ type: z.literal("step_released"), step: Step, probe: z.boolean() }),
 	z.object({ type: z.literal("event_waiting"), step: Step, deadline: z.number(), remindAt: z.number() }),
 	z.object({ type: z.literal("event_reminder"), step: Step, deadline: z.number() }),
 	z.object({ type: z.literal("event_received"), step: Step, payload: Json }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { DownstreamGate } from "./gate";
 import type { Notification } from "./outbox";
 import type { RetentionOptions } from "./retention";
 import type { RetryPolicy } from "./retry-policy";
@@ -20,6 +21,8 @@ export interface EngineOptions<Input> extends Observers {
 	report?: () => Promise<void>;
 	/** Data the host keeps apart from the journal, erased a set time after the workflow settles. */
 	retention?: RetentionOptions;
+	/** The downstream services' circuit breakers. Default: none, every attempt is admitted. */
+	gate?: DownstreamGate;
 	/** Milliseconds since the epoch. Default `Date.now`. */
 	clock?: () => number;
 	/** Uniform in [0, 1), for jitter. Default `Math.random`. */

@@ -16,6 +16,8 @@ export const RetryPolicy = z.object({
 	attemptTimeoutMs: z.int().min(1),
 	/** The step's SLA: still retrying this long after its first attempt, it raises one "stuck" alert. Default 900,000 (15 minutes). */
 	stuckAfterMs: z.int().min(1),
+	/** Longest a forward step is held while its downstream is open or paused; past it the step fails for good. Default 86,400,000 (24 h). */
+	maxHoldMs: z.int().min(1),
 });
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
@@ -27,6 +29,7 @@ export const DEFAULT_RETRY_POLICY = {
 	maxRetryAfterMs: 3_600_000,
 	attemptTimeoutMs: 10_000,
 	stuckAfterMs: 15 * 60_000,
+	maxHoldMs: 24 * 3_600_000,
 } as const satisfies RetryPolicy;
 
 /** Fills a partial policy from the defaults and validates it eagerly, so a bad policy fails at declaration. */

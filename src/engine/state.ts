@@ -87,6 +87,12 @@ export class WorkflowState {
 				});
 				return;
 			}
+			case "step_held":
+				put(step.held(prev, entry));
+				return;
+			case "step_released":
+				put(step.released(prev, entry));
+				return;
 			case "event_waiting":
 				put(step.waiting(prev, entry));
 				return;

@@ -1,4 +1,5 @@
 import { runCall } from "./attempts";
+import type { Holds } from "./gate";
 import { undoStepName } from "./keys";
 import { type RetryPolicy, retryPolicy } from "./retry-policy";
 import type { Json, Step, StepCall, StepOptions, WaitOptions } from "./steps";
@@ -10,6 +11,7 @@ export interface CompletedStep {
 	name: string;
 	undo: (call: StepCall) => Promise<unknown>;
 	policy: RetryPolicy;
+	downstream: string | undefined;
 }
 
 /**
@@ -24,17 +26,18 @@ export class StepContext implements Step {
 	constructor(
 		private readonly store: Store,
 		private readonly defaults: RetryPolicy,
+		private readonly holds: Holds,
 	) {}
 
 	async run<T extends Json>(name: string, action: (call: StepCall) => Promise<T>, options: StepOptions<T> = {}) {
 		this.claim(name);
 		const policy = retryPolicy(this.defaults, options.retry);
-		const result = (await runCall(this.store, { name, kind: "action", policy, action })) as T;
-		const { undo } = options;
+		const { undo, downstream } = options;
+		const result = (await runCall(this.store, { name, kind: "action", policy, action, downstream }, this.holds)) as T;
 		// Past the point of no return nothing is undone, so there is nothing to remember.
 		if (undo && !this.store.state.committed) {
 			const undoPolicy = retryPolicy(policy, options.undoRetry);
-			this.completed.push({ name, undo: (call) => undo(result, call), policy: undoPolicy });
+			this.completed.push({ name, undo: (call) => undo(result, call), policy: undoPolicy, downstream });
 		}
 		return result;
 	}
@@ -46,7 +49,12 @@ export class StepContext implements Step {
 
 	/** Runs the undo of a completed step as a durable step of its own; compensation is what it is for, so it is never halted. */
 	undo(done: CompletedStep): Promise<Json> {
-		return runCall(this.store, { name: undoStepName(done.name), kind: "undo", policy: done.policy, action: done.undo });
+		const { policy, downstream } = done;
+		return runCall(
+			this.store,
+			{ name: undoStepName(done.name), kind: "undo", policy, action: done.undo, downstream },
+			this.holds,
+		);
 	}
 
 	private claim(name: string): void {

@@ -3,7 +3,7 @@ import type { StepFailure } from "./errors";
 import { CallKind, type EntryOf } from "./events";
 import type { Json } from "./steps";
 
-export const StepStatus = z.enum(["running", "retrying", "waiting", "succeeded", "failed"]);
+export const StepStatus = z.enum(["running", "retrying", "held", "waiting", "succeeded", "failed"]);
 export type StepStatus = z.infer<typeof StepStatus>;
 
 export const StepKind = z.enum([...CallKind.options, "event"]);
@@ -35,6 +35,10 @@ export interface CallStep extends Common {
 	inFlightUntil: number | null;
 	/** When the step counts as stuck; null once reported, or once it has ended. */
 	stuckAt: number | null;
+	/** While held: the downstream it waits for, and when the hold ends it for good (null: never). */
+	hold: { downstream: string; until: number | null } | null;
+	/** Set by a release: the next attempt needs no admission, and reports as the breaker's probe if "probe". */
+	admission: "released" | "probe" | null;
 }
 
 /** A step that waits for an event from outside, with a reminder and a deadline. */
@@ -74,6 +78,8 @@ export function started(prev: StepState | undefined, e: EntryOf<"step_started">)
 		startedAt: before?.startedAt ?? e.at,
 		finishedAt: null,
 		stuckAt: e.stuckAt ?? before?.stuckAt ?? null,
+		hold: null,
+		admission: null,
 	};
 }
 
@@ -111,7 +117,38 @@ export function failed(prev: StepState | undefined, e: EntryOf<"step_failed">): 
 		inFlightUntil: null,
 		finishedAt: final ? e.at : null,
 		stuckAt: final ? null : step.stuckAt,
+		hold: null,
+		// A failed probe found the service still down: the order's own budget is not charged for it.
+		budgetBase: e.probe ? step.budgetBase + 1 : step.budgetBase,
 	};
+}
+
+/** The step's downstream is open or paused: it waits, without using an attempt, until released. */
+export function held(prev: StepState | undefined, e: EntryOf<"step_held">): CallStep {
+	const before = asCall(prev);
+	return {
+		kind: e.kind,
+		name: e.step,
+		status: "held",
+		attempts: before?.attempts ?? 0,
+		budgetBase: before?.budgetBase ?? 0,
+		idempotencyKey: e.idempotencyKey,
+		lastError: before?.lastError ?? null,
+		outcomeUnknown: before?.outcomeUnknown ?? false,
+		nextAttemptAt: null,
+		inFlightUntil: null,
+		startedAt: before?.startedAt ?? e.at,
+		finishedAt: null,
+		stuckAt: e.stuckAt ?? before?.stuckAt ?? null,
+		hold: { downstream: e.downstream, until: e.until },
+		admission: null,
+	};
+}
+
+/** Released by its downstream: due now, admitted without asking again. */
+export function released(prev: StepState | undefined, e: EntryOf<"step_released">): CallStep {
+	const step = existing(asCall(prev), e.step);
+	return { ...step, status: "retrying", nextAttemptAt: e.at, hold: null, admission: e.probe ? "probe" : "released" };
 }
 
 export function stuckReported(prev: StepState | undefined, name: string): CallStep {
@@ -150,7 +187,7 @@ export function received(prev: StepState | undefined, e: EntryOf<"event_received
 	return { ...step, status: "succeeded", result: e.payload, startedAt: step.startedAt ?? e.at, finishedAt: e.at };
 }
 
-/** When the step next needs the alarm: the watchdog of an attempt in flight, a retry, its SLA, a reminder or a deadline. */
+/** When the step next needs the alarm: the watchdog of an attempt in flight, a retry, its SLA, the end of a hold, a reminder or a deadline. */
 export function dueTimes(step: StepState): (number | null)[] {
 	if (step.kind === "event") {
 		if (step.status !== "waiting") return [];
@@ -158,5 +195,6 @@ export function dueTimes(step: StepState): (number | null)[] {
 	}
 	if (step.status === "running" && step.inFlightUntil !== null) return [step.inFlightUntil + WATCHDOG_GRACE_MS];
 	if (step.status === "retrying") return [step.nextAttemptAt, step.stuckAt];
+	if (step.status === "held") return [step.hold?.until ?? null, step.stuckAt];
 	return [];
 }

@@ -16,6 +16,8 @@ export interface StepCall {
 }
 
 export interface StepOptions<T> {
+	/** The service the step (and its undo) calls: while its breaker is open or paused, the step is held, not attempted. */
+	downstream?: string;
 	/** Overrides of the engine's default policy for this step. */
 	retry?: Partial<RetryPolicy>;
 	/** Undoes the step once it has succeeded, if a later step fails for good before the point of no return. */

@@ -5,10 +5,12 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** A Slack-compatible incoming-webhook body: `text` for any client, blocks for Slack, `alert` for machines. */
 export function webhookBody(alert: Alert, publicBaseUrl: string) {
-	const link = `${publicBaseUrl}/orders/${encodeURIComponent(alert.orderId)}?tenant=${alert.tenant}`;
+	const order = alert.orderId !== "";
+	const link = order
+		? `${publicBaseUrl}/orders/${encodeURIComponent(alert.orderId)}?tenant=${alert.tenant}`
+		: `${publicBaseUrl}/downstreams`;
 	const fields = [
-		`*Order*\n<${link}|${alert.workflowId}>`,
-		`*Step*\n${alert.step}`,
+		...(order ? [`*Order*\n<${link}|${alert.workflowId}>`, `*Step*\n${alert.step}`] : [`*Downstream*\n${alert.step}`]),
 		...(alert.error ? [`*Error*\n${alert.error.code}: ${alert.error.message}`] : []),
 		...(alert.attempts !== null ? [`*Attempts*\n${alert.attempts}`] : []),
 	];

@@ -33,3 +33,36 @@ export function opsConfig(env: object) {
 		consumerTimeoutMs: e.CONSUMER_TIMEOUT_MS,
 	};
 }
+
+/** The downstream breakers' settings. Defaults live here only; the README's table repeats them. */
+const BreakerEnv = z.object({
+	/** Failures (retryable or unknown outcome) in one window, across all orders, that open a breaker. Default 10. */
+	BREAKER_FAILURES: z.coerce.number().int().positive().default(10),
+	/** ...and the share of the window's calls they must be. Default 0.5. */
+	BREAKER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.5),
+	/** The window the failures are counted in, in ms. Default 30,000. */
+	BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
+	/** How long an open breaker waits before it lets one probe through, in ms. Default 5,000. */
+	BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(5_000),
+	/** How long a probe may take before another is let through, in ms. Default 30,000. */
+	BREAKER_PROBE_LEASE_MS: z.coerce.number().int().positive().default(30_000),
+	/** How long an isolate trusts a closed breaker without asking, in ms. Default 2,000. */
+	BREAKER_CACHE_MS: z.coerce.number().int().min(0).default(2_000),
+	/** Held orders released per second per downstream once it recovers. Default 20. */
+	DOWNSTREAM_RELEASE_PER_SECOND: z.coerce.number().int().positive().default(20),
+});
+
+export type BreakerConfig = ReturnType<typeof breakerConfig>;
+
+export function breakerConfig(env: object) {
+	const e = BreakerEnv.parse(env);
+	return {
+		failures: e.BREAKER_FAILURES,
+		failureRate: e.BREAKER_FAILURE_RATE,
+		windowMs: e.BREAKER_WINDOW_MS,
+		cooldownMs: e.BREAKER_COOLDOWN_MS,
+		probeLeaseMs: e.BREAKER_PROBE_LEASE_MS,
+		cacheMs: e.BREAKER_CACHE_MS,
+		releasePerSecond: e.DOWNSTREAM_RELEASE_PER_SECOND,
+	};
+}

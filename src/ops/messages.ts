@@ -21,6 +21,8 @@ export const IndexRow = z.object({
 	workflowVersion: z.int().positive(),
 	status: WorkflowStatus,
 	currentStep: z.string().nullable(),
+	/** The step that failed; default null, for rows reported before it existed. */
+	failureStep: z.string().nullable().default(null),
 	failureCode: z.string().nullable(),
 	needsAttention: z.boolean(),
 	totalCents: z.int(),
@@ -36,9 +38,14 @@ export const IndexRow = z.object({
 });
 export type IndexRow = z.infer<typeof IndexRow>;
 
-export const AlertKind = NotificationKind.exclude(["attention_closed"]);
+/** An order's alerts, and one per breaker episode (its downstream opened, then closed again). */
+export const AlertKind = z.enum([
+	...NotificationKind.exclude(["attention_closed", "started"]).options,
+	"downstream_opened",
+	"downstream_closed",
+]);
 
-/** One alert for a person, on order-alerts; `id` makes delivery happen once. */
+/** One alert for a person, on order-alerts; `id` makes delivery happen once. A downstream's alerts name no order (empty strings). */
 export const Alert = z.object({
 	id: z.string(),
 	kind: AlertKind,
@@ -90,4 +97,30 @@ export function alertFor(notification: Notification, order: Addressed): Alert | 
 		case "attention_closed":
 			return null;
 	}
+}
+
+/** A breaker episode's alert: `episode` numbers the breaker's openings, so each is delivered once. */
+export function downstreamAlert(
+	downstream: string,
+	breaker: string,
+	episode: number,
+	kind: "downstream_opened" | "downstream_closed",
+	reason: string | null,
+	at: number,
+): Alert {
+	const opened = kind === "downstream_opened";
+	return {
+		id: `breaker:${breaker}:${episode}:${opened ? "opened" : "closed"}`,
+		kind,
+		tenant: "",
+		orderId: "",
+		workflowId: "",
+		step: downstream,
+		title: opened
+			? `${downstream} is unavailable: calls to it are held until it recovers`
+			: `${downstream} recovered: held orders are being released`,
+		error: opened ? { code: "breaker_open", message: reason ?? "" } : null,
+		attempts: null,
+		at,
+	};
 }

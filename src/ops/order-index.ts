@@ -16,6 +16,7 @@ export interface OrderFilter {
 	workflowVersion?: number;
 	status?: string;
 	step?: string;
+	failureStep?: string;
 	failure?: string;
 	createdBefore?: number;
 	limit: number;
@@ -26,10 +27,10 @@ export interface OrderFilter {
 export async function upsertIndexRows(db: D1Database, rows: readonly IndexRow[]): Promise<void> {
 	if (rows.length === 0) return;
 	const statement = db.prepare(
-		`INSERT INTO orders (tenant, id, workflow_id, workflow_version, status, current_step, failure_code, needs_attention, total_cents, currency, created_at, updated_at, due_at, open_episode, version)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO orders (tenant, id, workflow_id, workflow_version, status, current_step, failure_step, failure_code, needs_attention, total_cents, currency, created_at, updated_at, due_at, open_episode, version)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, current_step = excluded.current_step,
-		   failure_code = excluded.failure_code, needs_attention = excluded.needs_attention, updated_at = excluded.updated_at,
+		   failure_step = excluded.failure_step, failure_code = excluded.failure_code, needs_attention = excluded.needs_attention, updated_at = excluded.updated_at,
 		   due_at = excluded.due_at, open_episode = excluded.open_episode, version = excluded.version
 		 WHERE excluded.version > orders.version`,
 	);
@@ -42,6 +43,7 @@ export async function upsertIndexRows(db: D1Database, rows: readonly IndexRow[])
 				r.workflowVersion,
 				r.status,
 				r.currentStep,
+				r.failureStep,
 				r.failureCode,
 				r.needsAttention ? 1 : 0,
 				r.totalCents,
@@ -97,6 +99,7 @@ const Row = z.object({
 	workflow_version: z.number(),
 	status: WorkflowStatus,
 	current_step: z.string().nullable(),
+	failure_step: z.string().nullable(),
 	failure_code: z.string().nullable(),
 	needs_attention: z.number(),
 	total_cents: z.number(),
@@ -122,6 +125,7 @@ export async function listOrders(db: D1Database, filter: OrderFilter) {
 	if (filter.workflowVersion !== undefined) q.add("workflow_version = ?", filter.workflowVersion);
 	if (filter.status) q.add("status = ?", filter.status);
 	if (filter.step) q.add("current_step = ?", filter.step);
+	if (filter.failureStep) q.add("failure_step = ?", filter.failureStep);
 	if (filter.failure) q.add("failure_code = ?", filter.failure);
 	if (filter.createdBefore !== undefined) q.add("created_at < ?", filter.createdBefore);
 	if (filter.after) q.add("(created_at, id) < (?, ?)", ...filter.after);
@@ -137,6 +141,7 @@ export async function listOrders(db: D1Database, filter: OrderFilter) {
 		workflowVersion: r.workflow_version,
 		status: r.status,
 		currentStep: r.current_step,
+		failureStep: r.failure_step,
 		failureCode: r.failure_code,
 		needsAttention: r.needs_attention === 1,
 		totalCents: r.total_cents,

@@ -1,6 +1,6 @@
 /**
  * The platform as the code reaches it: the clock of each order's object, the queues it hands
- * messages to, and the database the consumers write. In production each is the real one, untouched.
+ * messages to, the database the consumers write, and which breaker guards a downstream. In production each is the real one, untouched.
  * Tests run in the same isolate as the objects and consumers and put controlled ones in their place
  * (a clock per object that only moves when told, queues and a database that fail or hang on demand);
  * nothing else changes these.
@@ -12,6 +12,8 @@ export const platform = {
 	queue: <Body>(queue: Queue<Body>, _workflowId: string): Queue<Body> => queue,
 	/** The database a consumer or the sweeper writes, for work on these orders (by workflow id). */
 	database: (db: D1Database, _workflowIds: readonly string[]): D1Database => db,
+	/** The name of the breaker object guarding `downstream` for this workflow: one per downstream. */
+	breaker: (downstream: string, _workflowId: string): string => downstream,
 	/** Where structured log lines go: Workers Logs, through the console. */
 	log: (line: Record<string, unknown>): void => console.log(JSON.stringify(line)),
 };

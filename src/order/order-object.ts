@@ -5,6 +5,7 @@ import type { JournalEntry, OperatorAction } from "../engine/events";
 import type { Delivery } from "../engine/host";
 import type { ActionRequest, ActionResult } from "../engine/operator";
 import type { Episode, Notification } from "../engine/outbox";
+import { breakerGate } from "../ops/breaker-gate";
 import { alertFor, type IndexRow } from "../ops/messages";
 import { platform } from "../ops/platform";
 import { orderConfig } from "./config";
@@ -65,6 +66,7 @@ export class OrderObject extends DurableObject<Env> {
 			report: async () => {
 				await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
 			},
+			gate: breakerGate(env),
 			clock: () => platform.now(objectId),
 			trace: (name, attributes, work) =>
 				tracing.enterSpan(name, (span) => {
@@ -77,7 +79,7 @@ export class OrderObject extends DurableObject<Env> {
 				this.streams.publish(entry);
 			},
 		});
-		this.personal = new PersonalData(ctx.storage.sql, this.engine.usage);
+		this.personal = new PersonalData(ctx.storage.kv, ctx.storage.sql, this.engine.usage);
 		this.streams = new EventStreams((entry, audience) =>
 			historyEntry(entry, this.personal.view(this.engine.state.input), audience),
 		);
@@ -133,6 +135,12 @@ export class OrderObject extends DurableObject<Env> {
 		this.engine.usage.requests++;
 		const { pickedBy, pickedAt } = z.object({ pickedBy: z.string(), pickedAt: z.string() }).parse(confirmation);
 		return this.engine.deliver(PICK_EVENT, { pickedBy, pickedAt });
+	}
+
+	/** The breaker of `downstream` lets the order's held step go; as its probe if `probe`. */
+	releaseHold(downstream: string, probe: boolean): Promise<boolean> {
+		this.engine.usage.requests++;
+		return this.engine.release(downstream, probe);
 	}
 
 	/** Cancel, retry or resolve on a person's behalf; with `dryRun`, only says what would happen. */
@@ -203,6 +211,7 @@ export class OrderObject extends DurableObject<Env> {
 			workflowVersion: state.workflowVersion,
 			status: state.status,
 			currentStep: state.current?.name ?? null,
+			failureStep: state.failure?.step ?? null,
 			failureCode: state.failure?.code ?? null,
 			needsAttention: state.needsAttention,
 			totalCents: orderTotalCents(order),

@@ -8,7 +8,7 @@ export const ERASED = "[erased]";
 /** The fields kept apart from the journal, as the erasure's journal entry names them. */
 export const PERSONAL_FIELDS = ["customer.email", "shippingAddress"];
 
-/** An order as the journal keeps it: without the customer's email and address, which live in their own row. */
+/** An order as the journal keeps it: without the customer's email and address, which are kept apart. */
 export const JournaledOrder = z
 	.object(Order.shape)
 	.omit({ shippingAddress: true })
@@ -40,50 +40,56 @@ export function split(order: Order): { journaled: JournaledOrder; personal: Pers
 	};
 }
 
+/** The key of the customer's personal data in the object's key-value storage. */
+const KEY = "personal-data";
+
+const Row = z.object({ digest: z.string(), data: Personal.nullable() });
+type Row = z.infer<typeof Row>;
+
 /**
- * A customer's email and shipping address, once per order, in a row of the order's own storage
- * apart from the journal, with the order's digest (which outlives them). Erasing deletes the row's
- * personal fields; the journal never held them.
+ * A customer's email and shipping address, once per order, apart from the journal: one entry of the
+ * object's key-value storage (one row written, where a table of its own cost three), with the order's
+ * digest, which outlives them. Erasing writes the entry again without them; the journal never held them.
  */
 export class PersonalData {
-	/** The row, read once: undefined until read, null when the order has none (never placed, or placed before). */
-	private row: { digest: string; data: Personal | null } | null | undefined;
+	/** The entry, read once: undefined until read, null when the order has none (never placed, or placed before). */
+	private row: Row | null | undefined;
 
 	constructor(
+		private readonly kv: SyncKvStorage,
+		/** Where orders placed by the release before kept it: a table `personal_data`, read and erased there too. */
 		private readonly sql: SqlStorage,
-		/** The order's usage: these rows are billed like the journal's. */
+		/** The order's usage: each entry written or read is billed as a row, like the journal's. */
 		private readonly usage: Usage,
 	) {}
 
-	private load(): { digest: string; data: Personal | null } | null {
+	private load(): Row | null {
 		if (this.row !== undefined) return this.row;
-		// The table is created by the first placement, so an order never placed has no storage at all.
-		const exists =
-			metered(this.usage, this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'")).length > 0;
-		const found = exists
-			? metered(
-					this.usage,
-					this.sql.exec<{ digest: string; data: string | null }>("SELECT digest, data FROM personal_data"),
-				)[0]
-			: undefined;
-		this.row = found
-			? { digest: found.digest, data: found.data === null ? null : Personal.parse(JSON.parse(found.data)) }
-			: null;
+		const stored = this.kv.get(KEY);
+		this.usage.rowsRead++;
+		this.row = stored === undefined ? this.legacy() : Row.parse(stored);
 		return this.row;
+	}
+
+	private legacy(): Row | null {
+		const exists = metered(this.usage, this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'"));
+		if (exists.length === 0) return null;
+		const [row] = metered(
+			this.usage,
+			this.sql.exec<{ digest: string; data: string | null }>("SELECT digest, data FROM personal_data"),
+		);
+		return row ? { digest: row.digest, data: row.data === null ? null : Personal.parse(JSON.parse(row.data)) } : null;
+	}
+
+	private write(row: Row): void {
+		this.kv.put(KEY, row);
+		this.usage.rowsWritten++;
+		this.row = row;
 	}
 
 	/** Written just before the journal's first entry; a placement that did not get that far writes it again. */
 	keep(personal: Personal, digest: string): void {
-		const { sql, usage } = this;
-		metered(
-			usage,
-			sql.exec(
-				"CREATE TABLE IF NOT EXISTS personal_data (id INTEGER PRIMARY KEY CHECK (id = 1), digest TEXT NOT NULL, data TEXT)",
-			),
-		);
-		const row = JSON.stringify(personal);
-		metered(usage, sql.exec("INSERT OR REPLACE INTO personal_data (id, digest, data) VALUES (1, ?, ?)", digest, row));
-		this.row = { digest, data: personal };
+		this.write({ digest, data: personal });
 	}
 
 	digest(): string | null {
@@ -96,8 +102,11 @@ export class PersonalData {
 	 * so a rolled-back erasure is not taken for a done one.
 	 */
 	erase(): string[] {
-		if (!this.load()?.data) return [];
-		metered(this.usage, this.sql.exec("UPDATE personal_data SET data = NULL"));
+		const row = this.load();
+		if (!row?.data) return [];
+		this.write({ digest: row.digest, data: null });
+		if (metered(this.usage, this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'")).length > 0)
+			metered(this.usage, this.sql.exec("UPDATE personal_data SET data = NULL"));
 		this.row = undefined;
 		return PERSONAL_FIELDS;
 	}

@@ -6,6 +6,9 @@ import type { OrderConfig } from "./config";
 import { type Order, orderTotalCents } from "./order";
 import type { OrderRef } from "./tenant";
 
+/** The services the order workflow calls, each behind its own circuit breaker (a step's `downstream`). */
+export const DOWNSTREAMS = ["payments", "inventory", "shipping", "email"] as const;
+
 /** The event the warehouse sends once the item is off the shelf. */
 export const PICK_EVENT = "warehouse-picked";
 

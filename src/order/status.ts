@@ -35,6 +35,9 @@ export const StepView = z
 		idempotencyKey: z.string().nullable(),
 		lastError: StepFailure.nullable(),
 		nextAttemptAt: Timestamp.nullable(),
+		/** While held: the downstream it waits for, and when the hold would end it for good (null: never, an undo). */
+		heldBy: z.string().nullable(),
+		heldUntil: Timestamp.nullable(),
 		startedAt: Timestamp.nullable(),
 		finishedAt: Timestamp.nullable(),
 	})
@@ -69,7 +72,7 @@ export const OrderStatus = z
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 /** The journal's fields that hold a time: epoch ms inside, ISO 8601 in the API like every other time. */
-const TIME_FIELDS = ["timeoutAt", "stuckAt", "retryAt", "since", "deadline", "remindAt"] as const;
+const TIME_FIELDS = ["timeoutAt", "stuckAt", "retryAt", "since", "deadline", "remindAt", "until"] as const;
 type TimeField = (typeof TIME_FIELDS)[number];
 type Timed<T> = { [K in keyof T]: K extends TimeField ? Exclude<T[K], number> | string : T[K] };
 const isTimeField = (key: string): key is TimeField => (TIME_FIELDS as readonly string[]).includes(key);
@@ -115,12 +118,15 @@ function stepView(step: StepState, audience: Audience): z.infer<typeof StepView>
 		startedAt: iso(step.startedAt),
 		finishedAt: iso(step.finishedAt),
 	};
-	if (step.kind === "event") return { ...common, attempts: 0, idempotencyKey: null, nextAttemptAt: null };
+	if (step.kind === "event")
+		return { ...common, attempts: 0, idempotencyKey: null, nextAttemptAt: null, heldBy: null, heldUntil: null };
 	return {
 		...common,
 		attempts: step.attempts,
 		idempotencyKey: step.idempotencyKey,
 		nextAttemptAt: iso(step.nextAttemptAt),
+		heldBy: step.hold?.downstream ?? null,
+		heldUntil: iso(step.hold?.until),
 	};
 }
 

@@ -16,16 +16,19 @@ export function placeOrder(
 		pointOfNoReturn: PICK_EVENT,
 		run: async (order, step) => {
 			await step.run("charge-payment", (call) => payments.charge(order, call), {
+				downstream: "payments",
 				undo: (charge, call) => payments.refund(order, charge, call),
 			});
 			await step.run("reserve-inventory", (call) => inventory.reserve(order, call), {
+				downstream: "inventory",
 				undo: (reservation, call) => inventory.release(order, reservation, call),
 			});
 			await step.run("schedule-shipping", (call) => shipping.schedule(order, call), {
+				downstream: "shipping",
 				undo: (shipment, call) => shipping.cancel(order, shipment, call),
 			});
 			await step.waitForEvent(PICK_EVENT, { timeoutMs: pickDeadlineMs, timeoutCode: "pick_deadline_exceeded" });
-			await step.run("send-confirmation", (call) => email.sendConfirmation(order, call));
+			await step.run("send-confirmation", (call) => email.sendConfirmation(order, call), { downstream: "email" });
 		},
 	};
 }

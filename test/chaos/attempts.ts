@@ -19,7 +19,8 @@ export interface Attempts {
  * Walks the journal pairing each `step_started` with the outcome that closes it. A `step_failed` that
  * closes no open attempt (a cancel halting a step between attempts, a missed deadline) is not an attempt.
  * Every step of the order workflow runs with the default policy, so its budget is maxAttempts; a
- * redrive (`operator_action` retry naming the step) opens a fresh budget.
+ * redrive (`operator_action` retry naming the step) opens a fresh budget, and a breaker's probe that
+ * failed is not charged to it. A held step makes no attempt until it is released (or given up).
  */
 export function attemptsOf(history: readonly HistoryEntry[], step: string): Attempts {
 	const out: Attempts = { started: 0, answered: 0, unknown: 0, open: 0, problems: [] };
@@ -27,11 +28,20 @@ export function attemptsOf(history: readonly HistoryEntry[], step: string): Atte
 	let last = 0;
 	let budget = 0;
 	let succeeded = false;
+	let held = false;
+	/** While held: when the hold may end the step (null for an undo: never). */
+	let holdUntil: string | null = null;
 	for (const entry of history) {
 		if (entry.type === "operator_action" && entry.action === "retry" && entry.steps.includes(step)) budget = 0;
 		if (!("step" in entry) || entry.step !== step) continue;
-		if (entry.type === "step_started") {
+		if (entry.type === "step_held") {
+			if (open !== null) out.problems.push(`held while attempt #${open} was still open`);
+			held = true;
+			holdUntil = entry.until;
+		} else if (entry.type === "step_released") held = false;
+		else if (entry.type === "step_started") {
 			const n = entry.attempt;
+			if (held) out.problems.push(`attempt #${n} started while the step was held`);
 			if (succeeded) out.problems.push(`attempt #${n} started after the step had succeeded`);
 			if (open !== null) out.problems.push(`attempt #${n} started while #${open} was still open`);
 			if (n !== last + 1) out.problems.push(`attempt #${n} follows #${last}`);
@@ -45,7 +55,15 @@ export function attemptsOf(history: readonly HistoryEntry[], step: string): Atte
 			else out.answered++;
 			open = null;
 			succeeded = true;
+		} else if (entry.type === "step_failed" && held) {
+			held = false;
+			const code = entry.error.code;
+			if (code !== "downstream_unavailable" && code !== "cancelled")
+				out.problems.push(`a held step failed with ${code}, not for its hold or a cancel`);
+			if (code === "downstream_unavailable" && (holdUntil === null || Date.parse(entry.at) < Date.parse(holdUntil)))
+				out.problems.push(`given up at ${entry.at}, before its hold could end (${holdUntil ?? "never, an undo"})`);
 		} else if (entry.type === "step_failed" && open !== null && entry.attempt === open) {
+			if (entry.probe) budget--;
 			if (entry.error.kind === "unknown_outcome") out.unknown++;
 			else out.answered++;
 			open = null;

@@ -2,7 +2,7 @@ import type { Order } from "../../src/order/order";
 import type { OrderHistory, OrderStatus } from "../../src/order/status";
 import { type Ledger, orderBody } from "../helpers";
 import type { CrashPoint } from "./crash-plan";
-import type { Interleave, MidCallCrash, PlatformFaultSpec, TimingSpec } from "./families";
+import type { Interleave, MidCallCrash, OutageSpec, PlatformFaultSpec, TimingSpec } from "./families";
 import type { FaultSpec } from "./faults";
 import type { Violation } from "./summary";
 import type { Warehouse } from "./warehouse";
@@ -29,6 +29,8 @@ export interface CaseSpec {
 	midCall: MidCallCrash[];
 	/** How alarms are delivered; null: each at its scheduled time, on whatever instance is live. */
 	timing: TimingSpec | null;
+	/** A window in which one of its downstreams is paused at the breaker; null: none. */
+	outage: OutageSpec | null;
 }
 
 /** A case with nothing but what `spec` names: no faults, no crashes, no interleaving, the warehouse picks. */
@@ -43,6 +45,7 @@ export function caseSpec(spec: Pick<CaseSpec, "id" | "orderId"> & Partial<CaseSp
 		interleave: [],
 		midCall: [],
 		timing: null,
+		outage: null,
 		...spec,
 	};
 }

@@ -13,6 +13,8 @@ export interface Probe {
 	alarm: number | null;
 	/** The journal's next due time (null: nothing timer-driven is pending): an alarm before it is for a hand-over. */
 	nextWakeAt: number | null;
+	/** A step waits for its downstream's breaker, which releases it in real time, not at an alarm. */
+	held: boolean;
 }
 
 /**
@@ -128,11 +130,12 @@ export class CrashPlan {
 					status: workflow.started ? workflow.status : null,
 					alarm: await state.storage.getAlarm(),
 					nextWakeAt: workflow.nextWakeAt,
+					held: !workflow.finished && workflow.current?.status === "held",
 				};
 			});
 		} catch (error) {
 			// A run in the background (kicked by a pick, say) crashed the object under this call: look again.
-			if (isCrash(error)) return { busy: true, status: null, alarm: null, nextWakeAt: null };
+			if (isCrash(error)) return { busy: true, status: null, alarm: null, nextWakeAt: null, held: false };
 			throw error;
 		}
 	}

@@ -18,6 +18,7 @@ import { type Answer, type CaseSpec, type HistoryEntry, type Observation, orderF
 import { CRASH_MESSAGE, CrashPlan, isCrash } from "./crash-plan";
 import type { Interleaved } from "./families";
 import { holdCalls, injectFaults } from "./faults";
+import { outageWindow } from "./outage";
 import { type Rng, rng } from "./prng";
 import { expectedProjection, settledProjection } from "./projection";
 import { WAREHOUSE } from "./warehouse";
@@ -73,6 +74,8 @@ export class CaseRun {
 	private readonly rest: Rng | null;
 	private readonly timing: Rng | null;
 	private readonly interleaving: Promise<void>[] = [];
+	/** The outage window under way, if the case has one: over once the downstream is resumed. */
+	private readonly outage: Promise<void> | null;
 	/** Set once the case is over: a request waiting for a call that never came gives up. */
 	private ended = false;
 	/** Crashes the driver has answered with a delivery of the alarm handler, as the platform retries one a crash cut off. */
@@ -83,6 +86,16 @@ export class CaseRun {
 		this.rest = spec.restCrashes ? rng(spec.restCrashes.seed) : null;
 		this.timing = spec.timing ? rng(spec.timing.seed) : null;
 		for (const { call, action } of spec.interleave) this.interleaving.push(this.whenCalling(call, action));
+		this.outage = spec.outage
+			? outageWindow(
+					spec.outage,
+					spec.orderId,
+					() => this.plan.seen.calling,
+					() => this.ended,
+				).then((lines) => {
+					this.calls.push(...lines);
+				})
+			: null;
 	}
 
 	get orderId(): string {
@@ -284,7 +297,8 @@ export class CaseRun {
 		let rounds = 0;
 		while (rounds < MAX_ROUNDS) {
 			const probe = await this.plan.arm(this.orderId);
-			if (probe.busy) {
+			// A held step waits for its breaker's release, in real time: the case's time limit bounds it.
+			if (probe.busy || probe.held) {
 				await scheduler.wait(2);
 				continue;
 			}
@@ -429,6 +443,10 @@ export class CaseRun {
 			// What they started (a redrive, a cancel) runs to rest as well.
 			await this.drive(settled);
 		}
+		if (this.outage) {
+			await this.outage;
+			await this.drive(settled);
+		}
 		await this.drain();
 		clearPlatformFaults(this.orderId);
 		const status = await this.status();
@@ -456,7 +474,7 @@ export class CaseRun {
 	}
 }
 
-/** Every value the order's object stores, as text: where personal data could remain. */
+/** Every value the order's object stores (its tables and key-value entries), as text: where personal data could remain. */
 function storedText(orderId: string): Promise<{ journal: string; all: string }> {
 	return inObject(orderId, (_, state) => {
 		const sql = state.storage.sql;
@@ -467,7 +485,12 @@ function storedText(orderId: string): Promise<{ journal: string; all: string }> 
 			)
 			.toArray()
 			.map(({ name }) => name);
-		return { journal: tables.includes("journal") ? dump("journal") : "", all: tables.map(dump).join("\n") };
+		// The key-value entries live in a hidden table of their own: dumped too.
+		const entries = JSON.stringify([...state.storage.kv.list()]);
+		return {
+			journal: tables.includes("journal") ? dump("journal") : "",
+			all: [...tables.map(dump), entries].join("\n"),
+		};
 	});
 }
 

@@ -4,7 +4,8 @@ import { EFFECT_THEN_ERROR } from "./faults";
 
 /**
  * The fault families the harness generates, as chaos-report.json counts them (a case counts in each
- * family it draws from). The first five are the review's blind spots; the rest were there before.
+ * family it draws from). The first five are the review's blind spots, the sixth the breakers'; the
+ * rest were there before.
  */
 export const FAMILIES = [
 	"effect_then_error",
@@ -12,6 +13,7 @@ export const FAMILIES = [
 	"concurrency",
 	"eviction_mid_call",
 	"timing",
+	"outage",
 	"downstream_faults",
 	"people",
 	"business",
@@ -53,6 +55,16 @@ export interface TimingSpec {
 	evictChance: number;
 }
 
+/**
+ * A window in which the order's `downstream` is paused at its breaker (an outage as the breaker sees
+ * it): from when the order's `afterCalls`-th downstream call has left, for `forMs` of real time.
+ */
+export interface OutageSpec {
+	downstream: "payments" | "inventory" | "shipping" | "email";
+	afterCalls: number;
+	forMs: number;
+}
+
 export function familiesOf(spec: CaseSpec): Family[] {
 	const effectThenError = spec.faults.some((f) => EFFECT_THEN_ERROR.includes(f.kind));
 	const downstream = spec.faults.some((f) => !EFFECT_THEN_ERROR.includes(f.kind));
@@ -62,6 +74,7 @@ export function familiesOf(spec: CaseSpec): Family[] {
 		concurrency: spec.interleave.length > 0,
 		eviction_mid_call: spec.midCall.length > 0,
 		timing: spec.timing !== null,
+		outage: spec.outage !== null,
 		downstream_faults: downstream,
 		people: spec.warehouse !== "picks",
 		business: spec.order !== "standard",

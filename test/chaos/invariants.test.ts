@@ -199,6 +199,56 @@ describe("the chaos invariants catch what they promise to", () => {
 		]);
 	});
 
+	it("holds: an attempt while held, a hold given up early, an undo given up for an outage; failed probes are free", () => {
+		const at = "2026-11-26T10:00:00.000Z";
+		const held = (step: string, until: string | null) =>
+			({
+				at,
+				type: "step_held",
+				step,
+				kind: "action",
+				idempotencyKey: `${ID}:${step}`,
+				downstream: "inventory",
+				reason: "",
+				until,
+			}) as unknown as HistoryEntry;
+		const released = (step: string) => ({ at, type: "step_released", step, probe: false }) as unknown as HistoryEntry;
+		const giveUp = (step: string, attempt = 0) =>
+			({
+				at,
+				type: "step_failed",
+				step,
+				attempt,
+				error: { kind: "retryable", code: "downstream_unavailable", message: "" },
+				retryAt: null,
+			}) as unknown as HistoryEntry;
+		const renumber = (obs: Observation) => {
+			obs.history = obs.history.map((e, i) => ({ ...e, seq: i + 1 }) as HistoryEntry);
+			return obs;
+		};
+		const problemsOf = (obs: Observation) => checkInvariants(renumber(obs)).map((v) => v.message);
+
+		// Held, then released before its attempt: clean.
+		const clean = completed();
+		clean.history.splice(2, 0, held("reserve-inventory", at), released("reserve-inventory"));
+		expect(problemsOf(clean)).toEqual([]);
+
+		// Held, and attempted without a release.
+		const attempted = completed();
+		attempted.history.splice(2, 0, held("reserve-inventory", at));
+		expect(problemsOf(attempted)).toContain("reserve-inventory: attempt #1 started while the step was held");
+
+		// Given up before its hold could end, and an undo given up at all.
+		const early = completed();
+		const confirmation = early.history.findIndex((e) => "step" in e && e.step === "send-confirmation");
+		early.history.splice(confirmation, 0, held("send-confirmation", "2026-11-27T10:00:00.000Z"));
+		early.history.splice(confirmation + 1, 0, giveUp("send-confirmation"));
+		early.history.push(held("charge-payment:undo", null), giveUp("charge-payment:undo"));
+		const problems = problemsOf(early);
+		expect(problems.some((p) => p.startsWith("send-confirmation: given up at"))).toBe(true);
+		expect(problems.some((p) => p.startsWith("charge-payment:undo: given up at") && p.includes("never"))).toBe(true);
+	});
+
 	it("(6) a request under another key, and a key reused with another body", () => {
 		const obs = completed();
 		const first = obs.ledger.requests[0] as Ledger["requests"][number];

@@ -30,7 +30,7 @@ const WAREHOUSE_WEIGHTS: [Warehouse, number][] = [
  * attempts), up to three crashes at checkpoints, sometimes crashes at rest, and a warehouse behaviour;
  * and, from the newer families, sometimes queue and D1 faults, a request or alarm in the middle of a
  * call, a reset in the middle of a call or hand-over, and alarms delivered late, early or to a fresh
- * instance. Each order draws from its own stream, so `CHAOS_SEED=<seed> CHAOS_ORDER=<index>` replays it alone.
+ * instance, and an outage window at one of its downstreams' breakers. Each order draws from its own stream, so `CHAOS_SEED=<seed> CHAOS_ORDER=<index>` replays it alone.
  */
 export function randomCase(seed: number, index: number): CaseSpec {
 	const r = rng(streamSeed(seed, index));
@@ -87,6 +87,13 @@ export function randomCase(seed: number, index: number): CaseSpec {
 				evictChance: 0.2,
 			}
 		: null;
+	const outage = r.chance(0.12)
+		? {
+				downstream: r.pick(["payments", "inventory", "shipping", "email"] as const),
+				afterCalls: r.int(0, 4),
+				forMs: r.int(20, 400),
+			}
+		: null;
 	return caseSpec({
 		id: `${seed}#${index}`,
 		orderId: `rnd-${seed}-${index}`,
@@ -99,5 +106,6 @@ export function randomCase(seed: number, index: number): CaseSpec {
 		interleave,
 		midCall,
 		timing,
+		outage,
 	});
 }

@@ -39,7 +39,11 @@ describe("client endpoints need an API key", () => {
 		expect(doc.openapi).toBe("3.1.0");
 		expect(Object.keys(doc.paths).sort()).toEqual([
 			"/dead-letters",
+			"/downstreams",
+			"/downstreams/{name}/pause",
+			"/downstreams/{name}/resume",
 			"/orders",
+			"/orders/retry",
 			"/orders/{orderId}",
 			"/orders/{orderId}/cancel",
 			"/orders/{orderId}/events",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
 	act,
-	alarmOf,
+	dueAlarm,
 	eventually,
 	fireAlarm,
 	getHistory,
@@ -18,16 +18,18 @@ const DAY = 86_400_000;
 const EMAIL = "ada@example.com";
 const STREET = "12 St James's Square";
 
-/** Every value the order's object has stored, in every table: where personal data could hide. */
+/** Every value the order's object has stored, in every table and key-value entry: where personal data could hide. */
 const storedText = (orderId: string) =>
 	inObject(orderId, (_, state) =>
-		state.storage.sql
-			.exec<{ name: string }>(
-				"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
-			)
-			.toArray()
-			.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()))
-			.join("\n"),
+		[
+			...state.storage.sql
+				.exec<{ name: string }>(
+					"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+				)
+				.toArray()
+				.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray())),
+			JSON.stringify([...state.storage.kv.list()]),
+		].join("\n"),
 	);
 
 describe("personal data: kept apart from the journal, erased 30 days after the order settles", () => {
@@ -49,8 +51,9 @@ describe("personal data: kept apart from the journal, erased 30 days after the o
 		expect(started).toMatchObject({ input: { customer: { email: EMAIL }, shippingAddress: { line1: STREET } } });
 
 		// The erasure is the object's own timer: 30 days after the order settled, not before.
-		const due = await alarmOf(orderId);
+		const due = await dueAlarm(orderId);
 		expect(due).toBe(Date.parse(settled.updatedAt) + 30 * DAY);
+		expect((await getStatus(orderId)).customer.email).toBe(EMAIL);
 		await fireAlarm(orderId);
 
 		const erased = await getStatus(orderId);
@@ -71,13 +74,14 @@ describe("personal data: kept apart from the journal, erased 30 days after the o
 		const stored = await storedText(orderId);
 		expect(stored).not.toContain(EMAIL);
 		expect(stored).not.toContain(STREET);
-		expect(await alarmOf(orderId)).toBeNull();
+		expect(await dueAlarm(orderId)).toBeNull();
 	});
 
 	it("answers a repeated placement as before once erased: same body 200, another body 422", async () => {
 		const orderId = newOrderId("pii-again");
 		await placeOrder(outOfStockOrder(orderId));
 		await settle(orderId);
+		await dueAlarm(orderId);
 		await fireAlarm(orderId);
 		expect((await getStatus(orderId)).customer.email).toBe("[erased]");
 
@@ -95,7 +99,7 @@ describe("personal data: kept apart from the journal, erased 30 days after the o
 		expect(await settle(orderId)).toMatchObject({ status: "needs_attention", customer: { email: EMAIL } });
 		// Once its notifications are out, nothing is due: a redrive may still need the address.
 		await eventually(
-			() => alarmOf(orderId),
+			() => dueAlarm(orderId),
 			(at) => at === null,
 		);
 
@@ -103,7 +107,7 @@ describe("personal data: kept apart from the journal, erased 30 days after the o
 		const resolved = await settle(orderId);
 		expect(resolved.status).toBe("resolved");
 		await eventually(
-			() => alarmOf(orderId),
+			() => dueAlarm(orderId),
 			(at) => at === Date.parse(resolved.updatedAt) + 30 * DAY,
 		);
 		await fireAlarm(orderId);

@@ -1,0 +1,159 @@
+import { z } from "zod";
+import type { Admission, CallOutcome } from "../engine/gate";
+import type { BreakerConfig } from "./config";
+
+export const BreakerState = z.enum(["closed", "open", "half_open", "paused"]);
+export type BreakerState = z.infer<typeof BreakerState>;
+
+/** What `GET /downstreams` shows of one breaker. */
+export interface DownstreamView {
+	name: string;
+	state: BreakerState;
+	since: number;
+	recentFailures: number;
+	heldOrders: number;
+	reason: string | null;
+}
+
+export interface AdmitAnswer {
+	admission: Admission;
+	/** Whether the caller's isolate may admit calls without asking for a while. */
+	fast: boolean;
+}
+
+/** A person's pause or resume: who, why, and the request's idempotency key. */
+export interface BreakerRequest {
+	actor: string;
+	reason: string;
+	requestKey: string | null;
+}
+
+export type BreakerAction = "pause" | "resume";
+export type ActionAnswer =
+	| { outcome: "accepted" | "repeated"; view: DownstreamView }
+	| { outcome: "conflict"; view: DownstreamView }
+	| { outcome: "key_reused"; earlier: BreakerAction };
+
+/** One breaker's durable record: its state and the current window's counts. */
+export interface BreakerRecord {
+	/** The service's name as steps declare it. */
+	downstream: string;
+	state: BreakerState;
+	since: number;
+	/** Why it is open or paused; null while closed. */
+	reason: string | null;
+	windowStart: number;
+	failures: number;
+	successes: number;
+	lastFailure: string | null;
+	/** While open: when one probe may go through. */
+	probeAfter: number | null;
+	/** While half-open: until when the probe let through owns the breaker. */
+	probeUntil: number | null;
+	/** Open episodes so far; names each episode's alerts. */
+	episode: number;
+	/** Closed or resumed with orders still held: they are being released in waves. */
+	releasing: boolean;
+}
+
+/** Outcomes an isolate collected since its last report; a probe's outcome comes alone, at once. */
+export interface BreakerReport {
+	successes: number;
+	failures: number;
+	lastFailure: string | null;
+	probe: CallOutcome | null;
+}
+
+export const newRecord = (downstream: string, now: number): BreakerRecord => ({
+	downstream,
+	state: "closed",
+	since: now,
+	reason: null,
+	windowStart: now,
+	failures: 0,
+	successes: 0,
+	lastFailure: null,
+	probeAfter: null,
+	probeUntil: null,
+	episode: 0,
+	releasing: false,
+});
+
+/** What a transition asks of the breaker's object besides its new record. */
+export type Effect = "opened" | "closed" | null;
+
+/** Whether isolates may admit calls without asking: closed, and no held order waits for its wave. */
+export const isFastPath = (r: BreakerRecord) => r.state === "closed" && !r.releasing;
+
+/** Open or half-open, and no probe under way: the next caller may be the probe. */
+export const probeMayGo = (r: BreakerRecord, now: number) =>
+	(r.state === "open" || r.state === "half_open") &&
+	(r.probeAfter ?? 0) <= now &&
+	(r.probeUntil === null || r.probeUntil <= now);
+
+export function granted(r: BreakerRecord, now: number, config: BreakerConfig): BreakerRecord {
+	return {
+		...r,
+		state: "half_open",
+		since: r.state === "half_open" ? r.since : now,
+		probeUntil: now + config.probeLeaseMs,
+	};
+}
+
+function opened(r: BreakerRecord, now: number, reason: string, config: BreakerConfig): BreakerRecord {
+	const fresh = r.state === "closed";
+	return {
+		...r,
+		state: "open",
+		since: fresh ? now : r.since,
+		reason,
+		episode: fresh ? r.episode + 1 : r.episode,
+		probeAfter: now + config.cooldownMs,
+		probeUntil: null,
+		releasing: false,
+	};
+}
+
+/** Closed again (a probe succeeded, or an operator resumed): counts start over, held orders go in waves. */
+export function closed(r: BreakerRecord, now: number): BreakerRecord {
+	return {
+		...r,
+		state: "closed",
+		since: now,
+		reason: null,
+		windowStart: now,
+		failures: 0,
+		successes: 0,
+		probeAfter: null,
+		probeUntil: null,
+		releasing: true,
+	};
+}
+
+/** Folds a report in: a probe decides a half-open breaker; enough failures in the window open a closed one. */
+export function reported(
+	r: BreakerRecord,
+	report: BreakerReport,
+	now: number,
+	config: BreakerConfig,
+): { record: BreakerRecord; effect: Effect } {
+	const stale = now - r.windowStart >= config.windowMs;
+	const counted: BreakerRecord = {
+		...r,
+		windowStart: stale ? now : r.windowStart,
+		failures: (stale ? 0 : r.failures) + report.failures,
+		successes: (stale ? 0 : r.successes) + report.successes,
+		lastFailure: report.lastFailure ?? r.lastFailure,
+	};
+	if (report.probe && r.state === "half_open") {
+		if (report.probe === "success") return { record: closed(counted, now), effect: "closed" };
+		const reason = `the probe call failed (${counted.lastFailure ?? "no answer"})`;
+		return { record: opened(counted, now, reason, config), effect: null };
+	}
+	const { failures, successes } = counted;
+	if (r.state === "closed" && failures >= config.failures && failures / (failures + successes) >= config.failureRate) {
+		const reason = `${failures} of ${failures + successes} calls failed within ${config.windowMs / 1000} s (last: ${counted.lastFailure ?? "unknown"})`;
+		return { record: opened(counted, now, reason, config), effect: "opened" };
+	}
+	return { record: counted, effect: null };
+}

@@ -1,0 +1,27 @@
+import { platform } from "../src/ops/platform";
+
+/**
+ * Which breaker guards a downstream for each order. Storage is isolated per test file, not per test,
+ * and one breaker per downstream would let one test's faults hold another test's orders. So by
+ * default every order gets breakers of its own; a test that is about breakers shares them among the
+ * orders whose workflow ids start with its prefix, and points the operator API (which names no order)
+ * at them. Installed for every test file by test/setup.ts.
+ */
+const shared = new Map<string, string>();
+let apiScope: string | null = null;
+
+const scoped = (downstream: string, scope: string) => `${downstream}@${scope}`;
+
+export function installBreakerScopes(): void {
+	platform.breaker = (downstream, workflowId) => {
+		if (workflowId === "") return apiScope === null ? downstream : scoped(downstream, apiScope);
+		for (const [prefix, scope] of shared) if (workflowId.startsWith(prefix)) return scoped(downstream, scope);
+		return scoped(downstream, workflowId);
+	};
+}
+
+/** Orders whose workflow id starts with `prefix` share one breaker per downstream, which the operator API addresses. */
+export function shareBreakers(prefix: string): void {
+	shared.set(prefix, prefix);
+	apiScope = prefix;
+}

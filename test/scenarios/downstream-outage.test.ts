@@ -1,0 +1,226 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { OrderStatus } from "../../src/order/status";
+import { shareBreakers } from "../breakers";
+import { advanceClockBy } from "../clock";
+import {
+	API_KEY,
+	api,
+	confirmPick,
+	effectCounts,
+	eventually,
+	fireAlarm,
+	getHistory,
+	getStatus,
+	injectFault,
+	newOrderId,
+	OPERATOR_KEY,
+	orderBody,
+	outOfStockOrder,
+	pickToken,
+	placeOrder,
+	settle,
+} from "../helpers";
+
+const SANDBOX = "https://sandbox.test";
+
+const stepOf = (status: OrderStatus, name: string) => status.steps.find((s) => s.name === name);
+
+/** Drives the order (its alarms, on its own clock) until `step` is held. */
+async function untilHeld(orderId: string, step: string): Promise<OrderStatus> {
+	return settle(orderId, (s) => stepOf(s, step)?.status === "held");
+}
+
+async function downstream(name: string) {
+	const response = await api("/downstreams", { key: OPERATOR_KEY });
+	expect(response.status).toBe(200);
+	const { downstreams } = (await response.json()) as {
+		downstreams: { name: string; state: string; heldOrders: number; reason: string | null }[];
+	};
+	const found = downstreams.find((d) => d.name === name);
+	if (!found) throw new Error(`no downstream ${name}`);
+	return found;
+}
+
+function breakerAction(
+	name: string,
+	action: "pause" | "resume",
+	options: { key?: string; idempotencyKey?: string } = {},
+) {
+	return api(`/downstreams/${name}/${action}`, {
+		method: "POST",
+		key: options.key ?? OPERATOR_KEY,
+		body: { reason: `test ${action}` },
+		headers: options.idempotencyKey ? { "Idempotency-Key": options.idempotencyKey } : {},
+	});
+}
+
+async function completeAfterPick(orderId: string): Promise<OrderStatus> {
+	expect((await settle(orderId)).status).toBe("waiting");
+	expect((await confirmPick(orderId, await pickToken(orderId))).status).toBe(202);
+	return settle(orderId);
+}
+
+describe("a downstream outage", () => {
+	it("longer than the whole retry budget: no order is compensated, all complete after recovery, each effect once", async () => {
+		const prefix = newOrderId("outage");
+		shareBreakers(prefix);
+		const orderIds = Array.from({ length: 12 }, (_, i) => `${prefix}-${i}`);
+		for (const orderId of orderIds) {
+			await injectFault({
+				service: "inventory",
+				operation: "reserve",
+				orderId,
+				fault: "error",
+				status: 503,
+				times: 1000,
+			});
+			expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+		}
+		for (const orderId of orderIds) await untilHeld(orderId, "reserve-inventory");
+		expect(await downstream("inventory")).toMatchObject({ state: expect.stringMatching(/open/), heldOrders: 12 });
+
+		// An hour on every order's clock, far past the retry budget. Probes come and fail; nothing gives up.
+		for (const orderId of orderIds) {
+			for (let hour = 0; hour < 4; hour++) {
+				advanceClockBy(orderId, 900_000);
+				await fireAlarm(orderId);
+			}
+		}
+		await scheduler.wait(500);
+		for (const orderId of orderIds) {
+			const status = await getStatus(orderId);
+			expect(status.status).toBe("running");
+			expect(stepOf(status, "reserve-inventory")?.status).toMatch(/held|retrying|running/);
+		}
+
+		// The service comes back: the next probe succeeds and the held orders go on by themselves.
+		for (const orderId of orderIds)
+			await fetch(`${SANDBOX}/faults?orderId=${encodeURIComponent(orderId)}`, { method: "DELETE" });
+		await eventually(
+			() => downstream("inventory"),
+			(d) => d.state === "closed" && d.heldOrders === 0,
+		);
+		for (const orderId of orderIds) {
+			expect((await completeAfterPick(orderId)).status).toBe("completed");
+			expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0, reservations: 1, releases: 0 });
+			const history = await getHistory(orderId);
+			expect(history.some((e) => e.type === "step_held" && e.step === "reserve-inventory")).toBe(true);
+			expect(history.some((e) => e.type === "compensation_started")).toBe(false);
+		}
+		// One alert per episode: opened, then closed.
+		const alertKinds = async () =>
+			(
+				await env.DB.prepare("SELECT kind FROM alerts WHERE id LIKE ? ORDER BY kind")
+					.bind(`breaker:inventory@${prefix}:%`)
+					.all<{ kind: string }>()
+			).results.map((r) => r.kind);
+		await eventually(alertKinds, (kinds) => kinds.join() === "downstream_closed,downstream_opened");
+	});
+
+	it("half-open lets one probe through at a time", async () => {
+		const name = `inventory@${newOrderId("probe")}`;
+		const breaker = env.BREAKERS.get(env.BREAKERS.idFromName(name));
+		await breaker.report("inventory", name, { successes: 0, failures: 10, lastFailure: "http_503", probe: null });
+		const refused = await breaker.admit("inventory", name, "w-0");
+		expect(refused.admission.admitted).toBe(false);
+		await scheduler.wait(150); // the test cooldown is 100 ms
+		const answers = await Promise.all(["w-1", "w-2", "w-3", "w-4"].map((id) => breaker.admit("inventory", name, id)));
+		expect(answers.filter((a) => a.admission.admitted)).toEqual([
+			{ admission: { admitted: true, probe: true }, fast: false },
+		]);
+		// The probe fails: open again, and after the cooldown again exactly one.
+		await breaker.report("inventory", name, { successes: 0, failures: 0, lastFailure: "http_503", probe: "failure" });
+		expect((await breaker.admit("inventory", name, "w-5")).admission.admitted).toBe(false);
+		await scheduler.wait(150);
+		const again = await Promise.all(["w-6", "w-7"].map((id) => breaker.admit("inventory", name, id)));
+		expect(again.filter((a) => a.admission.admitted)).toHaveLength(1);
+		await breaker.report("inventory", name, { successes: 0, failures: 0, lastFailure: null, probe: "success" });
+		expect((await breaker.describe("inventory", name)).state).toBe("closed");
+	});
+
+	it("pause holds new calls, resume releases the held orders; bad requests are refused", async () => {
+		const prefix = newOrderId("paused");
+		shareBreakers(prefix);
+		expect((await breakerAction("payments", "pause", { key: API_KEY })).status).toBe(403);
+		expect((await breakerAction("telegraph", "pause")).status).toBe(404);
+		expect((await breakerAction("payments", "resume")).status).toBe(409);
+		expect((await breakerAction("payments", "pause", { idempotencyKey: `${prefix}-p` })).status).toBe(202);
+		expect((await breakerAction("payments", "pause", { idempotencyKey: `${prefix}-p` })).status).toBe(200);
+		expect((await breakerAction("payments", "resume", { idempotencyKey: `${prefix}-p` })).status).toBe(422);
+		expect((await breakerAction("payments", "pause")).status).toBe(409);
+
+		const orderIds = [0, 1, 2].map((i) => `${prefix}-${i}`);
+		for (const orderId of orderIds) {
+			expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+			const held = await untilHeld(orderId, "charge-payment");
+			expect(held.status).toBe("running");
+			expect(stepOf(held, "charge-payment")).toMatchObject({ attempts: 0, heldBy: "payments" });
+		}
+		expect(await downstream("payments")).toMatchObject({ state: "paused", heldOrders: 3 });
+		expect((await downstream("payments")).reason).toContain("operator:alice");
+
+		expect((await breakerAction("payments", "resume")).status).toBe(202);
+		for (const orderId of orderIds) {
+			expect((await settle(orderId, (s) => s.status === "waiting")).status).toBe("waiting");
+			expect(await effectCounts(orderId)).toMatchObject({ charges: 1 });
+			const history = await getHistory(orderId);
+			expect(history.map((e) => e.type)).toEqual(expect.arrayContaining(["step_held", "step_released"]));
+		}
+		expect(await downstream("payments")).toMatchObject({ state: "closed", heldOrders: 0 });
+	});
+
+	it("a hold past the step's maxHoldMs ends the step for good: the order is compensated", async () => {
+		const prefix = newOrderId("too-long");
+		shareBreakers(prefix);
+		expect((await breakerAction("shipping", "pause")).status).toBe(202);
+		const orderId = `${prefix}-0`;
+		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+		await untilHeld(orderId, "schedule-shipping");
+		advanceClockBy(orderId, 16 * 60_000);
+		await fireAlarm(orderId);
+		advanceClockBy(orderId, 24 * 3_600_000);
+		await fireAlarm(orderId);
+		const status = await settle(orderId);
+		expect(status).toMatchObject({
+			status: "compensated",
+			failure: { step: "schedule-shipping", code: "downstream_unavailable" },
+		});
+		expect(await effectCounts(orderId)).toMatchObject({
+			charges: 1,
+			refunds: 1,
+			reservations: 1,
+			releases: 1,
+			shipments: 0,
+		});
+		// Its SLA passed while it was held: the stuck-step alert fired.
+		expect((await getHistory(orderId)).some((e) => e.type === "step_stuck" && e.step === "schedule-shipping")).toBe(
+			true,
+		);
+		expect((await breakerAction("shipping", "resume")).status).toBe(202);
+	});
+
+	it("an undo is held through an outage and never given up", async () => {
+		const prefix = newOrderId("undo-held");
+		shareBreakers(prefix);
+		const orderId = `${prefix}-0`;
+		// The first reservation attempt answers 503; the order waits for its retry, charged.
+		await injectFault({ service: "inventory", operation: "reserve", orderId, fault: "error", status: 503, times: 1 });
+		expect((await placeOrder(outOfStockOrder(orderId))).status).toBe(202);
+		await settle(orderId, (s) => stepOf(s, "reserve-inventory")?.status === "retrying");
+		expect((await breakerAction("payments", "pause")).status).toBe(202);
+		await scheduler.wait(300); // isolates trust a closed breaker for 200 ms in the tests
+
+		// Out of stock for good: the refund is due, and held.
+		const held = await untilHeld(orderId, "charge-payment:undo");
+		expect(held.status).toBe("compensating");
+		expect(stepOf(held, "charge-payment:undo")).toMatchObject({ heldBy: "payments", heldUntil: null });
+		advanceClockBy(orderId, 72 * 3_600_000);
+		await fireAlarm(orderId);
+		expect(stepOf(await getStatus(orderId), "charge-payment:undo")?.status).toBe("held");
+
+		expect((await breakerAction("payments", "resume")).status).toBe(202);
+		expect((await settle(orderId)).status).toBe("compensated");
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 1 });
+	});
+});

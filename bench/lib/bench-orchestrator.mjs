@@ -6,6 +6,7 @@ import { journalBytes } from "./journal-size.mjs";
 import { mergeLedger, verifyLedger } from "./ledger.mjs";
 import { runPoint } from "./load.mjs";
 import { makeOrder, orderIds } from "./orders.mjs";
+import { outagePoint } from "./outage.mjs";
 import { phases } from "./phases.mjs";
 import { describe, happyPoint, ledgerEntries, publicPoint, throughputPoints } from "./points.mjs";
 import { settings } from "./settings.mjs";
@@ -66,7 +67,11 @@ export async function benchOrchestrator(dir, log) {
 		const points = await throughputPoints(client, log);
 		for (const point of points) point.phasesMs = await phases(orchestrator.url, point.results);
 		const existing = () =>
-			settings.warmup + points.length * settings.orders + 2 * settings.failureOrders + settings.busyOrders;
+			settings.warmup +
+			points.length * settings.orders +
+			2 * settings.failureOrders +
+			settings.busyOrders +
+			settings.outageOrders;
 		const failures = await failurePaths(client);
 		log(
 			`  orchestrator: failure paths ${JSON.stringify(failures.outOfStock.statuses)} ${JSON.stringify(failures.declined.statuses)}`,
@@ -79,8 +84,12 @@ export async function benchOrchestrator(dir, log) {
 			`  orchestrator: status reads while the charge takes 2 s: p50 ${busy.readsMs.p50} ms, p99 ${busy.readsMs.p99} ms`,
 		);
 
+		const outage = settings.outageOrders > 0 ? await outagePoint(client, sandbox.url, log) : null;
+		if (outage) log(`  orchestrator: outage ${JSON.stringify(outage)}`);
+
 		await check([
 			...points.flatMap((p) => ledgerEntries(p)),
+			...(outage ? outage.orderIds.map((orderId) => ({ orderId, path: "happy" })) : []),
 			...ledgerEntries(failures.outOfStock, "outOfStock"),
 			...ledgerEntries(failures.declined, "declined"),
 			...busy.orderIds.map((orderId) => ({ orderId, path: "happy" })),
@@ -111,6 +120,7 @@ export async function benchOrchestrator(dir, log) {
 			},
 			failurePaths: { outOfStock: publicPoint(failures.outOfStock), declined: publicPoint(failures.declined) },
 			pollWhileBusy: { ...busy, orderIds: undefined },
+			outage: outage && { ...outage, orderIds: undefined },
 			growth,
 			ledger: mergeLedger(ledger),
 		};

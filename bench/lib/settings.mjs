@@ -24,6 +24,9 @@ export const settings = {
 	failureOrders: int("BENCH_FAILURE_ORDERS", 50),
 	/** Orders whose status is polled while their charge takes 2 s. */
 	busyOrders: int("BENCH_BUSY_ORDERS", 5),
+	/** The outage point: orders placed while inventory is down, and how long it is down (0 orders: skipped). */
+	outageOrders: int("BENCH_OUTAGE_ORDERS", 200),
+	outageSeconds: int("BENCH_OUTAGE_SECONDS", 60),
 	/** The growth point: throughput and storage again once this many orders exist. */
 	growthTo: int("BENCH_GROWTH_TO", 10_000),
 	/** The shortest wait between two status reads of one order, in ms (see lib/pacer.mjs). */

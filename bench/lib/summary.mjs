@@ -7,6 +7,11 @@ const GOALS = {
 	throughputVsWorkflowsAt64: { atLeast: 1.5 },
 	throughputVsNaiveAt64: { atLeast: 0.5 },
 	pollP99MsWhileBusy: { atMost: 20 },
+	// The outage point (issue 9): nothing undone, few calls at the dead service, a gentle return.
+	outageCompensated: { atMost: 0 },
+	outageFailedCallsDuringOutage: { atMost: 100 },
+	outageMaxCallsPerSecondAfterRecovery: { atMost: 24 },
+	outageOrdersNotCompleted: { atMost: 0 },
 };
 
 const at = (system, concurrency) => system?.points.find((p) => p.concurrency === concurrency);
@@ -49,11 +54,16 @@ export function costs(orchestrator) {
 }
 
 export function summarize({ orchestrator, naive, workflows }) {
+	const outage = orchestrator?.outage ?? null;
 	const summary = {
 		rowsWrittenPerOrder: orchestrator?.usage.happy.billedRowsWritten ?? null,
 		throughputVsWorkflowsAt64: ratio(at(orchestrator, 64), at(workflows, 64)),
 		throughputVsNaiveAt64: ratio(at(orchestrator, 64), at(naive, 64)),
 		pollP99MsWhileBusy: orchestrator?.pollWhileBusy.readsMs.p99 ?? null,
+		outageCompensated: outage?.compensated ?? null,
+		outageFailedCallsDuringOutage: outage?.failedCallsDuringOutage ?? null,
+		outageMaxCallsPerSecondAfterRecovery: outage?.maxCallsPerSecondAfterRecovery ?? null,
+		outageOrdersNotCompleted: outage ? outage.orders - outage.completed : null,
 	};
 	const goals = {};
 	for (const [key, goal] of Object.entries(GOALS)) {
@@ -76,6 +86,13 @@ export function summarize({ orchestrator, naive, workflows }) {
 	}
 	return {
 		...summary,
+		outage: outage && {
+			orders: outage.orders,
+			compensated: outage.compensated,
+			failedCallsDuringOutage: outage.failedCallsDuringOutage,
+			drainSeconds: outage.drainSeconds,
+			maxCallsPerSecondAfterRecovery: outage.maxCallsPerSecondAfterRecovery,
+		},
 		throughputRatiosByConcurrency: ratios,
 		cpuMsPerOrderAt64,
 		costPerMillionOrdersUsd: happy && {

@@ -21,10 +21,11 @@ export const TEST_BINDINGS = {
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",
 	CONSUMER_TIMEOUT_MS: "250",
-	// An open breaker lets its probe through after a tenth of a second, and an isolate trusts a closed
-	// one for a fifth, so outage tests wait little.
+	// An open breaker lets its probe through after a tenth of a second, an isolate trusts a closed one
+	// for a fifth, and failures count within 2 s, so outage tests wait little.
 	BREAKER_COOLDOWN_MS: "100",
 	BREAKER_CACHE_MS: "200",
+	BREAKER_WINDOW_MS: "2000",
 };
 
 /** The key of the locked sandbox the sandbox-key test talks to. */

@@ -10,6 +10,8 @@ const trusted = new Map<string, number>();
 /** Per isolate, per breaker: outcomes not yet reported, and whether a report is on its way. */
 interface Pending extends BreakerReport {
 	sending: boolean;
+	/** When the successes not yet reported began to be counted. */
+	successesSince: number;
 }
 const pending = new Map<string, Pending>();
 
@@ -23,7 +25,7 @@ const ADMITTED: Admission = { admitted: true, probe: false };
  * within the cache time.
  */
 export function breakerGate(env: Env): DownstreamGate {
-	const { cacheMs } = breakerConfig(env);
+	const { cacheMs, windowMs } = breakerConfig(env);
 	const breakers = env.BREAKERS as unknown as DurableObjectNamespace<DownstreamBreaker>;
 	const stub = (name: string) => breakers.get(breakers.idFromName(name));
 	const trust = (name: string, fast: boolean) => {
@@ -35,8 +37,9 @@ export function breakerGate(env: Env): DownstreamGate {
 		batch.sending = true;
 		try {
 			while (batch.failures > 0 || batch.probe !== null) {
-				const report: BreakerReport = { ...batch };
-				Object.assign(batch, { successes: 0, failures: 0, lastFailure: null, probe: null });
+				const { successes, failures, lastFailure, probe } = batch;
+				const report: BreakerReport = { successes, failures, lastFailure, probe };
+				Object.assign(batch, { successes: 0, failures: 0, lastFailure: null, probe: null, successesSince: Date.now() });
 				const answer = await stub(name).report(downstream, name, report);
 				trust(name, answer.fast);
 			}
@@ -57,9 +60,13 @@ export function breakerGate(env: Env): DownstreamGate {
 			const name = platform.breaker(downstream, workflowId);
 			let batch = pending.get(name);
 			if (!batch) {
-				batch = { successes: 0, failures: 0, lastFailure: null, probe: null, sending: false };
+				batch = { successes: 0, failures: 0, lastFailure: null, probe: null, sending: false, successesSince: 0 };
 				pending.set(name, batch);
 			}
+			// Successes ride along with the next failure: only those of about the breaker's window, or a
+			// healthy hour would outweigh the failures of a beginning outage and keep the breaker closed.
+			const now = Date.now();
+			if (now - batch.successesSince > windowMs) Object.assign(batch, { successes: 0, successesSince: now });
 			if (probe) batch.probe = outcome;
 			else if (outcome === "failure") batch.failures++;
 			else batch.successes++;

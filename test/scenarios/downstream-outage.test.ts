@@ -13,6 +13,7 @@ import {
 	getHistory,
 	getStatus,
 	injectFault,
+	ledger,
 	newOrderId,
 	OPERATOR_KEY,
 	orderBody,
@@ -116,6 +117,41 @@ describe("a downstream outage", () => {
 					.all<{ kind: string }>()
 			).results.map((r) => r.kind);
 		await eventually(alertKinds, (kinds) => kinds.join() === "downstream_closed,downstream_opened");
+	});
+
+	it("after a healthy spell: old successes do not keep the breaker closed when an outage begins", async () => {
+		const prefix = newOrderId("healthy-then-down");
+		shareBreakers(prefix);
+		// Thirty reservations that succeeded, then more than the breaker's window (2 s in the tests) of quiet.
+		const healthy = Array.from({ length: 30 }, (_, i) => `${prefix}-ok-${i}`);
+		await Promise.all(
+			healthy.map(async (orderId) => {
+				expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+				await settle(orderId, (s) => stepOf(s, "reserve-inventory")?.status === "succeeded");
+			}),
+		);
+		await scheduler.wait(2_500);
+		const down = Array.from({ length: 12 }, (_, i) => `${prefix}-down-${i}`);
+		for (const orderId of down) {
+			await injectFault({
+				service: "inventory",
+				operation: "reserve",
+				orderId,
+				fault: "error",
+				status: 503,
+				times: 1000,
+			});
+			expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+		}
+		for (const orderId of down) await untilHeld(orderId, "reserve-inventory");
+		// Opened after about ten failures: the thirty old successes, had they counted, would have taken thirty.
+		const failed = await Promise.all(
+			down.map(async (id) => (await ledger(id)).requests.filter((r) => r.operation === "reserve").length),
+		);
+		expect(failed.reduce((a, b) => a + b, 0)).toBeLessThan(20);
+		for (const orderId of down)
+			await fetch(`${SANDBOX}/faults?orderId=${encodeURIComponent(orderId)}`, { method: "DELETE" });
+		for (const orderId of down) expect((await settle(orderId)).status).toBe("waiting");
 	});
 
 	it("half-open lets one probe through at a time", async () => {

@@ -68,7 +68,7 @@ const describe = {
 } satisfies Record<OperatorAction, { summary: string; conflict: string }>;
 
 /** Why an action was refused, in the order's words. */
-const REFUSALS = {
+export const REFUSALS = {
 	past_point_of_no_return: () => "the warehouse's pick was accepted: the order is past the point of no return",
 	already_cancelled: () => "the order is already cancelled",
 	already_finished: (status: string) => `the order is already ${status}`,

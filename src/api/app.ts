@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { opsConsole } from "../console";
 import { ConfigError } from "../order/config";
 import { actions } from "./actions";
 import type { AppEnv } from "./context";
@@ -15,7 +16,8 @@ const app = new OpenAPIHono<AppEnv>();
 
 // Cloudflare's ray id when there is one, so a problem's requestId finds the request in Cloudflare's logs too.
 app.use(requestId({ generator: (c) => c.req.header("cf-ray") ?? crypto.randomUUID() }));
-app.use(secureHeaders());
+// A header a route set itself is kept: the console sets its own CSP and Referrer-Policy.
+app.use(secureHeaders({ overwrite: false }));
 app.use(
 	methodNotAllowed({
 		app,
@@ -29,6 +31,7 @@ app.use(
 app.route("/orders", orders);
 app.route("/orders", actions);
 app.route("/", operator);
+app.route("/ops", opsConsole);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",

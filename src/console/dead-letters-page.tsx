@@ -8,7 +8,8 @@ import { Layout, Notice } from "./layout";
 /** Rows per page. */
 const PAGE_SIZE = 50;
 
-const FilterForm = ({ filters }: { filters: Filters }) => (
+/** The filter form, showing what was asked for as it was typed (even when it was not valid). */
+const FilterForm = ({ filters, values }: { filters: Filters; values: Record<string, string> }) => (
 	<form method="get" action="/ops/dead-letters" class="filters" aria-label="Filter dead letters">
 		<label>
 			Status
@@ -22,7 +23,7 @@ const FilterForm = ({ filters }: { filters: Filters }) => (
 		</label>
 		<label>
 			Tenant
-			<input name="tenant" value={filters.tenant ?? ""} placeholder="default" />
+			<input name="tenant" value={values.tenant ?? ""} placeholder="e.g. default" />
 		</label>
 		<button type="submit" class="primary">
 			Filter
@@ -79,14 +80,15 @@ const DeadLetterTable = ({ deadLetters }: { deadLetters: DeadLetter[] }) => (
 
 /** Orders whose automation gave up: open until retried or resolved, then closed with who, how and why. */
 export const deadLettersPage = new Hono<ConsoleEnv>().get("/dead-letters", async (c) => {
-	const { filters, error } = parseFilters(DeadLetterFilters, c.req.query());
+	const query = c.req.query();
+	const { filters, error } = parseFilters(DeadLetterFilters, query);
 	const { cursor, ...shown } = filters;
 	const { deadLetters, nextCursor } = error
 		? { deadLetters: [], nextCursor: null }
 		: await listDeadLetters(c.env.DB, { ...shown, limit: PAGE_SIZE, after: cursor });
 	return c.html(
 		<Layout title="Dead letters" nonce={c.get("nonce")} signedIn={c.get("session")} current="/ops/dead-letters">
-			<FilterForm filters={filters} />
+			<FilterForm filters={filters} values={query} />
 			{error && <Notice kind="error">{error}</Notice>}
 			{deadLetters.length === 0 ? (
 				<p>{`No ${filters.status} dead letters.`}</p>

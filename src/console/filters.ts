@@ -30,7 +30,6 @@ export const OrderFilters = z.object({
 	workflowVersion: field(z.coerce.number().int().positive().max(1_000_000)),
 	cursor,
 });
-export type OrderFilters = z.infer<typeof OrderFilters>;
 
 /** The dead-letters page's filters: open ones unless asked otherwise. */
 export const DeadLetterFilters = z.object({

@@ -38,10 +38,6 @@ export const sameOrigin = createMiddleware<ConsoleEnv>(async (c, next) => {
 	await next();
 });
 
-/** Loopback hosts, where the session cookie goes without `Secure` so `npm run dev` works over plain http. */
-export const isLoopback = (hostname: string) =>
-	hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
-
 /**
  * Requires a valid session. Without one a page redirects to the sign-in form (and back after it);
  * what scripts fetch (`refuse`) answers 401, so a script never mistakes the sign-in form for content.

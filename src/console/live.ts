@@ -6,8 +6,8 @@ export const EVENT_TYPES = JournalEvent.options.map((event) => event.shape.type.
 /**
  * The order page's one script. It follows the order's event stream (the console's cookie-authenticated
  * copy of the API's), and after each burst of events fetches the live sections again and swaps them in
- * by id: the page never reloads, and what it shows is always what the order's object says. Without
- * JavaScript the page still works; it is then as fresh as its last load.
+ * by id (all but a form being filled in): the page never reloads, and what it shows is what the
+ * order's object says. Without JavaScript the page still works; it is then as fresh as its last load.
  */
 export const LIVE_SCRIPT = `(() => {
 	const root = document.getElementById("live-state");
@@ -17,6 +17,10 @@ export const LIVE_SCRIPT = `(() => {
 	let again = false;
 	let opened = false;
 	const say = (text) => { root.textContent = text; };
+	// A form a person is filling in stays as it is: its next refresh comes with the next event.
+	const inUse = (part) =>
+		part.contains(document.activeElement) ||
+		[...part.querySelectorAll("input:not([type=hidden])")].some((input) => input.value !== "");
 	async function refresh() {
 		if (running) { again = true; return; }
 		running = true;
@@ -26,7 +30,10 @@ export const LIVE_SCRIPT = `(() => {
 			if (!response.ok) { say("Could not refresh (" + response.status + "); trying again on the next event."); return; }
 			const template = document.createElement("template");
 			template.innerHTML = await response.text();
-			for (const part of template.content.querySelectorAll("[data-live]")) document.getElementById(part.id)?.replaceWith(part);
+			for (const part of template.content.querySelectorAll("[data-live]")) {
+				const shown = document.getElementById(part.id);
+				if (shown && !inUse(shown)) shown.replaceWith(part);
+			}
 			root.dataset.refreshed = String(Number(root.dataset.refreshed || 0) + 1);
 		} catch (error) {
 			say("Could not refresh (" + error + "); trying again on the next event.");

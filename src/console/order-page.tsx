@@ -6,12 +6,19 @@ import { orderStub } from "../api/route-kit";
 import { OperatorAction } from "../engine/events";
 import { OrderId } from "../order/order";
 import { type OrderRef, Tenant } from "../order/tenant";
-import { ActionsPanel, MAX_REASON } from "./actions-panel";
+import { MAX_REASON } from "./actions-panel";
 import { orderPath } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
 import { EVENT_TYPES, LIVE_SCRIPT } from "./live";
-import { FactsSection, LiveSections, StepsSection, TimelineSection } from "./order-view";
+import {
+	type ActionsContext,
+	ActionsSection,
+	FactsSection,
+	LiveSections,
+	StepsSection,
+	TimelineSection,
+} from "./order-view";
 
 const OrderParams = z.object({ tenant: Tenant, orderId: OrderId });
 const LastEventId = z.coerce.number().int().nonnegative().catch(0);
@@ -52,14 +59,22 @@ function notFound(c: Ctx, ref: OrderRef | null) {
 	);
 }
 
+/** The order's status and journal as an operator reads them, from its object; null for no such order. */
+async function readOrder(env: Env, ref: OrderRef) {
+	const stub = orderStub(env, ref);
+	const [order, history] = await Promise.all([stub.status("operator"), stub.history("operator")]);
+	return order && history ? { order, events: history.events } : null;
+}
+
 /** The order page: its facts, the actions a person may take, its steps and its timeline, kept live by the script. */
 async function orderPage(c: Ctx, ref: OrderRef, notes: Notes, status: 200 | 400 | 409 | 422 = 200) {
-	const stub = orderStub(c.env, ref);
-	const [order, history] = await Promise.all([stub.status("operator"), stub.history("operator")]);
-	if (!order || !history) return notFound(c, ref);
+	const read = await readOrder(c.env, ref);
+	if (!read) return notFound(c, ref);
+	const { order, events } = read;
 	const path = orderPath(ref);
 	const session = c.get("session");
-	const lastSeq = history.events.at(-1)?.seq ?? 0;
+	const context: ActionsContext = { path, csrf: session.csrf, preview: notes.preview };
+	const lastSeq = events.at(-1)?.seq ?? 0;
 	return c.html(
 		<Layout
 			title={`Order ${ref.orderId}`}
@@ -74,18 +89,17 @@ async function orderPage(c: Ctx, ref: OrderRef, notes: Notes, status: 200 | 400 
 				id="live-state"
 				class="muted"
 				data-events={`${path}/events?after=${lastSeq}`}
-				data-sections={`${path}/sections`}
+				data-sections={`${path}/sections${notes.preview ? "?preview=retry" : ""}`}
 				data-types={EVENT_TYPES}
 			>
 				This page shows the order as it was when it loaded.
 			</p>
-			<FactsSection order={order} />
-			<section aria-labelledby="actions-title">
-				<h2 id="actions-title">Actions</h2>
-				<ActionsPanel order={order} path={path} csrf={session.csrf} preview={notes.preview} />
-			</section>
+			<div class="overview">
+				<FactsSection order={order} />
+				<ActionsSection order={order} context={context} />
+			</div>
 			<StepsSection order={order} />
-			<TimelineSection events={history.events} />
+			<TimelineSection events={events} />
 		</Layout>,
 		status,
 	);
@@ -119,11 +133,11 @@ export const orderPages = new Hono<ConsoleEnv>()
 	})
 	.get("/orders/:tenant/:orderId/sections", requireSession("refuse"), async (c) => {
 		const ref = refOf(c);
-		if (!ref) return c.text("No such order.", 404);
-		const stub = orderStub(c.env, ref);
-		const [order, history] = await Promise.all([stub.status("operator"), stub.history("operator")]);
-		if (!order || !history) return c.text("No such order.", 404);
-		return c.html(<LiveSections order={order} events={history.events} />);
+		const read = ref && (await readOrder(c.env, ref));
+		if (!ref || !read) return c.text("No such order.", 404);
+		const { notes } = await notesOf(c, ref);
+		const context = { path: orderPath(ref), csrf: c.get("session").csrf, preview: notes.preview };
+		return c.html(<LiveSections order={read.order} events={read.events} context={context} />);
 	})
 	// EventSource cannot send Authorization: the API's stream, for the session's cookie instead. A
 	// reconnect's Last-Event-ID wins over the `after` the page started from.

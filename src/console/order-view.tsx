@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import type { HistoryEntry, OrderStatus } from "../order/status";
+import { ActionsPanel } from "./actions-panel";
 import { money, Status, When } from "./format";
 import { Timeline } from "./timeline";
 
@@ -34,7 +35,7 @@ const Facts = ({ order }: { order: OrderStatus }) => (
 		<dt>Status</dt>
 		<dd>
 			<Status value={order.status} />
-			{order.needsAttention ? " needs attention" : ""}
+			{order.needsAttention && order.status !== "needs_attention" ? " and needs attention" : ""}
 		</dd>
 		<dt>Tenant</dt>
 		<dd>{order.tenant}</dd>
@@ -127,10 +128,34 @@ export const TimelineSection = ({ events }: { events: HistoryEntry[] }) => (
 	</Live>
 );
 
+/** What the actions section needs besides the order: where the forms post, the session's token, a retry's dry run. */
+export interface ActionsContext {
+	path: string;
+	csrf: string;
+	/** The steps and undos a retry would run again, when the page asked for its dry run. */
+	preview?: string[];
+}
+
+/** The actions that apply now; swapped like the rest, except while a person is filling in one of its forms. */
+export const ActionsSection = ({ order, context }: { order: OrderStatus; context: ActionsContext }) => (
+	<Live id="live-actions" title="Actions">
+		<ActionsPanel order={order} {...context} />
+	</Live>
+);
+
 /** Every live part at once: what the page's script fetches whenever the event stream says something happened. */
-export const LiveSections = ({ order, events }: { order: OrderStatus; events: HistoryEntry[] }) => (
+export const LiveSections = ({
+	order,
+	events,
+	context,
+}: {
+	order: OrderStatus;
+	events: HistoryEntry[];
+	context: ActionsContext;
+}) => (
 	<>
 		<FactsSection order={order} />
+		<ActionsSection order={order} context={context} />
 		<StepsSection order={order} />
 		<TimelineSection events={events} />
 	</>

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { WorkflowStatus } from "../engine/events";
 import { type IndexedOrder, listOrders } from "../ops/order-index";
-import { type OrderFilters as Filters, OrderFilters, parseFilters } from "./filters";
+import { OrderFilters, parseFilters } from "./filters";
 import { money, nextPage, orderPath, Status, When } from "./format";
 import type { ConsoleEnv } from "./guard";
 import { Layout, Notice } from "./layout";
@@ -9,14 +9,15 @@ import { Layout, Notice } from "./layout";
 /** Rows per page. */
 const PAGE_SIZE = 50;
 
-const FilterForm = ({ filters }: { filters: Filters }) => (
+/** The filter form, showing what was asked for as it was typed (even when it was not valid). */
+const FilterForm = ({ values }: { values: Record<string, string> }) => (
 	<form method="get" action="/ops/orders" class="filters" aria-label="Filter orders">
 		<label>
 			Status
 			<select name="status">
 				<option value="">any</option>
 				{WorkflowStatus.options.map((status) => (
-					<option value={status} selected={filters.status === status}>
+					<option value={status} selected={values.status === status}>
 						{status}
 					</option>
 				))}
@@ -24,19 +25,19 @@ const FilterForm = ({ filters }: { filters: Filters }) => (
 		</label>
 		<label>
 			Step
-			<input name="step" value={filters.step ?? ""} placeholder="reserve-inventory" />
+			<input name="step" value={values.step ?? ""} placeholder="e.g. reserve-inventory" />
 		</label>
 		<label>
 			Failure
-			<input name="failure" value={filters.failure ?? ""} placeholder="out_of_stock" />
+			<input name="failure" value={values.failure ?? ""} placeholder="e.g. out_of_stock" />
 		</label>
 		<label>
 			Tenant
-			<input name="tenant" value={filters.tenant ?? ""} placeholder="default" />
+			<input name="tenant" value={values.tenant ?? ""} placeholder="e.g. default" />
 		</label>
 		<label>
 			Workflow version
-			<input name="workflowVersion" type="number" min="1" value={filters.workflowVersion ?? ""} />
+			<input name="workflowVersion" type="number" min="1" value={values.workflowVersion ?? ""} />
 		</label>
 		<button type="submit" class="primary">
 			Filter
@@ -69,7 +70,7 @@ const OrderTable = ({ orders }: { orders: IndexedOrder[] }) => (
 					<td>{order.tenant}</td>
 					<td>
 						<Status value={order.status} />
-						{order.needsAttention && order.status !== "needs_attention" ? " needs attention" : ""}
+						{order.needsAttention && order.status !== "needs_attention" ? " and needs attention" : ""}
 					</td>
 					<td>{order.currentStep ?? ""}</td>
 					<td>{order.failureCode ?? ""}</td>
@@ -89,7 +90,8 @@ const OrderTable = ({ orders }: { orders: IndexedOrder[] }) => (
 
 /** The order index, newest first, filtered and paged; each order links to its own page. */
 export const ordersPage = new Hono<ConsoleEnv>().get("/orders", async (c) => {
-	const { filters, error } = parseFilters(OrderFilters, c.req.query());
+	const query = c.req.query();
+	const { filters, error } = parseFilters(OrderFilters, query);
 	const { cursor, ...shown } = filters;
 	const { orders, nextCursor } = error
 		? { orders: [], nextCursor: null }
@@ -97,7 +99,7 @@ export const ordersPage = new Hono<ConsoleEnv>().get("/orders", async (c) => {
 	const session = c.get("session");
 	return c.html(
 		<Layout title="Orders" nonce={c.get("nonce")} signedIn={session} current="/ops/orders">
-			<FilterForm filters={filters} />
+			<FilterForm values={query} />
 			{error && <Notice kind="error">{error}</Notice>}
 			<p class="muted">
 				From the order index, which follows each order within seconds; an order's own page is the truth.

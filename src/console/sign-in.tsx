@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { identify, operatorKeyNamed, withinRateLimit } from "../api/auth";
-import { type ConsoleEnv, isLoopback } from "./guard";
+import { isLoopback } from "../ops/config";
+import type { ConsoleEnv } from "./guard";
 import { Layout, Notice } from "./layout";
 import { readSession, SESSION_COOKIE, SESSION_SECONDS, startSession } from "./session";
 
@@ -13,7 +14,10 @@ export const HOME = "/ops/orders";
 const safeNext = (next: unknown) =>
 	typeof next === "string" && /^\/ops(?:[/?][^\\\s]*)?$/.test(next) && !next.startsWith("/ops//") ? next : HOME;
 
-/** The cookie's attributes: HttpOnly, SameSite=Strict, scoped to /ops, Secure except on a loopback host. */
+/**
+ * The cookie's attributes: HttpOnly, SameSite=Strict, scoped to /ops, and Secure except on a loopback
+ * host, where `npm run dev` serves plain http.
+ */
 const cookieOptions = (c: Context<ConsoleEnv>) => ({
 	path: "/ops",
 	httpOnly: true,

@@ -17,12 +17,13 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); }
 th { background: #eef0f4; font-weight: 600; }
+tbody th { background: #fff; }
 td.wrap { word-break: break-word; max-width: 36rem; }
 code { font: 12px/1.4 ui-monospace, Menlo, Consolas, monospace; }
 form.filters, form.action { display: flex; flex-wrap: wrap; align-items: end; gap: .6rem 1rem; margin: 0 0 1rem; }
 label { display: flex; flex-direction: column; gap: .15rem; font-weight: 600; font-size: 13px; }
-input, select, button { font: inherit; padding: .3rem .5rem; border: 1px solid #9aa3b2; border-radius: 4px; background: #fff; color: var(--ink); }
-input[name="reason"] { min-width: 24rem; }
+input, select, button { font: inherit; font-weight: 400; padding: .3rem .5rem; border: 1px solid #9aa3b2; border-radius: 4px; background: #fff; color: var(--ink); }
+input[name="reason"] { min-width: 20rem; }
 button { cursor: pointer; background: #e8ecf3; }
 button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
 header button { padding: .15rem .6rem; }
@@ -36,8 +37,11 @@ dd { margin: 0; }
 .notice { padding: .6rem .9rem; border-radius: 4px; border: 1px solid; }
 .notice.error { background: #fdecec; border-color: #e4a3a3; color: var(--bad); }
 .notice.done { background: #e6f4ea; border-color: #9fd1ae; color: var(--good); }
-.actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
-.actions section { background: #fff; border: 1px solid var(--line); padding: .2rem 1rem .8rem; }
+.overview { display: grid; grid-template-columns: repeat(auto-fit, minmax(28rem, 1fr)); gap: 0 1.5rem; align-items: start; }
+.actions { display: grid; gap: .8rem; }
+.actions section { background: #fff; border: 1px solid var(--line); padding: 0 1rem .6rem; }
+.actions h3 { font-size: 1rem; margin: .6rem 0 .2rem; }
+.actions p { margin: .2rem 0 .5rem; }
 .muted { color: var(--muted); }
 .pager { margin-top: .8rem; }
 `;

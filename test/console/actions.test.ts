@@ -60,7 +60,8 @@ describe("the order page", () => {
 		await reader.cancel();
 		expect(text).not.toContain("id: 2\n");
 		const sections = await page(`/ops/orders/default/${orderId}/sections`, cookie);
-		expect(sections).toContain('id="live-timeline"');
+		for (const part of ["live-facts", "live-actions", "live-steps", "live-timeline"])
+			expect(sections).toContain(`id="${part}"`);
 		expect(sections).not.toContain("<html");
 	});
 });

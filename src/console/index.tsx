@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { MAX_BODY_BYTES } from "../api/body";
 import { ApiError } from "../api/problem";
 import { deadLettersPage } from "./dead-letters-page";
 import { type ConsoleEnv, consoleHeaders, requireSession, sameOrigin } from "./guard";
@@ -14,7 +16,15 @@ import { HOME, signIn } from "./sign-in";
  */
 export const opsConsole = new Hono<ConsoleEnv>();
 
-opsConsole.use(consoleHeaders, sameOrigin);
+// A form is a few hundred bytes: a body past the API's limit is refused as it streams in, as the API's are.
+const formLimit = bodyLimit({
+	maxSize: MAX_BODY_BYTES,
+	onError: () => {
+		throw new ApiError(413, "body-too-large", `A form must not exceed ${MAX_BODY_BYTES} bytes; nothing was done.`);
+	},
+});
+
+opsConsole.use(consoleHeaders, formLimit, sameOrigin);
 opsConsole.get("/", requireSession("redirect"), (c) => c.redirect(HOME, 303));
 opsConsole.route("/", signIn);
 opsConsole.use("/orders", requireSession("redirect"));

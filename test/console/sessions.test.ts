@@ -145,5 +145,8 @@ describe("console pages", () => {
 		expect(noOrigin.headers.get("Set-Cookie")).toBeNull();
 		const nullOrigin = await consoleRequest("/ops/sign-in", { form: { key: OPERATOR_KEY }, origin: "null" });
 		expect(nullOrigin.status).toBe(403);
+		const huge = await consoleRequest("/ops/sign-in", { form: { key: OPERATOR_KEY, pad: "x".repeat(70_000) } });
+		expect(huge.status).toBe(413);
+		expect(huge.headers.get("Set-Cookie")).toBeNull();
 	});
 });

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { muteInjectedCrashNoise } from "./test/node/mute-crash-noise";
 import { SummaryReporter } from "./test/node/summary-reporter";
 
@@ -96,6 +96,8 @@ export default defineConfig(async () => ({
 	],
 	test: {
 		include: ["test/**/*.test.ts"],
+		// The browser tests run in Node, with their own config (vitest.browser.config.ts).
+		exclude: [...configDefaults.exclude, "test/browser/**"],
 		setupFiles: ["./test/setup.ts"],
 		testTimeout: 30_000,
 		reporters: ["default", new SummaryReporter()],

@@ -7,6 +7,7 @@ import type { OrderObject } from "../src/order/order-object";
 import type { OrderHistory, OrderStatus } from "../src/order/status";
 import { advanceClockTo } from "./clock";
 import { holdToContract } from "./contract";
+import { orderBody, outOfStockOrder } from "./orders";
 
 export const API_KEY = "test-client-key-0001";
 /** A client key of another tenant, "acme". */
@@ -16,30 +17,7 @@ const SANDBOX = "https://sandbox.test";
 
 export const newOrderId = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
 
-export function orderBody(orderId: string, overrides: Partial<Order> = {}): Order {
-	return {
-		orderId,
-		customer: { id: "cus_1", email: "ada@example.com" },
-		items: [
-			{ sku: "BOOK-1", quantity: 2, unitPriceCents: 1500 },
-			{ sku: "PEN-7", quantity: 1, unitPriceCents: 499 },
-		],
-		currency: "USD",
-		paymentMethod: "pm_card_visa",
-		shippingAddress: {
-			name: "Ada Lovelace",
-			line1: "12 St James's Square",
-			city: "London",
-			postalCode: "SW1Y 4JH",
-			country: "GB",
-		},
-		...overrides,
-	};
-}
-
-/** An order whose only item is out of stock: charged, then refused by inventory, then refunded. */
-export const outOfStockOrder = (orderId: string) =>
-	orderBody(orderId, { items: [{ sku: "OOS-LAMP", quantity: 1, unitPriceCents: 9999 }] });
+export { orderBody, outOfStockOrder };
 
 interface ApiInit {
 	method?: string;

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { opsConsole } from "../console";
 import { ConfigError } from "../order/config";
 import { actions } from "./actions";
 import { bulkRetry } from "./bulk-retry";
@@ -17,7 +18,8 @@ const app = new OpenAPIHono<AppEnv>();
 
 // Cloudflare's ray id when there is one, so a problem's requestId finds the request in Cloudflare's logs too.
 app.use(requestId({ generator: (c) => c.req.header("cf-ray") ?? crypto.randomUUID() }));
-app.use(secureHeaders());
+// A header a route set itself is kept: the console sets its own CSP and Referrer-Policy.
+app.use(secureHeaders({ overwrite: false }));
 app.use(
 	methodNotAllowed({
 		app,
@@ -33,6 +35,7 @@ app.route("/orders", orders);
 app.route("/orders", actions);
 app.route("/", operator);
 app.route("/", downstreams);
+app.route("/ops", opsConsole);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",

@@ -22,7 +22,7 @@ function keysOf(list: string | undefined, setting: string, withTenant: boolean):
  * Finds the presented key among the client and operator keys. Every configured key is compared, in
  * constant time over fixed-length digests, so timing reveals neither which key matched nor how much.
  */
-async function identify(env: Env, presented: string): Promise<Caller | null> {
+export async function identify(env: Env, presented: string): Promise<Caller | null> {
 	const wanted = await sha256(presented);
 	const lists = [
 		["client", await keysOf(env.API_KEYS, "API_KEYS", true)],
@@ -36,6 +36,11 @@ async function identify(env: Env, presented: string): Promise<Caller | null> {
 		}
 	}
 	return caller;
+}
+
+/** The configured operator key of this name, if there still is one: a removed key's sessions end with it. */
+export async function operatorKeyNamed(env: Env, name: string): Promise<Key | undefined> {
+	return (await keysOf(env.OPERATOR_KEYS, "OPERATOR_KEYS", false)).find((key) => key.name === name);
 }
 
 /**
@@ -67,7 +72,7 @@ const RATE_LIMIT_PERIOD_S = 10;
  * with another key or tenant); past it, 429 with Retry-After. Only authenticated requests count, so
  * an unknown key cannot use up a real key's budget.
  */
-async function withinRateLimit(env: Env, caller: Caller): Promise<void> {
+export async function withinRateLimit(env: Env, caller: Caller): Promise<void> {
 	const { success } = await env.API_RATE_LIMIT.limit({ key: actorOf(caller) });
 	if (success) return;
 	throw new ApiError(

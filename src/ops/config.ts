@@ -2,6 +2,7 @@ import { z } from "zod";
 
 /** Hosts a plain-http URL may point at: this machine only. */
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+export const isLoopback = (hostname: string) => LOOPBACK.has(hostname);
 
 /**
  * A service or webhook URL: `https://`, or `http://` to a loopback address (the local sandbox).
@@ -11,7 +12,7 @@ export const ServiceUrl = z
 	.url()
 	.refine((url) => {
 		const { protocol, hostname } = new URL(url);
-		return protocol === "https:" || (protocol === "http:" && LOOPBACK.has(hostname));
+		return protocol === "https:" || (protocol === "http:" && isLoopback(hostname));
 	}, "must be https:// (http:// only to a loopback address)")
 	.transform((url) => url.replace(/\/+$/, ""));
 

@@ -1,0 +1,23 @@
+import type { FC } from "hono/jsx";
+import type { OrderRef } from "../order/tenant";
+
+/** A time as the API gives it (ISO 8601, UTC), shown to the millisecond: a timeline's entries are often that close. */
+export const When: FC<{ iso: string | null | undefined }> = ({ iso }) =>
+	iso ? <time datetime={iso}>{iso.replace("T", " ")}</time> : <span class="muted">—</span>;
+
+/** A workflow's or a step's status, coloured by what it asks of a person. */
+export const Status: FC<{ value: string }> = ({ value }) => <span class={`status ${value}`}>{value}</span>;
+
+export const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
+
+/** The console's page of one order; the tenant is part of its identity, so it is part of the path. */
+export const orderPath = (ref: OrderRef) =>
+	`/ops/orders/${encodeURIComponent(ref.tenant)}/${encodeURIComponent(ref.orderId)}`;
+
+/** A list page's link to the page after `cursor`, keeping its filters. */
+export function nextPage(path: string, filters: Record<string, string | number | undefined>, cursor: string): string {
+	const query = new URLSearchParams();
+	for (const [name, value] of Object.entries(filters)) if (value !== undefined) query.set(name, String(value));
+	query.set("cursor", cursor);
+	return `${path}?${query}`;
+}

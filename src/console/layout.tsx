@@ -1,0 +1,81 @@
+import { raw } from "hono/html";
+import type { Child, FC } from "hono/jsx";
+import { STYLE } from "./style";
+
+/** A page of the nav: where it is and what it is called. */
+interface NavLink {
+	href: string;
+	label: string;
+}
+
+/**
+ * The console's pages in the nav's order. A new page adds its link here: the slot after the dead
+ * letters is kept for "Downstreams" (/ops/downstreams), the circuit breakers' page, built elsewhere.
+ */
+export const NAV: NavLink[] = [
+	{ href: "/ops/orders", label: "Orders" },
+	{ href: "/ops/dead-letters", label: "Dead letters" },
+];
+
+interface LayoutProps {
+	title: string;
+	nonce: string;
+	/** The signed-in operator's key name and CSRF token; absent on the sign-in page. */
+	signedIn?: { keyName: string; csrf: string };
+	/** The nav link of this page, marked as current. */
+	current?: string;
+	/** Plain JavaScript run at the end of the page (the nonce lets it past the CSP). */
+	script?: string;
+	children: Child;
+}
+
+/** The page around every console view: title, nav, who is signed in and the way out. */
+export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, current, script, children }) => (
+	<>
+		{raw("<!doctype html>")}
+		<html lang="en">
+			<head>
+				<meta charset="utf-8" />
+				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				<title>{`${title} · saga-edge operations`}</title>
+				<style nonce={nonce} dangerouslySetInnerHTML={{ __html: STYLE }} />
+			</head>
+			<body>
+				<header>
+					<span class="brand">saga-edge operations</span>
+					{signedIn && (
+						<>
+							<nav aria-label="Console">
+								<ul>
+									{NAV.map((link) => (
+										<li>
+											<a href={link.href} aria-current={link.href === current ? "page" : undefined}>
+												{link.label}
+											</a>
+										</li>
+									))}
+								</ul>
+							</nav>
+							<form method="post" action="/ops/sign-out" class="sign-out">
+								<input type="hidden" name="csrf" value={signedIn.csrf} />
+								<span>{`operator:${signedIn.keyName}`}</span> <button type="submit">Sign out</button>
+							</form>
+						</>
+					)}
+				</header>
+				<main>
+					<h1>{title}</h1>
+					{children}
+				</main>
+				{script && <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />}
+			</body>
+		</html>
+	</>
+);
+
+/** A message the page must not hide: an error (announced at once) or a confirmation. */
+export const Notice: FC<{ kind: "error" | "done"; children: Child }> = ({ kind, children }) => (
+	<p class={`notice ${kind}`} role={kind === "error" ? "alert" : "status"}>
+		{children}
+	</p>
+);

@@ -1,0 +1,85 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { identify, operatorKeyNamed, withinRateLimit } from "../api/auth";
+import { isLoopback } from "../ops/config";
+import type { ConsoleEnv } from "./guard";
+import { Layout, Notice } from "./layout";
+import { readSession, SESSION_COOKIE, SESSION_SECONDS, startSession } from "./session";
+
+/** Where the console starts after signing in. */
+export const HOME = "/ops/orders";
+
+/** Only a console path may be where sign-in leads back to: never another site. */
+const safeNext = (next: unknown) =>
+	typeof next === "string" && /^\/ops(?:[/?][^\\\s]*)?$/.test(next) && !next.startsWith("/ops//") ? next : HOME;
+
+/**
+ * The cookie's attributes: HttpOnly, SameSite=Strict, scoped to /ops, and Secure except on a loopback
+ * host, where `npm run dev` serves plain http.
+ */
+const cookieOptions = (c: Context<ConsoleEnv>) => ({
+	path: "/ops",
+	httpOnly: true,
+	sameSite: "Strict" as const,
+	secure: !isLoopback(new URL(c.req.url).hostname),
+});
+
+const SignInPage = ({
+	nonce,
+	next,
+	error,
+	notice,
+}: {
+	nonce: string;
+	next: string;
+	error?: string;
+	notice?: string;
+}) => (
+	<Layout title="Sign in" nonce={nonce}>
+		{error && <Notice kind="error">{error}</Notice>}
+		{notice && <Notice kind="done">{notice}</Notice>}
+		<p>The console is for operators: sign in with an operator key (one of OPERATOR_KEYS).</p>
+		<form method="post" action="/ops/sign-in" class="action">
+			<input type="hidden" name="next" value={next} />
+			<label>
+				Operator key
+				<input name="key" type="password" required autocomplete="current-password" autofocus />
+			</label>
+			<button type="submit" class="primary">
+				Sign in
+			</button>
+		</form>
+	</Layout>
+);
+
+/** Signing in and out. The session is a signed cookie; see session.ts for what it holds. */
+export const signIn = new Hono<ConsoleEnv>()
+	.get("/sign-in", async (c) => {
+		const next = safeNext(c.req.query("next"));
+		if (await readSession(c.env, getCookie(c, SESSION_COOKIE), Date.now())) return c.redirect(next, 303);
+		const notice = c.req.query("signed-out") === undefined ? undefined : "You are signed out.";
+		return c.html(<SignInPage nonce={c.get("nonce")} next={next} notice={notice} />);
+	})
+	.post("/sign-in", async (c) => {
+		const form = await c.req.parseBody();
+		const next = safeNext(form.next);
+		const presented = typeof form.key === "string" ? form.key.trim() : "";
+		const caller = presented ? await identify(c.env, presented) : null;
+		const key = caller?.role === "operator" ? await operatorKeyNamed(c.env, caller.keyId) : undefined;
+		if (!caller || !key) {
+			const error = caller
+				? "That is a client key. The console needs an operator key."
+				: "That key is not valid. Sign in with an operator key.";
+			return c.html(<SignInPage nonce={c.get("nonce")} next={next} error={error} />, caller ? 403 : 401);
+		}
+		await withinRateLimit(c.env, caller);
+		const { cookie } = await startSession(key, Date.now());
+		setCookie(c, SESSION_COOKIE, cookie, { ...cookieOptions(c), maxAge: SESSION_SECONDS });
+		return c.redirect(next, 303);
+	})
+	// No session needed to leave one: the same-origin check already keeps other sites from signing anyone out.
+	.post("/sign-out", (c) => {
+		deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
+		return c.redirect("/ops/sign-in?signed-out", 303);
+	});

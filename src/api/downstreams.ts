@@ -27,8 +27,8 @@ const DownstreamAction = z
 	.meta({ id: "DownstreamActionResponse" });
 const NameParams = z.object({ name: z.string().max(100).describe("payments, inventory, shipping or email") });
 
-/** The breaker object of a downstream, as the API addresses it (the workflow id "" names no order). */
-function breaker(env: Env, name: string) {
+/** The breaker object of a downstream, as the API addresses it (the workflow id "" names no order); 404 for an unknown one. */
+export function breaker(env: Env, name: string) {
 	if (!(DOWNSTREAMS as readonly string[]).includes(name))
 		throw new ApiError(404, "downstream-not-found", `No downstream ${name}; known: ${DOWNSTREAMS.join(", ")}.`);
 	const object = platform.breaker(name, "");

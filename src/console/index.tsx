@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MAX_BODY_BYTES } from "../api/body";
 import { ApiError } from "../api/problem";
 import { deadLettersPage } from "./dead-letters-page";
+import { downstreamsPage } from "./downstreams-page";
 import { type ConsoleEnv, consoleHeaders, requireSession, sameOrigin } from "./guard";
 import { Layout, Notice } from "./layout";
 import { orderPages } from "./order-page";
@@ -31,6 +32,7 @@ opsConsole.use("/orders", requireSession("redirect"));
 opsConsole.use("/dead-letters", requireSession("redirect"));
 opsConsole.route("/", ordersPage);
 opsConsole.route("/", deadLettersPage);
+opsConsole.route("/", downstreamsPage);
 opsConsole.route("/", orderPages);
 
 // Errors are pages here, not problem documents: a person reads them.

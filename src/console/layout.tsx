@@ -8,13 +8,11 @@ interface NavLink {
 	label: string;
 }
 
-/**
- * The console's pages in the nav's order. A new page adds its link here: the slot after the dead
- * letters is kept for "Downstreams" (/ops/downstreams), the circuit breakers' page, built elsewhere.
- */
+/** The console's pages in the nav's order; a new page adds its link here. */
 export const NAV: NavLink[] = [
 	{ href: "/ops/orders", label: "Orders" },
 	{ href: "/ops/dead-letters", label: "Dead letters" },
+	{ href: "/ops/downstreams", label: "Downstreams" },
 ];
 
 interface LayoutProps {

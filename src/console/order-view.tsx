@@ -15,6 +15,21 @@ function awaiting(order: OrderStatus): Child {
 				<When iso={order.waitingFor.deadline} />
 			</>
 		);
+	const held = order.steps.find((step) => step.heldBy !== null);
+	if (held)
+		return (
+			<>
+				{`${held.heldBy} to recover: ${held.name} is held, `}
+				{held.heldUntil ? (
+					<>
+						{"at most until "}
+						<When iso={held.heldUntil} />
+					</>
+				) : (
+					"for as long as it takes (an undo is never given up)"
+				)}
+			</>
+		);
 	const retries = order.steps.filter((step) => step.nextAttemptAt !== null);
 	const next = retries.sort((a, b) => String(a.nextAttemptAt).localeCompare(String(b.nextAttemptAt)))[0];
 	if (next)
@@ -93,9 +108,7 @@ const Steps = ({ steps }: { steps: Step[] }) => (
 					<td>{step.attempts}</td>
 					<td>{step.idempotencyKey ? <code>{step.idempotencyKey}</code> : ""}</td>
 					<td class="wrap">{lastError(step)}</td>
-					<td>
-						<When iso={step.nextAttemptAt} />
-					</td>
+					<td>{step.heldBy ? `held: ${step.heldBy} is unavailable` : <When iso={step.nextAttemptAt} />}</td>
 				</tr>
 			))}
 		</tbody>

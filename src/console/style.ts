@@ -31,9 +31,9 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 dt { color: var(--muted); }
 dd { margin: 0; }
 .status { display: inline-block; padding: 0 .45rem; border-radius: 3px; font-weight: 600; background: #e3e7ee; }
-.status.completed, .status.compensated, .status.resolved, .status.succeeded { background: #d5efdf; color: var(--good); }
-.status.needs_attention, .status.failed { background: #f9d9d9; color: var(--bad); }
-.status.waiting, .status.retrying, .status.compensating, .status.running { background: #fcebc5; color: var(--warn); }
+.status.completed, .status.compensated, .status.resolved, .status.succeeded, .status.closed { background: #d5efdf; color: var(--good); }
+.status.needs_attention, .status.failed, .status.open { background: #f9d9d9; color: var(--bad); }
+.status.waiting, .status.retrying, .status.compensating, .status.running, .status.held, .status.half_open, .status.paused { background: #fcebc5; color: var(--warn); }
 .notice { padding: .6rem .9rem; border-radius: 4px; border: 1px solid; }
 .notice.error { background: #fdecec; border-color: #e4a3a3; color: var(--bad); }
 .notice.done { background: #e6f4ea; border-color: #9fd1ae; color: var(--good); }

@@ -1,0 +1,119 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { actorOf } from "../api/auth";
+import { breaker } from "../api/downstreams";
+import { ApiError } from "../api/problem";
+import { isoTime } from "../engine/time";
+import type { DownstreamView } from "../ops/breaker-state";
+import { DOWNSTREAMS } from "../order/services";
+import { MAX_REASON } from "./actions-panel";
+import { Status, When } from "./format";
+import { type ConsoleEnv, requireSession } from "./guard";
+import { Layout, Notice } from "./layout";
+
+const PATH = "/ops/downstreams";
+const Action = z.enum(["pause", "resume"]);
+type Action = z.infer<typeof Action>;
+const RequestKey = z
+	.string()
+	.regex(/^[\w-]{1,200}$/)
+	.nullable()
+	.catch(null);
+
+const DONE = {
+	pause: "Paused: new calls to it are held (isolates learn within seconds); calls in flight finish.",
+	resume: "Resumed: held orders are being released in waves.",
+} satisfies Record<Action, string>;
+
+/** Pause for a running service, resume for a paused one: a reason, the button, a request key per rendering. */
+const ActionForm = ({ view, csrf }: { view: DownstreamView; csrf: string }) => {
+	const action: Action = view.state === "paused" ? "resume" : "pause";
+	return (
+		<form method="post" action={`${PATH}/${view.name}/${action}`} class="action">
+			<input type="hidden" name="csrf" value={csrf} />
+			<input type="hidden" name="requestKey" value={`console-${crypto.randomUUID()}`} />
+			<label>
+				Reason
+				<input name="reason" required maxlength={MAX_REASON} autocomplete="off" />
+			</label>
+			<button type="submit" class="primary">{`${action === "pause" ? "Pause" : "Resume"} ${view.name}`}</button>
+		</form>
+	);
+};
+
+const Table = ({ views, csrf }: { views: DownstreamView[]; csrf: string }) => (
+	<table>
+		<thead>
+			<tr>
+				<th scope="col">Downstream</th>
+				<th scope="col">State</th>
+				<th scope="col">Since</th>
+				<th scope="col">Recent failures</th>
+				<th scope="col">Held orders</th>
+				<th scope="col">Reason</th>
+				<th scope="col">Action</th>
+			</tr>
+		</thead>
+		<tbody>
+			{views.map((view) => (
+				<tr>
+					<td>{view.name}</td>
+					<td>
+						<Status value={view.state} />
+					</td>
+					<td>
+						<When iso={isoTime(view.since)} />
+					</td>
+					<td>{view.recentFailures}</td>
+					<td>{view.heldOrders}</td>
+					<td class="wrap">{view.reason ?? ""}</td>
+					<td>
+						<ActionForm view={view} csrf={csrf} />
+					</td>
+				</tr>
+			))}
+		</tbody>
+	</table>
+);
+
+/** The circuit breakers: each service's state and held orders, with pause and resume. */
+export const downstreamsPage = new Hono<ConsoleEnv>()
+	.get("/downstreams", requireSession("redirect"), async (c) => {
+		const views = await Promise.all(
+			DOWNSTREAMS.map((name) => {
+				const { object, stub } = breaker(c.env, name);
+				return stub.describe(name, object);
+			}),
+		);
+		const done = Action.safeParse(c.req.query("done")).data;
+		const error = c.req.query("error");
+		return c.html(
+			<Layout title="Downstreams" nonce={c.get("nonce")} signedIn={c.get("session")} current={PATH}>
+				{done && <Notice kind="done">{DONE[done]}</Notice>}
+				{error && <Notice kind="error">{error}</Notice>}
+				<p>
+					While a service's breaker is open or paused, orders calling it are held (no attempt used) and go on by
+					themselves once it closes, released a few per second.
+				</p>
+				<Table views={views} csrf={c.get("session").csrf} />
+			</Layout>,
+		);
+	})
+	.post("/downstreams/:name/:action", requireSession("redirect"), async (c) => {
+		const name = c.req.param("name");
+		const action = Action.safeParse(c.req.param("action")).data;
+		if (!action) throw new ApiError(404, "not-found", `No action ${c.req.param("action")} on a downstream.`);
+		const { object, stub } = breaker(c.env, name);
+		const form = await c.req.parseBody();
+		const reason = typeof form.reason === "string" ? form.reason.trim() : "";
+		if (!reason || reason.length > MAX_REASON)
+			throw new ApiError(400, "reason-required", `A reason is required (at most ${MAX_REASON} characters).`);
+		const request = { actor: actorOf(c.get("caller")), reason, requestKey: RequestKey.parse(form.requestKey ?? null) };
+		const answer = await stub.act(name, object, action, request);
+		if (answer.outcome === "conflict") {
+			const error = `Cannot ${action} ${name}: it is ${answer.view.state}.`;
+			return c.redirect(`${PATH}?error=${encodeURIComponent(error)}`, 303);
+		}
+		if (answer.outcome === "key_reused") throw new ApiError(422, "form-reused", "This form was already used.");
+		return c.redirect(`${PATH}?done=${action}`, 303);
+	});

@@ -9,10 +9,16 @@ import { platform } from "../src/ops/platform";
  */
 const shared = new Map<string, string>();
 let apiScope: string | null = null;
+/** Orders whose breaker answers are held back, and for how long, in ms. */
+const slowAdmissions = new Map<string, number>();
 
 const scoped = (downstream: string, scope: string) => `${downstream}@${scope}`;
 
 export function installBreakerScopes(): void {
+	platform.admitting = async (workflowId) => {
+		const ms = slowAdmissions.get(workflowId);
+		if (ms) await scheduler.wait(ms);
+	};
 	platform.breaker = (downstream, workflowId) => {
 		if (workflowId === "") return apiScope === null ? downstream : scoped(downstream, apiScope);
 		for (const [prefix, scope] of shared) if (workflowId.startsWith(prefix)) return scoped(downstream, scope);
@@ -24,4 +30,9 @@ export function installBreakerScopes(): void {
 export function shareBreakers(prefix: string): void {
 	shared.set(prefix, prefix);
 	apiScope = prefix;
+}
+
+/** Holds back every answer of the order's breakers by `ms`, so that requests can land while one is awaited. */
+export function slowAdmissionsOf(orderId: string, ms: number): void {
+	slowAdmissions.set(orderId, ms);
 }

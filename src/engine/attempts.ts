@@ -43,7 +43,7 @@ export async function runCall(store: Store, spec: CallSpec, holds: Holds): Promi
 	const lost = callStep(store, spec.name);
 	// Runs are awaited one at a time, so an attempt still open when a run reaches it was cut off by a crash or eviction.
 	if (lost?.status === "running" && lost.inFlightUntil !== null)
-		fail(store, lost, lost.attempts, lostAttempt, spec.policy);
+		fail(store, lost, lost.attempts, lostAttempt, spec.policy, lost.probing);
 	for (;;) {
 		const step = callStep(store, spec.name);
 		if (step?.status === "succeeded") return step.result ?? null;
@@ -56,7 +56,10 @@ export async function runCall(store: Store, spec: CallSpec, holds: Holds): Promi
 			throw new Suspended();
 		}
 		const probe = await admitted(store, spec, step, holds);
-		await attemptOnce(store, spec, step, holds, probe);
+		// A cancel may have been accepted while the breaker was asked: it wins over the admission.
+		const admittedStep = callStep(store, spec.name);
+		if (spec.kind === "action") haltIfStopped(store, spec.name, admittedStep);
+		await attemptOnce(store, spec, admittedStep, holds, probe);
 	}
 }
 
@@ -70,13 +73,15 @@ async function admitted(store: Store, spec: CallSpec, step: CallStep | undefined
 	if (!downstream || step?.admission) return step?.admission === "probe";
 	const now = store.now();
 	const wasHeld = step?.status === "held";
+	// Events accepted before the step are answered once durable: they must not wait for the breaker too.
+	if (holds.asks(downstream, store.state.workflowId, wasHeld)) store.flush();
+	store.checkpoint({ at: "admitting", step: spec.name });
 	const admission = await holds.admit(downstream, store.state.workflowId, wasHeld, now);
 	if (admission.admitted) {
 		if (wasHeld) store.append({ type: "step_released", step: spec.name, probe: admission.probe });
 		return admission.probe;
 	}
 	if (!wasHeld) {
-		const firstHold = (step?.attempts ?? 0) === 0 && step?.stuckAt == null;
 		store.append({
 			type: "step_held",
 			step: spec.name,
@@ -84,9 +89,9 @@ async function admitted(store: Store, spec: CallSpec, step: CallStep | undefined
 			idempotencyKey: idempotencyKey(store.state.workflowId, spec.name),
 			downstream,
 			reason: boundMessage(admission.reason),
-			// An undo is never given up because of an outage.
-			until: spec.kind === "undo" ? null : now + spec.policy.maxHoldMs,
-			stuckAt: firstHold ? now + spec.policy.stuckAfterMs : undefined,
+			// An undo is never given up because of an outage; a forward step's limit runs from its budget's first hold.
+			until: spec.kind === "undo" ? null : (step?.holdDeadline ?? now + spec.policy.maxHoldMs),
+			stuckAt: step?.slaStarted ? undefined : now + spec.policy.stuckAfterMs,
 		});
 	}
 	if (step) reportIfStuck(store, step);
@@ -118,9 +123,18 @@ async function attemptOnce(
 	const attempt = (step?.attempts ?? 0) + 1;
 	const key = idempotencyKey(store.state.workflowId, name);
 	const timeoutAt = now + policy.attemptTimeoutMs;
-	// The SLA runs from the first attempt of the current budget (a redrive starts a new one).
-	const stuckAt = attempt === (step?.budgetBase ?? 0) + 1 ? now + policy.stuckAfterMs : undefined;
-	store.append({ type: "step_started", step: name, kind, attempt, idempotencyKey: key, timeoutAt, stuckAt });
+	// The SLA runs from the current budget's first attempt or hold (a redrive starts a new one).
+	const stuckAt = step?.slaStarted ? undefined : now + policy.stuckAfterMs;
+	store.append({
+		type: "step_started",
+		step: name,
+		kind,
+		attempt,
+		idempotencyKey: key,
+		timeoutAt,
+		stuckAt,
+		...(probe ? { probe } : {}),
+	});
 	// The intent is durable before the call leaves: the output gate holds the call until this write lands.
 	store.flush();
 	await store.alarm.setBy(timeoutAt + WATCHDOG_GRACE_MS);
@@ -165,7 +179,7 @@ function fail(
 		store.append({ type: "step_failed", step: step.name, attempt, error, retryAt: store.now(), probe });
 		return;
 	}
-	const used = attempt - step.budgetBase;
+	const used = attempt - step.budgetBase - step.probeRefunds;
 	const final = error.kind === "permanent" || used >= policy.maxAttempts;
 	const retryAt = final ? null : store.now() + backoffDelay(policy, used, store.random, retryAfterMs);
 	store.append({ type: "step_failed", step: step.name, attempt, error, retryAt });

@@ -56,6 +56,8 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		timeoutAt: z.number(),
 		/** When the step counts as stuck if it has not succeeded (its policy's SLA from the first attempt). */
 		stuckAt: z.number().optional(),
+		/** The attempt is its breaker's probe: if it fails, the step's budget is not charged. */
+		probe: z.boolean().optional(),
 	}),
 	z.object({ type: z.literal("step_succeeded"), step: Step, result: Json }),
 	/** `retryAt` null: the step failed for good. `probe`: the attempt was a breaker's probe, not counted in the budget. */

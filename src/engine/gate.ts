@@ -11,12 +11,17 @@ export interface DownstreamGate {
 	 * to be released later (the host then calls the engine's `release`). `held`: it already waits.
 	 */
 	admit(downstream: string, workflowId: string, held: boolean): Promise<Admission>;
+	/** Whether `admit` would answer from memory, without a round trip to the breaker. */
+	trusts(downstream: string, workflowId: string): boolean;
 	/** One attempt's outcome (with the failure's code), for the breaker's counts; a probe's decides its state. */
 	report(downstream: string, workflowId: string, outcome: CallOutcome, probe: boolean, code: string | null): void;
 }
 
 /** How long a held step waits before asking its downstream again, in case its release was lost, in ms. */
 export const HOLD_RECHECK_MS = 60_000;
+
+/** How long a breaker may take to answer before the call is admitted without it, in ms. */
+export const ADMIT_TIMEOUT_MS = 2_000;
 
 const open: Admission = { admitted: true, probe: false };
 
@@ -33,16 +38,27 @@ export class Holds {
 	async admit(downstream: string, workflowId: string, held: boolean, now: number): Promise<Admission> {
 		if (!this.gate) return open;
 		let admission = open;
+		let timer: number | undefined;
+		const late = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`no answer in ${ADMIT_TIMEOUT_MS} ms`)), ADMIT_TIMEOUT_MS);
+		});
 		try {
-			admission = await this.gate.admit(downstream, workflowId, held);
+			admission = await Promise.race([this.gate.admit(downstream, workflowId, held), late]);
 		} catch (error) {
 			console.error(`breaker of ${downstream} unreachable; admitting the call`, error);
+		} finally {
+			if (timer !== undefined) clearTimeout(timer);
 		}
 		this.recheckAt = admission.admitted ? null : now + HOLD_RECHECK_MS;
 		return admission;
 	}
 
 	/** What an attempt's failure (or its absence) tells the breaker: only a definitive answer shows the service is up. */
+	/** Whether asking would cost a round trip (and so time, during which requests may land). */
+	asks(downstream: string, workflowId: string, held: boolean): boolean {
+		return this.gate !== undefined && (held || !this.gate.trusts(downstream, workflowId));
+	}
+
 	report(downstream: string, workflowId: string, failure: { kind: string; code: string } | null, probe: boolean): void {
 		const down = failure !== null && failure.kind !== "permanent";
 		this.gate?.report(downstream, workflowId, down ? "failure" : "success", probe, down ? failure.code : null);

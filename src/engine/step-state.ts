@@ -27,6 +27,14 @@ export interface CallStep extends Common {
 	attempts: number;
 	/** Attempts made before the last redrive: the policy's budget counts from here. */
 	budgetBase: number;
+	/** Failed breaker probes since then: attempts the budget is not charged for. */
+	probeRefunds: number;
+	/** Whether the current budget's SLA has started (at its first attempt or hold): it starts once. */
+	slaStarted: boolean;
+	/** When holds end the step for good in the current budget: set by its first hold, kept across re-holds. */
+	holdDeadline: number | null;
+	/** The attempt under way is its breaker's probe. */
+	probing: boolean;
 	idempotencyKey: string;
 	/** True while an attempt may have taken effect and no definitive answer has come since. */
 	outcomeUnknown: boolean;
@@ -70,6 +78,10 @@ export function started(prev: StepState | undefined, e: EntryOf<"step_started">)
 		status: "running",
 		attempts: e.attempt,
 		budgetBase: before?.budgetBase ?? 0,
+		probeRefunds: before?.probeRefunds ?? 0,
+		slaStarted: (before?.slaStarted ?? false) || e.stuckAt !== undefined,
+		holdDeadline: before?.holdDeadline ?? null,
+		probing: e.probe ?? false,
 		idempotencyKey: e.idempotencyKey,
 		lastError: before?.lastError ?? null,
 		outcomeUnknown: before?.outcomeUnknown ?? false,
@@ -118,8 +130,9 @@ export function failed(prev: StepState | undefined, e: EntryOf<"step_failed">): 
 		finishedAt: final ? e.at : null,
 		stuckAt: final ? null : step.stuckAt,
 		hold: null,
+		probing: false,
 		// A failed probe found the service still down: the order's own budget is not charged for it.
-		budgetBase: e.probe ? step.budgetBase + 1 : step.budgetBase,
+		probeRefunds: e.probe ? step.probeRefunds + 1 : step.probeRefunds,
 	};
 }
 
@@ -132,6 +145,10 @@ export function held(prev: StepState | undefined, e: EntryOf<"step_held">): Call
 		status: "held",
 		attempts: before?.attempts ?? 0,
 		budgetBase: before?.budgetBase ?? 0,
+		probeRefunds: before?.probeRefunds ?? 0,
+		slaStarted: (before?.slaStarted ?? false) || e.stuckAt !== undefined,
+		holdDeadline: before?.holdDeadline ?? e.until,
+		probing: false,
 		idempotencyKey: e.idempotencyKey,
 		lastError: before?.lastError ?? null,
 		outcomeUnknown: before?.outcomeUnknown ?? false,
@@ -155,10 +172,19 @@ export function stuckReported(prev: StepState | undefined, name: string): CallSt
 	return { ...existing(asCall(prev), name), stuckAt: null };
 }
 
-/** A redrive: the step is due again now, with a fresh attempt budget and the same key. */
+/** A redrive: the step is due again now, with a fresh attempt budget (SLA and hold limit too) and the same key. */
 export function redriven(prev: StepState | undefined, name: string, at: number): StepState {
 	const step = existing(asCall(prev), name);
-	return { ...step, status: "retrying", nextAttemptAt: at, finishedAt: null, budgetBase: step.attempts };
+	return {
+		...step,
+		status: "retrying",
+		nextAttemptAt: at,
+		finishedAt: null,
+		budgetBase: step.attempts,
+		probeRefunds: 0,
+		slaStarted: false,
+		holdDeadline: null,
+	};
 }
 
 const newEvent = (name: string): EventStep => ({

@@ -9,6 +9,8 @@ import { emptyUsage } from "./usage";
 export type Checkpoint =
 	/** A journal row was just written (a crash here loses it, as a crash during the write would). */
 	| { at: "committed"; entries: JournalEntry[] }
+	/** A step is about to ask its downstream's breaker whether it may call (requests may land meanwhile). */
+	| { at: "admitting"; step: string }
 	/** An attempt's intent is durable and its call is about to leave. */
 	| { at: "calling"; step: string; attempt: number }
 	/** A call answered; its result is not written yet. */

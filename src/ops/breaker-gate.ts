@@ -49,8 +49,10 @@ export function breakerGate(env: Env): DownstreamGate {
 	}
 
 	return {
+		trusts: (downstream, workflowId) => (trusted.get(platform.breaker(downstream, workflowId)) ?? 0) > Date.now(),
 		async admit(downstream, workflowId, held) {
 			const name = platform.breaker(downstream, workflowId);
+			await platform.admitting(workflowId);
 			if (!held && (trusted.get(name) ?? 0) > Date.now()) return ADMITTED;
 			const answer: AdmitAnswer = await stub(name).admit(downstream, name, workflowId);
 			trust(name, answer.fast);

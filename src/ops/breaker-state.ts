@@ -82,8 +82,11 @@ export const newRecord = (downstream: string, now: number): BreakerRecord => ({
 /** What a transition asks of the breaker's object besides its new record. */
 export type Effect = "opened" | "closed" | null;
 
-/** Whether isolates may admit calls without asking: closed, and no held order waits for its wave. */
-export const isFastPath = (r: BreakerRecord) => r.state === "closed" && !r.releasing;
+/**
+ * Whether isolates may admit calls without asking: closed. While held orders are released in waves,
+ * new calls go on as usual (held ones always ask), so traffic is never queued behind a backlog.
+ */
+export const isFastPath = (r: BreakerRecord) => r.state === "closed";
 
 /** Open or half-open, and no probe under way: the next caller may be the probe. */
 export const probeMayGo = (r: BreakerRecord, now: number) =>

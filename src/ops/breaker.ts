@@ -70,7 +70,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 			this.held.remove(workflowId);
 			admission = { admitted: true, probe: true };
 		} else if (r.state !== "closed") admission = this.hold(workflowId, `${downstream} is unavailable: ${r.reason}`);
-		else if (r.releasing && this.held.count > 0)
+		else if (r.releasing && this.held.has(workflowId))
 			admission = this.hold(workflowId, `${downstream} recovered; held orders go in waves`);
 		else this.held.remove(workflowId);
 		return { admission, fast: isFastPath(this.current(downstream, name)) };
@@ -182,33 +182,35 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		return stub.releaseHold((this.record as BreakerRecord).downstream, probe);
 	}
 
-	/** The probe goes to the longest-held order; one that no longer waits is skipped. */
+	/** The probe goes to the longest-held order, which leaves the list once it answered; a lost answer keeps the lease. */
 	private async releaseProbe(): Promise<void> {
 		for (const workflowId of this.held.oldest(5)) {
+			// A pause, or a report, may have come in while the last candidate was asked.
+			if (!probeMayGo(this.record as BreakerRecord, Date.now())) return;
 			this.save(granted(this.record as BreakerRecord, Date.now(), this.config), null);
+			const took = await this.release(workflowId, true).catch(() => null);
+			if (took === null) return;
 			this.held.remove(workflowId);
-			const took = await this.release(workflowId, true).catch(() => false);
 			if (took) return;
 			this.save({ ...(this.record as BreakerRecord), probeUntil: null }, null);
 		}
 	}
 
-	/**
-	 * Releases up to the per-second rate of the longest-held orders, each at a jittered point of its own
-	 * slot of the second, so no burst reaches the service that just came back.
-	 */
+	/** Releases up to the rate of the longest-held orders, each at a jittered point of its own slot of the second. */
 	private async releaseWave(): Promise<void> {
 		const perSecond = this.config.releasePerSecond;
-		const wave = this.held.oldest(perSecond);
 		const slot = 1000 / perSecond;
 		await Promise.all(
-			wave.map(async (workflowId, i) => {
+			this.held.oldest(perSecond).map(async (workflowId, i) => {
 				await new Promise((resolve) => setTimeout(resolve, (i + Math.random()) * slot));
-				this.held.remove(workflowId);
-				await this.release(workflowId, false).catch((error) => {
-					console.warn(`release of ${workflowId} failed; it stays held`, error);
-					this.held.add(workflowId, Date.now());
-				});
+				const r = this.record as BreakerRecord;
+				if (r.state !== "closed" || !r.releasing) return;
+				try {
+					await this.release(workflowId, false);
+					this.held.remove(workflowId);
+				} catch (error) {
+					console.warn(`release of ${workflowId} failed; it stays held for the next wave`, error);
+				}
 			}),
 		);
 		this.save(this.record as BreakerRecord, null);
@@ -237,7 +239,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		const held = this.held.count > 0;
 		if (held && r.state === "open") due.push(r.probeAfter ?? now);
 		if (held && r.state === "half_open") due.push(r.probeUntil ?? now);
-		if (held && r.state === "closed") due.push(this.waveAt);
+		if (held && r.state === "closed" && r.releasing) due.push(this.waveAt);
 		if (due.length === 0) return;
 		const at = Math.max(now, Math.min(...due));
 		const set = await this.ctx.storage.getAlarm();

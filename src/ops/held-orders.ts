@@ -10,6 +10,10 @@ export class HeldOrders {
 		this.sql.exec("INSERT OR IGNORE INTO held (workflow_id, since) VALUES (?, ?)", workflowId, now);
 	}
 
+	has(workflowId: string): boolean {
+		return this.sql.exec("SELECT 1 FROM held WHERE workflow_id = ?", workflowId).toArray().length > 0;
+	}
+
 	remove(workflowId: string): void {
 		this.sql.exec("DELETE FROM held WHERE workflow_id = ?", workflowId);
 	}

@@ -56,7 +56,7 @@ type Kind = Checkpoint["at"];
  */
 export class CrashPlan {
 	readonly trace: string[] = [];
-	readonly seen: Record<Kind, number> = { committed: 0, returned: 0, calling: 0, handing_over: 0 };
+	readonly seen: Record<Kind, number> = { committed: 0, returned: 0, calling: 0, handing_over: 0, admitting: 0 };
 	readonly incidents: Violation[] = [];
 	crashes = 0;
 	private readonly pending: CrashPoint[];
@@ -147,6 +147,8 @@ function describeCheckpoint(point: Checkpoint, n: number): string {
 			return `r${n} returned ${point.step}#${point.attempt}`;
 		case "calling":
 			return `call${n} ${point.step}#${point.attempt} leaves`;
+		case "admitting":
+			return `a${n} ${point.step} asks its breaker`;
 		case "handing_over":
 			return `h${n} hands over ${point.ids.length} notification(s)`;
 		case "committed": {

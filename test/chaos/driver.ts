@@ -1,5 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import type { OrderStatus } from "../../src/order/status";
+import { slowAdmissionsOf } from "../breakers";
 import { advanceClockTo, clockOf } from "../clock";
 import {
 	API_KEY,
@@ -85,7 +86,8 @@ export class CaseRun {
 		this.plan = new CrashPlan(spec.crashes, spec.midCall);
 		this.rest = spec.restCrashes ? rng(spec.restCrashes.seed) : null;
 		this.timing = spec.timing ? rng(spec.timing.seed) : null;
-		for (const { call, action } of spec.interleave) this.interleaving.push(this.whenCalling(call, action));
+		for (const { call, action, during } of spec.interleave)
+			this.interleaving.push(this.whenCalling(call, action, during ?? "call"));
 		this.outage = spec.outage
 			? outageWindow(
 					spec.outage,
@@ -170,8 +172,9 @@ export class CaseRun {
 	 * die with it when the object crashes, and take the test runtime down with it. Gives up quietly
 	 * when the case ends first.
 	 */
-	private async whenCalling(call: number, action: Interleaved): Promise<void> {
-		while (this.plan.seen.calling < call) {
+	private async whenCalling(call: number, action: Interleaved, during: "call" | "admission"): Promise<void> {
+		const seen = () => (during === "call" ? this.plan.seen.calling : this.plan.seen.admitting);
+		while (seen() < call) {
 			if (this.ended) return;
 			await scheduler.wait(1);
 		}
@@ -494,6 +497,9 @@ function storedText(orderId: string): Promise<{ journal: string; all: string }> 
 	});
 }
 
+/** How long a breaker's answer is held back when a request is to land while it is awaited, in ms. */
+const ADMISSION_HELD_MS = 150;
+
 /** A case that has not finished after this long, in ms, is hung: reported with what it did so far. */
 const CASE_LIMIT_MS = 90_000;
 
@@ -505,6 +511,7 @@ export async function runCase(spec: CaseSpec): Promise<Observation> {
 		await injectFaults(spec.orderId, spec.faults);
 		// Calls that something happens in the middle of are held in flight long enough for it to happen there.
 		if (spec.interleave.length > 0 || spec.midCall.some((m) => m.during === "calling")) await holdCalls(spec.orderId);
+		if (spec.interleave.some((i) => i.during === "admission")) slowAdmissionsOf(spec.orderId, ADMISSION_HELD_MS);
 		for (const fault of spec.platform) {
 			if (fault.on === "queue") failQueue(spec.orderId, fault.kind, fault.times);
 			else failDatabase(spec.orderId, fault.kind, fault.times);

@@ -30,10 +30,14 @@ export type PlatformFaultSpec =
 export const INTERLEAVED = ["pick", "cancel", "retry", "resolve", "place-again", "poll", "alarm"] as const;
 export type Interleaved = (typeof INTERLEAVED)[number];
 
-/** `action` arrives while the order's `call`-th downstream call (1-based, over its life) is in flight. */
+/**
+ * `action` arrives while the order's `call`-th downstream call (1-based, over its life) is in flight,
+ * or, `during: "admission"`, while its `call`-th question to a breaker is (answers held back a moment).
+ */
 export interface Interleave {
 	call: number;
 	action: Interleaved;
+	during?: "call" | "admission";
 }
 
 /** The object is reset while its `n`-th downstream call, or its `n`-th notification hand-over, is in flight. */

@@ -249,6 +249,27 @@ describe("the chaos invariants catch what they promise to", () => {
 		expect(problems.some((p) => p.startsWith("charge-payment:undo: given up at") && p.includes("never"))).toBe(true);
 	});
 
+	it("cancel-stops: a forward attempt after an accepted cancel, unless its step is in doubt", () => {
+		const after = completed();
+		const cancel = {
+			seq: 0,
+			at: "",
+			type: "operator_action",
+			action: "cancel",
+			actor: "client:x",
+			reason: "",
+			requestKey: null,
+			steps: [],
+		} as unknown as HistoryEntry;
+		after.history.splice(2, 0, cancel);
+		after.history = after.history.map((e, i) => ({ ...e, seq: i + 1 }) as HistoryEntry);
+		expect(
+			checkInvariants(after)
+				.filter((v) => v.invariant === "cancel-stops")
+				.map((v) => v.message),
+		).toContain("#4 reserve-inventory attempt 1 started after the cancel");
+	});
+
 	it("(6) a request under another key, and a key reused with another body", () => {
 		const obs = completed();
 		const first = obs.ledger.requests[0] as Ledger["requests"][number];

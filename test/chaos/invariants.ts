@@ -229,6 +229,28 @@ const pickCommits: Check = ({ answers, status, ledger }) => {
 };
 
 /**
+ * Once a cancel is accepted, no forward step starts an attempt, unless its last attempt may have
+ * taken effect (it is asked again under its key, to learn what to undo). A request that lands while
+ * the breaker is asked, or while a call is in flight, must not let the next call out.
+ */
+const cancelStops: Check = ({ history }) => {
+	const out: Violation[] = [];
+	let cancelled = false;
+	const inDoubt = new Set<string>();
+	for (const entry of history) {
+		if (entry.type === "operator_action" && entry.action === "cancel") cancelled = true;
+		if (entry.type === "step_failed") {
+			if (entry.error.kind === "unknown_outcome") inDoubt.add(entry.step);
+			else if (entry.error.kind === "permanent") inDoubt.delete(entry.step);
+		}
+		if (entry.type === "step_succeeded") inDoubt.delete(entry.step);
+		if (cancelled && entry.type === "step_started" && !entry.step.endsWith(":undo") && !inDoubt.has(entry.step))
+			out.push(v("cancel-stops", `#${entry.seq} ${entry.step} attempt ${entry.attempt} started after the cancel`));
+	}
+	return out;
+};
+
+/**
  * Every needs-attention episode in the journal is exactly one dead letter in D1, closed when the
  * episode is; no other dead letter exists; the index row shows what the object does ("index"). Checked
  * once delivery had its chance, under whatever queue and D1 faults the case injected.
@@ -292,6 +314,7 @@ export const CHECKS: Record<string, Check> = {
 	journalShape,
 	timers,
 	pickCommits,
+	cancelStops,
 	projection,
 	personalData,
 };

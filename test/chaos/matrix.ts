@@ -116,6 +116,14 @@ function concurrency(profile: "ci" | "full"): Scenario[] {
 			out.push(
 				scenario({ id: `race.${action}-during-call${call}`, interleave: [{ call, action }], crashEverywhere: false }),
 			);
+		// The request lands while the breaker is asked whether the call may go (held back a moment).
+		out.push(
+			scenario({
+				id: `race.${action}-during-admission2`,
+				interleave: [{ call: 2, action, during: "admission" }],
+				crashEverywhere: false,
+			}),
+		);
 		// Call 3 of an out-of-stock order is its refund: the request lands in the middle of compensation.
 		out.push(
 			scenario({
@@ -127,7 +135,8 @@ function concurrency(profile: "ci" | "full"): Scenario[] {
 		);
 	}
 	if (profile === "full") return out;
-	return out.filter((s) => s.id === "race.pick-during-call3" || s.id === "race.cancel-during-call2");
+	const ci = ["race.pick-during-call3", "race.cancel-during-call2", "race.cancel-during-admission2"];
+	return out.filter((s) => ci.includes(s.id));
 }
 
 /** The eviction_mid_call family: the object reset while a call, or a notification hand-over, is in flight. */

@@ -1,6 +1,6 @@
 import { type CaseSpec, caseSpec } from "./case";
 import type { CrashPoint } from "./crash-plan";
-import { INTERLEAVED, type MidCallCrash, type PlatformFaultSpec } from "./families";
+import { INTERLEAVED, type Interleave, type MidCallCrash, type PlatformFaultSpec } from "./families";
 import { FAULT_KIND_NAMES, type FaultSpec, isSlow, OPERATION_NAMES } from "./faults";
 import { rng, streamSeed } from "./prng";
 import type { Warehouse } from "./warehouse";
@@ -74,7 +74,7 @@ export function randomCase(seed: number, index: number): CaseSpec {
 				: { on: "database", kind: r.chance(0.8) ? "throw" : "hang", times: r.pick([1, 3, 14]) },
 		);
 	}
-	const interleave = r.chance(0.15) ? [{ call: r.int(1, 5), action: r.pick(INTERLEAVED) }] : [];
+	const interleave: Interleave[] = r.chance(0.15) ? [{ call: r.int(1, 5), action: r.pick(INTERLEAVED) }] : [];
 	const midCall: MidCallCrash[] = r.chance(0.1)
 		? [r.chance(0.7) ? { during: "calling", n: r.int(1, 5) } : { during: "handing_over", n: r.int(1, 2) }]
 		: [];
@@ -94,6 +94,8 @@ export function randomCase(seed: number, index: number): CaseSpec {
 				forMs: r.int(20, 400),
 			}
 		: null;
+	// Drawn last, so that every earlier choice of a seed stays what it was.
+	if (r.chance(0.08)) interleave.push({ call: r.int(1, 4), action: r.pick(INTERLEAVED), during: "admission" });
 	return caseSpec({
 		id: `${seed}#${index}`,
 		orderId: `rnd-${seed}-${index}`,

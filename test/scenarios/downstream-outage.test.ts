@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../src/order/status";
-import { shareBreakers } from "../breakers";
+import { shareBreakers, slowAdmissionsOf } from "../breakers";
 import { advanceClockBy } from "../clock";
 import {
 	API_KEY,
+	act,
 	api,
 	confirmPick,
 	effectCounts,
@@ -152,6 +153,81 @@ describe("a downstream outage", () => {
 		for (const orderId of down)
 			await fetch(`${SANDBOX}/faults?orderId=${encodeURIComponent(orderId)}`, { method: "DELETE" });
 		for (const orderId of down) expect((await settle(orderId)).status).toBe("waiting");
+	});
+
+	it("a cancel accepted while the breaker is asked wins: the call never goes out", async () => {
+		const orderId = newOrderId("cancel-while-admitting");
+		slowAdmissionsOf(orderId, 300);
+		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+		// The charge's breaker is being asked (held back 300 ms): the customer cancels meanwhile.
+		expect((await act(orderId, "cancel", { key: API_KEY })).status).toBe(202);
+		expect((await settle(orderId)).status).toBe("cancelled");
+		console.log(JSON.stringify((await getHistory(orderId)).map((e) => [e.type, "step" in e ? e.step : "", e.at])));
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 0, refunds: 0 });
+		expect((await ledger(orderId)).requests).toEqual([]);
+	});
+
+	it("probes that fail are free, and neither the hold limit nor the SLA restarts with each re-hold", async () => {
+		const prefix = newOrderId("reheld");
+		shareBreakers(prefix);
+		const name = `inventory@${prefix}`;
+		const breaker = env.BREAKERS.get(env.BREAKERS.idFromName(name));
+		await breaker.report("inventory", name, { successes: 0, failures: 10, lastFailure: "http_503", probe: null });
+		const orderId = `${prefix}-0`;
+		// 429: a failure the breaker counts that leaves nothing in doubt, so giving up is a clean compensation.
+		await injectFault({
+			service: "inventory",
+			operation: "reserve",
+			orderId,
+			fault: "error",
+			status: 429,
+			times: 1000,
+		});
+		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+		const reserve = async () => stepOf(await getStatus(orderId), "reserve-inventory");
+		// Probe after probe fails (the breaker sends one every tenth of a second): more than the budget of 5.
+		await eventually(reserve, (step) => (step?.attempts ?? 0) > 6, 15_000);
+		const holds = async () =>
+			(await getHistory(orderId)).filter((e) => e.type === "step_held" && e.step === "reserve-inventory");
+		const until = new Set((await holds()).map((e) => ("until" in e ? e.until : null)));
+		expect((await holds()).length).toBeGreaterThan(1);
+		expect(until.size).toBe(1);
+
+		// Twice past the SLA, with probes between: one stuck alert for the step.
+		for (let round = 0; round < 2; round++) {
+			advanceClockBy(orderId, 16 * 60_000);
+			await fireAlarm(orderId);
+			const before = (await reserve())?.attempts ?? 0;
+			await eventually(reserve, (step) => (step?.attempts ?? 0) > before + 1, 15_000);
+		}
+		const stuck = (await getHistory(orderId)).filter((e) => e.type === "step_stuck");
+		expect(stuck).toHaveLength(1);
+
+		// The first hold's limit ends it: compensated.
+		advanceClockBy(orderId, 24 * 3_600_000);
+		await fireAlarm(orderId);
+		expect(await settle(orderId)).toMatchObject({
+			status: "compensated",
+			failure: { step: "reserve-inventory", code: "downstream_unavailable" },
+		});
+		await fetch(`${SANDBOX}/faults?orderId=${encodeURIComponent(orderId)}`, { method: "DELETE" });
+	});
+
+	it("while held orders are released in waves, new calls are not queued behind them", async () => {
+		const name = `inventory@${newOrderId("backlog")}`;
+		const breaker = env.BREAKERS.get(env.BREAKERS.idFromName(name));
+		await breaker.report("inventory", name, { successes: 0, failures: 10, lastFailure: "http_503", probe: null });
+		const held = Array.from({ length: 40 }, (_, i) => `held-${i}`);
+		for (const id of held) expect((await breaker.admit("inventory", name, id)).admission.admitted).toBe(false);
+		await scheduler.wait(150);
+		expect((await breaker.admit("inventory", name, "prober")).admission).toEqual({ admitted: true, probe: true });
+		await breaker.report("inventory", name, { successes: 0, failures: 0, lastFailure: null, probe: "success" });
+		// Closed and releasing: a held order waits for its wave, a new one goes, and isolates may trust it again.
+		expect((await breaker.admit("inventory", name, "held-39")).admission.admitted).toBe(false);
+		expect(await breaker.admit("inventory", name, "a-new-order")).toEqual({
+			admission: { admitted: true, probe: false },
+			fast: true,
+		});
 	});
 
 	it("half-open lets one probe through at a time", async () => {

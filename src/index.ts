@@ -1,9 +1,13 @@
 import { app } from "./api/app";
+import { opsConsole } from "./console";
 import { consume } from "./ops/consumer";
 import { sweep } from "./ops/sweeper";
 
 export { DownstreamBreaker } from "./ops/breaker";
 export { OrderObject } from "./order/order-object";
+
+// The console sits on top of the API: the same Worker, its own pages, no part of the OpenAPI document.
+app.route("/ops", opsConsole);
 
 const worker: ExportedHandler<Env> = {
 	fetch: app.fetch,

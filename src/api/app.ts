@@ -3,7 +3,6 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { opsConsole } from "../console";
 import { ConfigError } from "../order/config";
 import { actions } from "./actions";
 import { bulkRetry } from "./bulk-retry";
@@ -35,7 +34,6 @@ app.route("/orders", orders);
 app.route("/orders", actions);
 app.route("/", operator);
 app.route("/", downstreams);
-app.route("/ops", opsConsole);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",

@@ -326,6 +326,15 @@ export async function placeChargedThenUnanswered(orderId: string): Promise<void>
 	expect((await placeOrder(orderBody(orderId))).status).toBe(202);
 }
 
+/** An out-of-stock order whose refund failed its whole budget: it needs attention. Returns its id. */
+export async function placeFailedRefund(label: string): Promise<string> {
+	const orderId = newOrderId(label);
+	await injectFault({ service: "payments", operation: "refund", orderId, fault: "error", status: 500, times: 5 });
+	await placeOrder(outOfStockOrder(orderId));
+	expect((await settle(orderId)).status).toBe("needs_attention");
+	return orderId;
+}
+
 /** Places an order and drives it to the warehouse wait; returns the pick token. */
 export async function placeUntilPick(order: Order): Promise<string> {
 	expect((await placeOrder(order)).status).toBe(202);

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { z } from "zod";
 import type { OperatorAction } from "../engine/events";
 import type { OrderStatus } from "../order/status";
 
@@ -14,22 +15,19 @@ interface PanelProps {
 	preview?: string[];
 }
 
+/** A form's request key as posted: ours, or none (an action without one is still journaled once per request). */
+export const RequestKey = z
+	.string()
+	.regex(/^[\w-]{1,200}$/)
+	.nullable()
+	.catch(null);
+
 /**
- * One action's form: a required reason and the button that does it. Each rendering gets a fresh
- * request key, so a form sent twice (a double click, a resend after Back) acts once.
+ * A person's action as a form: a required reason and the button that does it. Each rendering gets a
+ * fresh request key, so a form sent twice (a double click, a resend after Back) acts once.
  */
-const ActionForm = ({
-	action,
-	path,
-	csrf,
-	button,
-}: {
-	action: OperatorAction;
-	path: string;
-	csrf: string;
-	button: string;
-}) => (
-	<form method="post" action={`${path}/${action}`} class="action">
+export const ReasonForm = ({ href, csrf, button }: { href: string; csrf: string; button: string }) => (
+	<form method="post" action={href} class="action">
 		<input type="hidden" name="csrf" value={csrf} />
 		<input type="hidden" name="requestKey" value={`console-${crypto.randomUUID()}`} />
 		<label>
@@ -60,7 +58,7 @@ const PreviewAnswer = ({ steps, path, csrf }: { steps: string[]; path: string; c
 				</li>
 			))}
 		</ul>
-		<ActionForm action="retry" path={path} csrf={csrf} button="Confirm" />
+		<ReasonForm href={`${path}/retry`} csrf={csrf} button="Confirm" />
 	</>
 );
 
@@ -85,13 +83,13 @@ export const ActionsPanel = ({ order, path, csrf, preview }: PanelProps) => {
 			{order.needsAttention && (
 				<Action action="resolve" title="Resolve">
 					<p>Close the order as fixed by hand: it ends resolved and its dead letter is closed.</p>
-					<ActionForm action="resolve" path={path} csrf={csrf} button="Resolve" />
+					<ReasonForm href={`${path}/resolve`} csrf={csrf} button="Resolve" />
 				</Action>
 			)}
 			{cancellable && (
 				<Action action="cancel" title="Cancel">
 					<p>Stop the order before the warehouse's pick: what was done is undone.</p>
-					<ActionForm action="cancel" path={path} csrf={csrf} button="Cancel order" />
+					<ReasonForm href={`${path}/cancel`} csrf={csrf} button="Cancel order" />
 				</Action>
 			)}
 		</div>

@@ -6,7 +6,7 @@ import { ApiError } from "../api/problem";
 import { isoTime } from "../engine/time";
 import type { DownstreamView } from "../ops/breaker-state";
 import { DOWNSTREAMS } from "../order/services";
-import { MAX_REASON } from "./actions-panel";
+import { MAX_REASON, ReasonForm, RequestKey } from "./actions-panel";
 import { Status, When } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
@@ -14,11 +14,6 @@ import { Layout, Notice } from "./layout";
 const PATH = "/ops/downstreams";
 const Action = z.enum(["pause", "resume"]);
 type Action = z.infer<typeof Action>;
-const RequestKey = z
-	.string()
-	.regex(/^[\w-]{1,200}$/)
-	.nullable()
-	.catch(null);
 
 const DONE = {
 	pause: "Paused: new calls to it are held (isolates learn within seconds); calls in flight finish.",
@@ -28,17 +23,8 @@ const DONE = {
 /** Pause for a running service, resume for a paused one: a reason, the button, a request key per rendering. */
 const ActionForm = ({ view, csrf }: { view: DownstreamView; csrf: string }) => {
 	const action: Action = view.state === "paused" ? "resume" : "pause";
-	return (
-		<form method="post" action={`${PATH}/${view.name}/${action}`} class="action">
-			<input type="hidden" name="csrf" value={csrf} />
-			<input type="hidden" name="requestKey" value={`console-${crypto.randomUUID()}`} />
-			<label>
-				Reason
-				<input name="reason" required maxlength={MAX_REASON} autocomplete="off" />
-			</label>
-			<button type="submit" class="primary">{`${action === "pause" ? "Pause" : "Resume"} ${view.name}`}</button>
-		</form>
-	);
+	const button = `${action === "pause" ? "Pause" : "Resume"} ${view.name}`;
+	return <ReasonForm href={`${PATH}/${view.name}/${action}`} csrf={csrf} button={button} />;
 };
 
 const Table = ({ views, csrf }: { views: DownstreamView[]; csrf: string }) => (

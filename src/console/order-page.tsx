@@ -6,7 +6,7 @@ import { orderStub } from "../api/route-kit";
 import { OperatorAction } from "../engine/events";
 import { OrderId } from "../order/order";
 import { type OrderRef, Tenant } from "../order/tenant";
-import { MAX_REASON } from "./actions-panel";
+import { MAX_REASON, RequestKey } from "./actions-panel";
 import { orderPath } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
@@ -22,11 +22,6 @@ import {
 
 const OrderParams = z.object({ tenant: Tenant, orderId: OrderId });
 const LastEventId = z.coerce.number().int().nonnegative().catch(0);
-const RequestKey = z
-	.string()
-	.regex(/^[\w-]{1,200}$/)
-	.nullable()
-	.catch(null);
 
 /** What the page says after an action was taken, by its `?done=` parameter. */
 const DONE = {

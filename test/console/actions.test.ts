@@ -8,20 +8,12 @@ import {
 	newOrderId,
 	orderBody,
 	outOfStockOrder,
+	placeFailedRefund,
 	placeOrder,
 	placeUntilPick,
 	settle,
 } from "../helpers";
 import { consoleRequest, csrfOf, page, postAction, signIn } from "./console";
-
-/** An out-of-stock order whose refund failed its whole budget: it needs attention. */
-async function needingAttention(label: string) {
-	const orderId = newOrderId(label);
-	await injectFault({ service: "payments", operation: "refund", orderId, fault: "error", status: 500, times: 5 });
-	await placeOrder(outOfStockOrder(orderId));
-	expect((await settle(orderId)).status).toBe("needs_attention");
-	return orderId;
-}
 
 const audit = async (orderId: string) => (await getHistory(orderId)).filter((e) => e.type === "operator_action");
 
@@ -71,7 +63,7 @@ describe("the order page", () => {
 
 describe("actions from the console", () => {
 	it("a retry's preview shows the dry run's steps and changes nothing; confirming it is journaled with actor and reason", async () => {
-		const orderId = await needingAttention("console-retry");
+		const orderId = await placeFailedRefund("console-retry");
 		const cookie = await signIn();
 		const before = await getHistory(orderId);
 		const preview = await page(`/ops/orders/default/${orderId}?preview=retry`, cookie);
@@ -97,7 +89,7 @@ describe("actions from the console", () => {
 
 	it("resolve and cancel need a reason, and are journaled with who did them and why", async () => {
 		const cookie = await signIn("test-operator-key-02");
-		const orderId = await needingAttention("console-resolve");
+		const orderId = await placeFailedRefund("console-resolve");
 		const blank = await postAction(orderId, "resolve", cookie, { reason: "   " });
 		expect(blank.status).toBe(400);
 		expect(await blank.text()).toContain("A reason is required");
@@ -132,7 +124,7 @@ describe("actions from the console", () => {
 
 	it("does nothing twice when a form is sent again, and nothing at all from another site or without its token", async () => {
 		const cookie = await signIn();
-		const orderId = await needingAttention("console-csrf");
+		const orderId = await placeFailedRefund("console-csrf");
 		const csrf = csrfOf(await page(`/ops/orders/default/${orderId}`, cookie));
 		const form = { csrf, reason: "from elsewhere", requestKey: "console-form-1" };
 		const path = `/ops/orders/default/${orderId}/resolve`;
@@ -152,7 +144,7 @@ describe("actions from the console", () => {
 describe("the lists", () => {
 	it("finds an order by its filters and links to its page; shows its dead letter", async () => {
 		const cookie = await signIn();
-		const orderId = await needingAttention("console-lists");
+		const orderId = await placeFailedRefund("console-lists");
 		const link = `href="/ops/orders/default/${orderId}"`;
 		const filtered = "/ops/orders?status=needs_attention&step=&failure=&tenant=default&workflowVersion=1";
 		await eventually(

@@ -14,20 +14,12 @@ import {
 	newOrderId,
 	orderBody,
 	outOfStockOrder,
+	placeFailedRefund,
 	placeOrder,
 	placeUntilPick,
 	requestsFor,
 	settle,
 } from "../helpers";
-
-/** An out-of-stock order whose refund failed its whole budget: needs attention. */
-async function failedRefund(label: string) {
-	const orderId = newOrderId(label);
-	await injectFault({ service: "payments", operation: "refund", orderId, fault: "error", status: 500, times: 5 });
-	await placeOrder(outOfStockOrder(orderId));
-	expect((await settle(orderId)).status).toBe("needs_attention");
-	return orderId;
-}
 
 const episodeClosed = (orderId: string) =>
 	eventually(
@@ -37,7 +29,7 @@ const episodeClosed = (orderId: string) =>
 
 describe("redriving an order that needs attention", () => {
 	it("a dry run says what would run and changes nothing", async () => {
-		const orderId = await failedRefund("dry-run");
+		const orderId = await placeFailedRefund("dry-run");
 		const before = { status: await getStatus(orderId), history: await getHistory(orderId) };
 		const response = await act(orderId, "retry", { dryRun: true });
 		expect(response.status).toBe(200);
@@ -48,7 +40,7 @@ describe("redriving an order that needs attention", () => {
 	});
 
 	it("a failed undo runs again with a fresh budget and the same key: one refund, dead letter closed", async () => {
-		const orderId = await failedRefund("redrive-undo");
+		const orderId = await placeFailedRefund("redrive-undo");
 		const response = await act(orderId, "retry", { reason: "payments is back" });
 		expect(response.status).toBe(202);
 		expect(await response.json()).toMatchObject({ outcome: "accepted", steps: ["charge-payment:undo"] });
@@ -101,7 +93,7 @@ describe("redriving an order that needs attention", () => {
 
 describe("resolving by hand", () => {
 	it("ends the order resolved, records who and why, and closes the dead letter", async () => {
-		const orderId = await failedRefund("resolve");
+		const orderId = await placeFailedRefund("resolve");
 		const response = await act(orderId, "resolve", { reason: "refunded by hand in the payments dashboard" });
 		expect(response.status).toBe(202);
 		expect((await settle(orderId)).status).toBe("resolved");
@@ -119,7 +111,7 @@ describe("resolving by hand", () => {
 
 describe("operator routes need an operator key", () => {
 	it("answers 403 to a client key and 401 to none", async () => {
-		const orderId = await failedRefund("op-auth");
+		const orderId = await placeFailedRefund("op-auth");
 		for (const action of ["retry", "resolve"] as const) {
 			expect((await act(orderId, action, { key: API_KEY })).status).toBe(403);
 			expect((await act(orderId, action, { key: null })).status).toBe(401);
@@ -132,7 +124,7 @@ describe("operator routes need an operator key", () => {
 	});
 
 	it("a second operator key works and is named by its position in the audit trail", async () => {
-		const orderId = await failedRefund("test-operator-key-02");
+		const orderId = await placeFailedRefund("test-operator-key-02");
 		expect((await act(orderId, "resolve", { key: "test-operator-key-02" })).status).toBe(202);
 		const audit = (await getHistory(orderId)).find((e) => e.type === "operator_action");
 		// An unnamed key is named by its position in OPERATOR_KEYS, never by anything of the key.

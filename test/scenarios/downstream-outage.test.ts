@@ -57,6 +57,20 @@ function breakerAction(
 	});
 }
 
+/** Places the orders, each one's reservations answering 503 until it recovers. */
+async function placeWhileReservationsFail(orderIds: string[], status = 503): Promise<void> {
+	for (const orderId of orderIds) {
+		await injectFault({ service: "inventory", operation: "reserve", orderId, fault: "error", status, times: 1000 });
+		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+	}
+}
+
+/** The service answers these orders again. */
+async function recover(orderIds: string[]): Promise<void> {
+	for (const orderId of orderIds)
+		await fetch(`${SANDBOX}/faults?orderId=${encodeURIComponent(orderId)}`, { method: "DELETE" });
+}
+
 async function completeAfterPick(orderId: string): Promise<OrderStatus> {
 	expect((await settle(orderId)).status).toBe("waiting");
 	expect((await confirmPick(orderId, await pickToken(orderId))).status).toBe(202);
@@ -68,17 +82,7 @@ describe("a downstream outage", () => {
 		const prefix = newOrderId("outage");
 		shareBreakers(prefix);
 		const orderIds = Array.from({ length: 12 }, (_, i) => `${prefix}-${i}`);
-		for (const orderId of orderIds) {
-			await injectFault({
-				service: "inventory",
-				operation: "reserve",
-				orderId,
-				fault: "error",
-				status: 503,
-				times: 1000,
-			});
-			expect((await placeOrder(orderBody(orderId))).status).toBe(202);
-		}
+		await placeWhileReservationsFail(orderIds);
 		for (const orderId of orderIds) await untilHeld(orderId, "reserve-inventory");
 		expect(await downstream("inventory")).toMatchObject({ state: expect.stringMatching(/open/), heldOrders: 12 });
 
@@ -97,8 +101,7 @@ describe("a downstream outage", () => {
 		}
 
 		// The service comes back: the next probe succeeds and the held orders go on by themselves.
-		for (const orderId of orderIds)
-			await fetch(`${SANDBOX}/faults?orderId=${encodeURIComponent(orderId)}`, { method: "DELETE" });
+		await recover(orderIds);
 		await eventually(
 			() => downstream("inventory"),
 			(d) => d.state === "closed" && d.heldOrders === 0,
@@ -133,25 +136,14 @@ describe("a downstream outage", () => {
 		);
 		await scheduler.wait(2_500);
 		const down = Array.from({ length: 12 }, (_, i) => `${prefix}-down-${i}`);
-		for (const orderId of down) {
-			await injectFault({
-				service: "inventory",
-				operation: "reserve",
-				orderId,
-				fault: "error",
-				status: 503,
-				times: 1000,
-			});
-			expect((await placeOrder(orderBody(orderId))).status).toBe(202);
-		}
+		await placeWhileReservationsFail(down);
 		for (const orderId of down) await untilHeld(orderId, "reserve-inventory");
 		// Opened after about ten failures: the thirty old successes, had they counted, would have taken thirty.
 		const failed = await Promise.all(
 			down.map(async (id) => (await ledger(id)).requests.filter((r) => r.operation === "reserve").length),
 		);
 		expect(failed.reduce((a, b) => a + b, 0)).toBeLessThan(20);
-		for (const orderId of down)
-			await fetch(`${SANDBOX}/faults?orderId=${encodeURIComponent(orderId)}`, { method: "DELETE" });
+		await recover(down);
 		for (const orderId of down) expect((await settle(orderId)).status).toBe("waiting");
 	});
 
@@ -175,15 +167,7 @@ describe("a downstream outage", () => {
 		await breaker.report("inventory", name, { successes: 0, failures: 10, lastFailure: "http_503", probe: null });
 		const orderId = `${prefix}-0`;
 		// 429: a failure the breaker counts that leaves nothing in doubt, so giving up is a clean compensation.
-		await injectFault({
-			service: "inventory",
-			operation: "reserve",
-			orderId,
-			fault: "error",
-			status: 429,
-			times: 1000,
-		});
-		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+		await placeWhileReservationsFail([orderId], 429);
 		const reserve = async () => stepOf(await getStatus(orderId), "reserve-inventory");
 		// Probe after probe fails (the breaker sends one every tenth of a second): more than the budget of 5.
 		await eventually(reserve, (step) => (step?.attempts ?? 0) > 6, 15_000);
@@ -210,7 +194,7 @@ describe("a downstream outage", () => {
 			status: "compensated",
 			failure: { step: "reserve-inventory", code: "downstream_unavailable" },
 		});
-		await fetch(`${SANDBOX}/faults?orderId=${encodeURIComponent(orderId)}`, { method: "DELETE" });
+		await recover([orderId]);
 	});
 
 	it("while held orders are released in waves, new calls are not queued behind them", async () => {

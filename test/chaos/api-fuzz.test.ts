@@ -39,7 +39,7 @@ describe(`bad input against the HTTP API (${settings.profile} profile, seed ${se
 			const oracle = new ApiOracle(fixtures, tag, fixture);
 			if (runs > 0) await flood();
 			const progress = new Progress("fuzz requests", runs, settings.progress);
-			let failure: unknown = null;
+			let failure: string | null = null;
 			if (runs > 0) {
 				try {
 					await fc.assert(
@@ -51,7 +51,10 @@ describe(`bad input against the HTTP API (${settings.profile} profile, seed ${se
 						{ seed: settings.seed, numRuns: runs },
 					);
 				} catch (error) {
-					failure = error;
+					// fast-check keeps the property's own error as the cause: the report must say what failed.
+					const cause =
+						error instanceof Error && error.cause !== undefined ? `\nCaused by: ${String(error.cause)}` : "";
+					failure = `${String(error)}${cause}`;
 				}
 			}
 			const rerun = rerunCommand(settings, {});

@@ -4,12 +4,9 @@ import {
 	eventually,
 	getHistory,
 	getStatus,
-	injectFault,
 	newOrderId,
 	orderBody,
-	outOfStockOrder,
 	placeFailedRefund,
-	placeOrder,
 	placeUntilPick,
 	settle,
 } from "../helpers";

@@ -13,7 +13,6 @@ import {
 	ledger,
 	newOrderId,
 	orderBody,
-	outOfStockOrder,
 	placeFailedRefund,
 	placeOrder,
 	placeUntilPick,

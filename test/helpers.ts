@@ -127,7 +127,7 @@ export async function dueAlarm(orderId: string): Promise<number | null> {
 	for (let early = 0; early < 5; early++) {
 		const [at, due] = await inObject(orderId, async (instance, state) => [
 			await state.storage.getAlarm(),
-			instance.engine.dueAt,
+			instance.engine.dueAt(),
 		]);
 		if (at === null || at === due || (due !== null && at > due)) return at;
 		await fireOnce(orderId);

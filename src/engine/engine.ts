@@ -30,6 +30,8 @@ export class WorkflowEngine<Input> {
 	private readonly defaults: RetryPolicy;
 	private readonly holds: Holds;
 	private running: Promise<void> | null = null;
+	/** When the last run began: what was due then and still pending it could not reach (an undo behind a step in doubt); waking for it would spin. */
+	private reachedBy = Number.NEGATIVE_INFINITY;
 	private again = false;
 
 	constructor(
@@ -72,9 +74,7 @@ export class WorkflowEngine<Input> {
 	}
 
 	/** When the engine next needs its alarm; the alarm set may be earlier (see Alarm.settle). */
-	get dueAt(): number | null {
-		return this.wakeAt();
-	}
+	readonly dueAt = (): number | null => this.wakeAt();
 
 	/** True while a run, a notification hand-over or an index report is under way. */
 	get busy(): boolean {
@@ -183,8 +183,10 @@ export class WorkflowEngine<Input> {
 		try {
 			do {
 				this.again = false;
+				const began = this.store.now();
 				try {
 					await this.runOnce();
+					this.reachedBy = began;
 					this.retention.eraseIfDue();
 				} finally {
 					this.store.flush();
@@ -240,7 +242,8 @@ export class WorkflowEngine<Input> {
 	/** The next due time: the journal's, a held step's recheck, any notification or report owed, the data's erasure. */
 	private wakeAt(): number | null {
 		const recheck = this.holds.dueAt(!this.state.finished && this.state.current?.status === "held");
-		const due = [this.state.nextWakeAt, recheck, this.notifier.dueAt, this.reporter.dueAt, this.retention.dueAt];
+		const steps = this.state.nextWakeAfter(this.reachedBy);
+		const due = [steps, recheck, this.notifier.dueAt, this.reporter.dueAt, this.retention.dueAt];
 		return due.reduce<number | null>((min, at) => (at !== null && (min === null || at < min) ? at : min), null);
 	}
 }

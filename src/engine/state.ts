@@ -194,8 +194,13 @@ export class WorkflowState {
 
 	/** The earliest time something is due: a retry, an SLA, a reminder, a deadline, or the watchdog of an attempt in flight. */
 	get nextWakeAt(): number | null {
+		return this.nextWakeAfter(Number.NEGATIVE_INFINITY);
+	}
+
+	/** The earliest due time later than `after`. */
+	nextWakeAfter(after: number): number | null {
 		if (this.finished) return null;
-		const due = [...this.steps.values()].flatMap(step.dueTimes).filter((at): at is number => at !== null);
+		const due = [...this.steps.values()].flatMap(step.dueTimes).filter((at): at is number => at !== null && at > after);
 		return due.length > 0 ? Math.min(...due) : null;
 	}
 }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { clockOf } from "../clock";
+import {
+	act,
+	alarmOf,
+	effectCounts,
+	eventually,
+	injectFault,
+	inObject,
+	newOrderId,
+	orderBody,
+	placeOrder,
+	settle,
+} from "../helpers";
+
+describe("a redrive of an order compensating around a step in doubt", () => {
+	it("waits for the step in doubt without waking on the undo it cannot reach yet, then undoes everything", async () => {
+		const orderId = newOrderId("redrive-in-doubt");
+		// Shipping answers 500 seven times (each may have booked it); the refund takes effect, then 5xx, five times.
+		await injectFault({ service: "shipping", operation: "ship", orderId, fault: "error", status: 500, times: 7 });
+		await injectFault({
+			service: "payments",
+			operation: "refund",
+			orderId,
+			fault: "error_after",
+			status: 502,
+			times: 5,
+		});
+		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+		expect((await settle(orderId)).status).toBe("needs_attention");
+
+		// The redrive gives both a fresh budget; the refund is due at once but comes only after shipping is
+		// learned. The order must sleep until shipping's next attempt, not wake at once, over and over.
+		expect((await act(orderId, "retry")).status).toBe(202);
+		await eventually(
+			() => inObject(orderId, (instance) => instance.engine.busy),
+			(busy) => !busy,
+		);
+		const alarm = await alarmOf(orderId);
+		expect(alarm).not.toBeNull();
+		expect(alarm as number).toBeGreaterThan(clockOf(orderId));
+		const status = await settle(orderId);
+		expect(status.status).toBe("compensated");
+		expect(await effectCounts(orderId)).toMatchObject({
+			charges: 1,
+			refunds: 1,
+			reservations: 1,
+			releases: 1,
+			shipments: 1,
+			shipmentCancellations: 1,
+		});
+	});
+});

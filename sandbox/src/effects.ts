@@ -28,8 +28,12 @@ type Row = Record<string, SqlStorageValue>;
 /** What the services did, one row per effect, in the ledger's SQLite. */
 export class EffectTable {
 	constructor(private readonly sql: SqlStorage) {
+		// Looked up by order and by target on every request and ledger read: indexed, so a long run stays fast.
 		sql.exec(`CREATE TABLE IF NOT EXISTS effects (id TEXT PRIMARY KEY, kind TEXT NOT NULL, order_id TEXT, target_id TEXT,
-			idempotency_key TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL)`);
+			idempotency_key TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL);
+			CREATE INDEX IF NOT EXISTS effects_by_order ON effects (kind, order_id);
+			CREATE INDEX IF NOT EXISTS effects_by_target ON effects (kind, target_id);
+			CREATE TABLE IF NOT EXISTS effect_counts (kind TEXT PRIMARY KEY, n INTEGER NOT NULL);`);
 	}
 
 	/** Records an effect and answers with its new id, as the service would. */
@@ -41,8 +45,15 @@ export class EffectTable {
 		data: object,
 		status: number,
 	): Decision {
-		const seq = this.sql.exec("SELECT count(*) AS n FROM effects WHERE kind = ?", operation).one().n;
-		const id = `${ID_PREFIX[operation]}_${Number(seq) + 1}`;
+		const seq = this.sql
+			.exec(
+				`INSERT INTO effect_counts (kind, n) VALUES (?, (SELECT count(*) FROM effects WHERE kind = ?) + 1)
+				 ON CONFLICT (kind) DO UPDATE SET n = n + 1 RETURNING n`,
+				operation,
+				operation,
+			)
+			.one().n;
+		const id = `${ID_PREFIX[operation]}_${Number(seq)}`;
 		this.sql.exec(
 			"INSERT INTO effects (id, kind, order_id, target_id, idempotency_key, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			id,
@@ -68,10 +79,9 @@ export class EffectTable {
 		return this.sql
 			.exec(
 				`SELECT id, order_id AS orderId, target_id AS targetId, idempotency_key AS idempotencyKey, data, at FROM effects
-				 WHERE kind = ? AND (? IS NULL OR order_id = ?) ORDER BY at, id`,
+				 WHERE kind = ?${orderId === undefined ? "" : " AND order_id = ?"} ORDER BY at, id`,
 				kind,
-				orderId ?? null,
-				orderId ?? null,
+				...(orderId === undefined ? [] : [orderId]),
 			)
 			.toArray()
 			.map((row) => ({

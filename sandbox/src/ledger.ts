@@ -43,6 +43,7 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 			CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY, operation TEXT NOT NULL, order_id TEXT,
 				idempotency_key TEXT NOT NULL, status INTEGER NOT NULL, code TEXT, fault TEXT, at INTEGER NOT NULL);
 			CREATE TABLE IF NOT EXISTS picks (shipment_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
+			CREATE INDEX IF NOT EXISTS requests_by_order ON requests (order_id, seq);
 		`);
 		// A sandbox whose state predates trace contexts gets the column once.
 		const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('requests')").toArray();
@@ -189,9 +190,8 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		const requests = this.sql
 			.exec(
 				`SELECT operation, order_id AS orderId, idempotency_key AS idempotencyKey, status, code, fault, at, traceparent FROM requests
-				 WHERE ? IS NULL OR order_id = ? ORDER BY seq`,
-				orderId ?? null,
-				orderId ?? null,
+				 ${orderId === undefined ? "" : "WHERE order_id = ?"} ORDER BY seq`,
+				...(orderId === undefined ? [] : [orderId]),
 			)
 			.toArray();
 		return { ...effects, requests };

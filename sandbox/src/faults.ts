@@ -3,7 +3,7 @@ import { type Decision, type FaultRule, type Operation, SERVICE_OF } from "./sch
 /** The answer an `error` or `error_after` fault gives. */
 export const injected = (fault: FaultRule): Decision => ({
 	status: fault.status,
-	body: { code: "fault_injected", ...(fault.message === undefined ? {} : { message: fault.message }) },
+	body: { code: fault.code ?? "fault_injected", ...(fault.message === undefined ? {} : { message: fault.message }) },
 	headers:
 		fault.status === 429 || fault.status === 503 ? { "Retry-After": String(fault.retryAfterSeconds) } : undefined,
 });

@@ -2,6 +2,9 @@ import type { Decision, Operation } from "./schemas";
 
 export const refuse = (status: number, code: string): Decision => ({ status, body: { code } });
 
+/** The code of a key that came back with another body. */
+export const KEY_REUSED = "idempotency_key_reused";
+
 /** Keys sorted, so that the same body always fingerprints the same, whatever its key order. */
 export function canonical(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
@@ -46,7 +49,7 @@ export class IdempotencyTable {
 			.exec("SELECT fingerprint, status, body FROM idempotency WHERE key = ?", scoped)
 			.toArray()[0];
 		if (stored) {
-			if (stored.fingerprint !== fingerprint) return refuse(422, "idempotency_key_reused");
+			if (stored.fingerprint !== fingerprint) return refuse(422, KEY_REUSED);
 			return { status: Number(stored.status), body: JSON.parse(String(stored.body)) };
 		}
 		const decision = run();

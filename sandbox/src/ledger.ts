@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { EFFECTS, EffectTable } from "./effects";
 import { FaultTable, injected, isDefinitive } from "./faults";
-import { IdempotencyTable, refuse } from "./idempotency";
+import { IdempotencyTable, KEY_REUSED, refuse } from "./idempotency";
 import { deliverPick } from "./pick";
 import { type Decision, type FaultRule, type Operation, OperationBody, type PickTarget } from "./schemas";
 
@@ -73,7 +73,8 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		// A definitive refusal is the service's own answer: like Stripe, it is decided behind the idempotency
 		// layer and stored, so a key that already has an answer keeps it. Other errors (5xx, 408, 409, 429)
 		// come from in front of it (a gateway, a rate limiter) and touch nothing.
-		const refusal = fault?.fault === "error" && isDefinitive(fault.status);
+		// "Same key, other body" is the idempotency layer's own answer: a fault playing it answers in front of it too.
+		const refusal = fault?.fault === "error" && isDefinitive(fault.status) && fault.code !== KEY_REUSED;
 		if (fault?.fault === "error" && !refusal) return record(injected(fault));
 		if (fault?.fault === "timeout_before") return record({ ...refuse(504, "fault_injected"), delayMs: hangMs });
 

@@ -86,6 +86,8 @@ export const FaultRule = z.object({
 	retryAfterSeconds: z.int().nonnegative().default(1),
 	/** A `message` for the error body of `error` and `error_after` faults (a huge one, say). */
 	message: z.string().optional(),
+	/** The `code` of their error body; default `fault_injected`. */
+	code: z.string().optional(),
 });
 export type FaultRule = z.infer<typeof FaultRule>;
 

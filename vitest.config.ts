@@ -21,11 +21,7 @@ export const TEST_BINDINGS = {
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",
 	CONSUMER_TIMEOUT_MS: "250",
-	// An open breaker lets its probe through after a tenth of a second, an isolate trusts a closed one
-	// for a fifth, and failures count within 2 s, so outage tests wait little.
-	BREAKER_COOLDOWN_MS: "100",
-	BREAKER_CACHE_MS: "200",
-	BREAKER_WINDOW_MS: "2000",
+	// The breakers keep their defaults: they run on the controlled clock, so waiting them out costs nothing.
 };
 
 /** The key of the locked sandbox the sandbox-key test talks to. */

@@ -1,4 +1,5 @@
 import { platform } from "../src/ops/platform";
+import { shareClock } from "./clock";
 
 /**
  * Which breaker guards a downstream for each order. Storage is isolated per test file, not per test,
@@ -26,10 +27,14 @@ export function installBreakerScopes(): void {
 	};
 }
 
-/** Orders whose workflow id starts with `prefix` share one breaker per downstream, which the operator API addresses. */
+/**
+ * Orders whose workflow id starts with `prefix` share one breaker per downstream, which the operator
+ * API addresses, and one clock with them.
+ */
 export function shareBreakers(prefix: string): void {
 	shared.set(prefix, prefix);
 	apiScope = prefix;
+	shareClock(prefix);
 }
 
 /** Holds back every answer of the order's breakers by `ms`, so that requests can land while one is awaited. */

@@ -1,29 +1,42 @@
-import { env } from "cloudflare:workers";
 import { platform } from "../src/ops/platform";
 
 /**
- * A controlled clock per order's object: real time plus an offset that only grows. The engine reads
- * nothing else, so a test moves an order's time forward (to its alarm's scheduled time, say) without
- * touching any other order's, and never backwards. Installed for every test file by test/setup.ts.
+ * One controlled clock per world: real time plus an offset that only grows. A world is one order
+ * (by default), or every order whose workflow id starts with a prefix given to `shareClock` (a fleet),
+ * together with their breakers (`<downstream>@<scope>`, see breakers.ts) and whatever the consumers
+ * do about them. Everything the code reads as "now" (orders, breakers, the isolate's trust in them,
+ * alert claims) asks the platform for its subject's time, so moving a world's clock ages all of it
+ * together and no other world. Installed for every test file by test/setup.ts.
  */
 const offsets = new Map<string, number>();
+const sharedPrefixes: string[] = [];
 
-const objectIdOf = (orderId: string) => env.ORDERS.idFromName(orderId).toString();
+/** The world a subject lives in: a breaker's scope, a shared prefix, or the order itself. */
+export function worldOf(subject: string): string {
+	const at = subject.indexOf("@");
+	const scope = at >= 0 ? subject.slice(at + 1) : subject;
+	return sharedPrefixes.find((prefix) => scope.startsWith(prefix)) ?? scope;
+}
 
 export function installClock(): void {
-	platform.now = (objectId) => Date.now() + (offsets.get(objectId) ?? 0);
+	platform.now = (subject) => Date.now() + (offsets.get(worldOf(subject)) ?? 0);
 }
 
-/** The order's clock now, in ms since the epoch. */
+/** Every order whose workflow id starts with `prefix` (and their breakers) shares one clock from now on. */
+export function shareClock(prefix: string): void {
+	if (!sharedPrefixes.includes(prefix)) sharedPrefixes.push(prefix);
+}
+
+/** The clock of the order's world now, in ms since the epoch (`orderId` of the default tenant, or a workflow id). */
 export function clockOf(orderId: string): number {
-	return platform.now(objectIdOf(orderId));
+	return platform.now(orderId);
 }
 
-/** Moves the order's clock forward to `at`; a time already past changes nothing. */
+/** Moves the order's world forward to `at`; a time already past changes nothing. */
 export function advanceClockTo(orderId: string, at: number): void {
-	const id = objectIdOf(orderId);
-	const ahead = at - platform.now(id);
-	if (ahead > 0) offsets.set(id, (offsets.get(id) ?? 0) + ahead);
+	const world = worldOf(orderId);
+	const ahead = at - platform.now(orderId);
+	if (ahead > 0) offsets.set(world, (offsets.get(world) ?? 0) + ahead);
 }
 
 export function advanceClockBy(orderId: string, ms: number): void {

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { platform } from "../src/ops/platform";
 import { type CallbackSecret, callbackSecrets } from "../src/order/callback-token";
 import type { Order } from "../src/order/order";
 import type { OrderObject } from "../src/order/order-object";
@@ -64,8 +65,8 @@ export const isQuiescent = (status: OrderStatus) => status.status !== "running" 
 /**
  * Drives an order until `until` holds: lets a run under way finish, and when the order is blocked on
  * a timer, moves the order's clock to the alarm's scheduled time and fires it there, instead of
- * waiting for it; a held step is waited for in real time. Fails with the order's history if it never
- * gets there.
+ * waiting for it. A held step's breaker is on the same clock: whichever alarm is due first, the
+ * order's or its breaker's, fires first. Fails with the order's history if it never gets there.
  */
 export async function settle(
 	orderId: string,
@@ -79,11 +80,8 @@ export async function settle(
 		}
 		const status = await getStatus(orderId);
 		if (until(status)) return status;
-		// A held step waits for its breaker's release, which comes in real time, not at the order's alarm.
-		if (status.steps.some((step) => step.status === "held")) {
-			await scheduler.wait(10);
-			continue;
-		}
+		const held = status.steps.flatMap((step) => (step.status === "held" && step.heldBy ? [step.heldBy] : []));
+		if (await fireBreakerFirst(orderId, held)) continue;
 		const fired = await fireAlarm(orderId).catch((error: unknown) => {
 			// A crash injected by the test surfaces in the alarm that hit it; the next round recovers from it.
 			if (String(error).includes(CRASH)) return true;
@@ -160,6 +158,34 @@ export async function fireAlarm(orderId: string): Promise<boolean> {
 	return fireOnce(orderId);
 }
 
+/** The breaker object guarding `downstream` for the order (breakers.ts scopes them per order, or per shared prefix). */
+export function breakerStub(downstream: string, orderId: string) {
+	const name = platform.breaker(downstream, orderId);
+	return env.BREAKERS.get(env.BREAKERS.idFromName(name));
+}
+
+/**
+ * Fires the alarm of one of the held order's breakers at its scheduled time, if it comes before the
+ * order's own (a probe, a release wave). True: one fired.
+ */
+async function fireBreakerFirst(orderId: string, downstreams: string[]): Promise<boolean> {
+	if (downstreams.length === 0) return false;
+	const order = await alarmOf(orderId);
+	const alarms = await Promise.all(
+		downstreams.map(async (downstream) => {
+			const stub = breakerStub(downstream, orderId);
+			return { stub, at: await runInDurableObject(stub, (_, state) => state.storage.getAlarm()) };
+		}),
+	);
+	const first = alarms
+		.filter((a): a is { stub: (typeof alarms)[number]["stub"]; at: number } => a.at !== null)
+		.sort((a, b) => a.at - b.at)[0];
+	if (!first || (order !== null && order < first.at)) return false;
+	advanceClockTo(orderId, first.at);
+	await runDurableObjectAlarm(first.stub);
+	return true;
+}
+
 const CRASH = "injected crash";
 
 /** Resets the order's object as a crash would: memory gone, committed storage and alarm kept. */
@@ -195,6 +221,20 @@ export async function storedState(orderId: string): Promise<{ tables: string[]; 
 		alarm: await state.storage.getAlarm(),
 	}));
 }
+
+/** Every value the order's object has stored, in every table and key-value entry: where personal data could hide. */
+export const storedText = (orderId: string) =>
+	inObject(orderId, (_, state) =>
+		[
+			...state.storage.sql
+				.exec<{ name: string }>(
+					"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+				)
+				.toArray()
+				.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray())),
+			JSON.stringify([...state.storage.kv.list()]),
+		].join("\n"),
+	);
 
 export interface Effect {
 	id: string;

@@ -2,6 +2,7 @@ import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { installBreakerScopes } from "./breakers";
 import { installClock } from "./clock";
+import { installDeploys } from "./deploys";
 import { installLogSink } from "./logs";
 import { installPlatformFaults } from "./platform-faults";
 
@@ -10,4 +11,5 @@ await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 installClock();
 installBreakerScopes();
 installPlatformFaults();
+installDeploys();
 installLogSink();

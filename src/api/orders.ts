@@ -1,11 +1,13 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { Delivery } from "../engine/host";
+import { platform } from "../ops/platform";
 import { callbackSecrets, verifyCallbackToken } from "../order/callback-token";
 import { orderConfig } from "../order/config";
 import { Order, OrderId } from "../order/order";
 import { PickConfirmation } from "../order/pick";
 import { PICK_EVENT } from "../order/services";
 import { OrderHistory, OrderStatus } from "../order/status";
+import { DEFAULT_TENANT, workflowIdOf } from "../order/tenant";
 import { requireApiKey } from "./auth";
 import { requireJson } from "./body";
 import type { AppEnv } from "./context";
@@ -180,7 +182,9 @@ export const orders = new OpenAPIHono<AppEnv>({
 		const { orderId } = c.req.valid("param");
 		const { tenant } = c.req.valid("query");
 		const { token, ...confirmation } = c.req.valid("json");
-		const secrets = await callbackSecrets(orderConfig(c.env).callbackSecrets);
+		// The settings the order's object runs with: after a deploy, both sides read the same.
+		const workflowId = workflowIdOf({ tenant: tenant ?? DEFAULT_TENANT, orderId });
+		const secrets = await callbackSecrets(orderConfig(platform.config(c.env, workflowId)).callbackSecrets);
 		const check = await verifyCallbackToken(secrets, token, { orderId, event: PICK_EVENT });
 		if (!check.ok && check.reason !== "wrong_order")
 			throw new ApiError(

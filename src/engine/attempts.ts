@@ -1,10 +1,10 @@
 import { boundMessage, classify, StepFailedForGood, type StepFailure, Suspended, UnknownOutcomeError } from "./errors";
-import type { CallKind } from "./events";
 import type { Holds } from "./gate";
+import { admitted, endHoldIfOver, type HoldSpec, reportIfStuck } from "./holding";
 import { idempotencyKey } from "./keys";
 import { backoffDelay, type RetryPolicy } from "./retry-policy";
 import { type CallStep, type StepState, WATCHDOG_GRACE_MS } from "./step-state";
-import type { Json, StepCall } from "./steps";
+import type { Action, Json, StepCall } from "./steps";
 import type { Store } from "./store";
 import { traceparent } from "./trace";
 
@@ -12,13 +12,8 @@ import { traceparent } from "./trace";
 export const MAX_RESULT_BYTES = 16 * 1024;
 
 /** A step that calls out, as the workflow declared it. */
-export interface CallSpec {
-	name: string;
-	kind: CallKind;
-	policy: RetryPolicy;
-	action: (call: StepCall) => Promise<unknown>;
-	/** The service it calls, whose breaker admits each attempt; none: always admitted. */
-	downstream?: string;
+export interface CallSpec extends HoldSpec {
+	action: Action<unknown>;
 }
 
 const unknownFailure: StepFailure = { kind: "permanent", code: "unknown", message: "failed" };
@@ -48,67 +43,44 @@ export async function runCall(store: Store, spec: CallSpec, holds: Holds): Promi
 		const step = callStep(store, spec.name);
 		if (step?.status === "succeeded") return step.result ?? null;
 		if (step?.status === "failed") throw new StepFailedForGood(spec.name, step.lastError ?? unknownFailure);
-		if (spec.kind === "action") haltIfStopped(store, spec.name, step);
+		if (spec.kind === "action") haltUnlessDue(store, spec, step, holds, step?.admission === "probe");
 		if (step?.status === "held" && endHoldIfOver(store, step)) continue;
-		const notYet = step?.status === "retrying" && (step.nextAttemptAt ?? 0) > store.now();
-		if (notYet || (step?.status === "held" && !holds.recheckDue(store.now()))) {
+		const now = store.now();
+		const notYet = step?.status === "retrying" && (step.nextAttemptAt ?? 0) > now;
+		if (notYet || (step?.status === "held" && (step.hold?.recheckAt ?? 0) > now)) {
 			if (step) reportIfStuck(store, step);
 			throw new Suspended();
 		}
 		const probe = await admitted(store, spec, step, holds);
+		const pinned = await pin(spec, callStep(store, spec.name));
 		// A cancel may have been accepted while the breaker was asked: it wins over the admission.
 		const admittedStep = callStep(store, spec.name);
-		if (spec.kind === "action") haltIfStopped(store, spec.name, admittedStep);
-		await attemptOnce(store, spec, admittedStep, holds, probe);
+		if (spec.kind === "action") haltUnlessDue(store, spec, admittedStep, holds, probe);
+		await attemptOnce(store, spec, admittedStep, holds, probe, pinned);
 	}
 }
 
-/**
- * Asks the step's breaker before an attempt, unless a release already let it go. Refused, the step
- * is held (journaled once) and the run suspends; admitted after a hold, the release is journaled.
- * Returns whether the attempt is the breaker's probe.
- */
-async function admitted(store: Store, spec: CallSpec, step: CallStep | undefined, holds: Holds): Promise<boolean> {
-	const { downstream } = spec;
-	if (!downstream || step?.admission) return step?.admission === "probe";
-	const now = store.now();
-	const wasHeld = step?.status === "held";
-	// Events accepted before the step are answered once durable: they must not wait for the breaker too.
-	if (holds.asks(downstream, store.state.workflowId, wasHeld)) store.flush();
-	store.checkpoint({ at: "admitting", step: spec.name });
-	const admission = await holds.admit(downstream, store.state.workflowId, wasHeld, now);
-	if (admission.admitted) {
-		if (wasHeld) store.append({ type: "step_released", step: spec.name, probe: admission.probe });
-		return admission.probe;
+/** What the step's requests take from configuration: as journaled at its first attempt, or read now for it. */
+type Pin = { pinned: Json | undefined; journal: boolean } | { failed: unknown };
+
+async function pin(spec: CallSpec, step: CallStep | undefined): Promise<Pin> {
+	if (step?.pinned !== undefined) return { pinned: step.pinned, journal: false };
+	if (typeof spec.action === "function") return { pinned: undefined, journal: false };
+	try {
+		return { pinned: JSON.parse(JSON.stringify(await spec.action.pin())) as Json, journal: true };
+	} catch (failed) {
+		return { failed };
 	}
-	if (!wasHeld) {
-		store.append({
-			type: "step_held",
-			step: spec.name,
-			kind: spec.kind,
-			idempotencyKey: idempotencyKey(store.state.workflowId, spec.name),
-			downstream,
-			reason: boundMessage(admission.reason),
-			// An undo is never given up because of an outage; a forward step's limit runs from its budget's first hold.
-			until: spec.kind === "undo" ? null : (step?.holdDeadline ?? now + spec.policy.maxHoldMs),
-			stuckAt: step?.slaStarted ? undefined : now + spec.policy.stuckAfterMs,
-		});
-	}
-	if (step) reportIfStuck(store, step);
-	throw new Suspended();
 }
 
-/** A hold past its limit ends the step for good, as a failure to reach the service; true if it did. */
-function endHoldIfOver(store: Store, step: CallStep): boolean {
-	const hold = step.hold;
-	if (hold?.until == null || store.now() < hold.until) return false;
-	const error: StepFailure = {
-		kind: "retryable",
-		code: "downstream_unavailable",
-		message: `${hold.downstream} stayed unavailable for the longest hold this step allows`,
-	};
-	store.append({ type: "step_failed", step: step.name, attempt: step.attempts, error, retryAt: null });
-	return true;
+/** Halts a stopped workflow's forward step; a probe admission it will not use goes back to its breaker at once. */
+function haltUnlessDue(store: Store, spec: CallSpec, step: StepState | undefined, holds: Holds, probe: boolean): void {
+	try {
+		haltIfStopped(store, spec.name, step);
+	} catch (error) {
+		if (probe && spec.downstream) holds.abandonProbe(spec.downstream, store.state.workflowId);
+		throw error;
+	}
 }
 
 async function attemptOnce(
@@ -117,6 +89,7 @@ async function attemptOnce(
 	step: CallStep | undefined,
 	holds: Holds,
 	probe: boolean,
+	pinned: Pin,
 ): Promise<void> {
 	const { name, kind, policy } = spec;
 	const now = store.now();
@@ -134,10 +107,20 @@ async function attemptOnce(
 		timeoutAt,
 		stuckAt,
 		...(probe ? { probe } : {}),
+		...("journal" in pinned && pinned.journal ? { pinned: pinned.pinned } : {}),
 	});
 	// The intent is durable before the call leaves: the output gate holds the call until this write lands.
 	store.flush();
 	await store.alarm.setBy(timeoutAt + WATCHDOG_GRACE_MS);
+	if ("failed" in pinned) {
+		// Nothing was sent: whatever the pin threw, the attempt did not take effect, and it is charged to the budget.
+		const failure = classify(pinned.failed);
+		if (probe && spec.downstream) holds.abandonProbe(spec.downstream, store.state.workflowId);
+		const started = callStep(store, name);
+		const notSent = failure.kind === "unknown_outcome" ? { ...failure, kind: "retryable" as const } : failure;
+		if (started) fail(store, started, attempt, notSent, policy);
+		return;
+	}
 	store.checkpoint({ at: "calling", step: name, attempt });
 	const call = { idempotencyKey: key, attempt, traceparent: traceparent(store.state.workflowId, store.random) };
 	const span = {
@@ -146,15 +129,18 @@ async function attemptOnce(
 		"step.attempt": attempt,
 		"step.idempotency_key": key,
 	};
+	const send = spec.action;
+	const action = typeof send === "function" ? send : (c: StepCall) => send.send(c, pinned.pinned ?? null);
 	const { result, failure } = await store.trace(`step ${name}`, span, async (annotate) => {
 		try {
-			const value = toJson(await withTimeout(spec.action, call, policy));
+			const value = toJson(await withTimeout(action, call, policy));
 			annotate("step.outcome", "success");
 			return { result: value, failure: null };
 		} catch (error) {
 			const classified = classify(error);
 			annotate("step.outcome", classified.kind);
-			return { result: null, failure: classified };
+			// What a downstream said is kept only once the host has taken out what it must not keep.
+			return { result: null, failure: { ...classified, message: boundMessage(store.redact(classified.message)) } };
 		}
 	});
 	store.checkpoint({ at: "returned", step: name, attempt });
@@ -183,12 +169,6 @@ function fail(
 	const final = error.kind === "permanent" || used >= policy.maxAttempts;
 	const retryAt = final ? null : store.now() + backoffDelay(policy, used, store.random, retryAfterMs);
 	store.append({ type: "step_failed", step: step.name, attempt, error, retryAt });
-}
-
-/** One alert per step and episode, while it keeps retrying past its SLA. */
-function reportIfStuck(store: Store, step: CallStep): void {
-	if (step.stuckAt === null || store.now() < step.stuckAt) return;
-	store.append({ type: "step_stuck", step: step.name, since: step.startedAt ?? step.stuckAt, attempts: step.attempts });
 }
 
 /**
@@ -222,7 +202,7 @@ function toJson(value: unknown): Json {
 }
 
 async function withTimeout(
-	action: CallSpec["action"],
+	action: (call: StepCall) => Promise<unknown>,
 	call: Omit<StepCall, "signal">,
 	policy: RetryPolicy,
 ): Promise<unknown> {

@@ -3,6 +3,7 @@ import { classify, StepFailedForGood, Suspended } from "./errors";
 import type { FinalStatus, JournalEntry, JournalEvent, OperatorAction, WorkflowFailure } from "./events";
 import { Holds } from "./gate";
 import type { Delivery, EngineOptions } from "./host";
+import { planDelivery, planRelease } from "./inbound";
 import { Notifier } from "./notifier";
 import { type ActionRequest, type ActionResult, planAction } from "./operator";
 import { Reporter } from "./reporter";
@@ -13,6 +14,7 @@ import { StepContext } from "./step-context";
 import { WATCHDOG_GRACE_MS } from "./step-state";
 import type { Json } from "./steps";
 import { AFTER_FAILED_RUN_MS, type Checkpoint, JournalWriteError, Store } from "./store";
+import { earliest } from "./time";
 import type { Usage } from "./usage";
 import { newestVersion, UnknownWorkflowVersion, workflowOf } from "./versions";
 
@@ -45,10 +47,10 @@ export class WorkflowEngine<Input> {
 		const settled = async () => {
 			if (this.running) return;
 			this.store.flush();
-			await this.store.alarm.settle(this.wakeAt(), this.store.now());
+			await this.store.alarm.settle(this.dueAt(), this.store.now());
 		};
 		this.notifier = new Notifier(this.store, options.notify, this.defaults, settled);
-		this.reporter = new Reporter(this.store, options.report, this.defaults, settled);
+		this.reporter = new Reporter(this.store, options.report, this.defaults, settled, this.nextDueAt);
 		this.retention = new Retention(this.store, options.retention);
 		// A notification goes out as soon as the entry behind it is durable, while the run goes on.
 		this.store.afterFlush = () => this.notifier.kick();
@@ -58,7 +60,6 @@ export class WorkflowEngine<Input> {
 	set onCheckpoint(hook: ((point: Checkpoint) => void) | undefined) {
 		this.store.onCheckpoint = hook;
 	}
-
 	get state(): WorkflowState {
 		return this.store.state;
 	}
@@ -73,12 +74,28 @@ export class WorkflowEngine<Input> {
 		return this.store.durableVersion;
 	}
 
-	/** When the engine next needs its alarm; the alarm set may be earlier (see Alarm.settle). */
-	readonly dueAt = (): number | null => this.wakeAt();
+	/**
+	 * When the engine next needs its alarm: the journal's due times (held steps' rechecks too), any
+	 * notification or report owed, the data's erasure. The alarm set may be earlier (see Alarm.settle).
+	 */
+	readonly dueAt = (): number | null =>
+		earliest([this.nextDueAt(), this.notifier.dueAt, this.reporter.dueAt, this.retention.dueAt]);
 
-	/** True while a run, a notification hand-over or an index report is under way. */
+	/**
+	 * When the workflow next has something due that its alarm acts on (a retry, a deadline, a recheck):
+	 * what an index shows, so that a sweeper nudges only a workflow whose alarm was lost, never one whose
+	 * due time waits behind another step.
+	 */
+	readonly nextDueAt = (): number | null => this.state.nextWakeAfter(this.reachedBy);
+
+	/** True while a run, a notification hand-over, an index report or a report to a breaker is under way. */
 	get busy(): boolean {
-		return this.running !== null || this.notifier.busy || this.reporter.busy;
+		return this.running !== null || this.notifier.busy || this.reporter.busy || this.holds.busy;
+	}
+
+	/** Writes what is recorded but not yet in storage: an answer about it then waits until it is durable. */
+	persist(): void {
+		this.store.flush();
 	}
 
 	history(): JournalEntry[] {
@@ -98,25 +115,14 @@ export class WorkflowEngine<Input> {
 	 * workflow reaches its wait: a cancel after that answer is refused.
 	 */
 	async deliver(name: string, payload: Json): Promise<Delivery> {
-		const state = this.state;
-		if (!state.started) return "not_found";
-		const step = state.steps.get(name);
-		if (step?.status === "succeeded") {
-			// The first delivery may not be in storage yet: answer only once it is.
-			this.store.flush();
-			return "duplicate";
-		}
-		if (state.finished || state.compensation || state.cancellation || step?.status === "failed") return "gone";
-		if (step?.kind === "event" && step.deadline !== null && this.store.now() >= step.deadline) {
-			this.kick(); // let the run record the missed deadline now rather than at the alarm
-			return "gone";
-		}
-		// An event may arrive before the workflow reaches its wait (a fast person); it is kept for then.
-		const events: JournalEvent[] = [{ type: "event_received", step: name, payload }];
-		const pointOfNoReturn = this.options.workflows[state.workflowVersion]?.pointOfNoReturn;
-		if (name === pointOfNoReturn && !state.committed) events.push({ type: "point_of_no_return" });
-		await this.accept(...events);
-		return "accepted";
+		const pointOfNoReturn = this.options.workflows[this.state.workflowVersion]?.pointOfNoReturn;
+		const plan = planDelivery(this.state, name, payload, this.store.now(), pointOfNoReturn);
+		// The first delivery may not be in storage yet: a duplicate is answered only once it is.
+		if (plan.delivery === "duplicate") this.store.flush();
+		// A late one lets the run record the missed deadline now rather than at the alarm.
+		if (plan.late) this.kick();
+		if (plan.events.length > 0) await this.accept(...plan.events);
+		return plan.delivery;
 	}
 
 	/**
@@ -133,12 +139,16 @@ export class WorkflowEngine<Input> {
 		return plan;
 	}
 
-	/** The step's downstream let it go (closed, or resumed): it goes on now. False if no step of it was held. */
-	async release(downstream: string, probe: boolean): Promise<boolean> {
-		const step = this.state.current;
-		if (step?.kind === "event" || step?.status !== "held" || step.hold?.downstream !== downstream) return false;
-		this.holds.released();
-		await this.accept({ type: "step_released", step: step.name, probe });
+	/**
+	 * The downstream let the workflow go (its probe, or it closed or was resumed): every step it holds
+	 * goes on from `notBefore` (its slot in a release wave), or, for the probe, only the step a run reaches
+	 * first. A step still asking when the release comes goes ahead when its answer does. False: nothing
+	 * of the workflow waits for that downstream, and the breaker may forget it.
+	 */
+	async release(downstream: string, probe: boolean, notBefore?: number): Promise<boolean> {
+		const released = planRelease(this.state, downstream, probe, notBefore, this.store.now());
+		if (released.length === 0) return !this.state.finished && this.holds.releaseAsking(downstream, probe);
+		await this.accept(...released);
 		return true;
 	}
 
@@ -161,9 +171,8 @@ export class WorkflowEngine<Input> {
 	}
 
 	/**
-	 * Takes events from outside and resumes the workflow at once. The alarm is armed first, so a crash
-	 * after the answer still resumes. An idle workflow's run writes the events together with its next
-	 * step's intent, in one row; the answer waits for that write.
+	 * Takes events from outside and resumes the workflow at once; the alarm is armed first, so a crash after
+	 * the answer still resumes. An idle run writes them with its next step's intent, in one row; the answer waits.
 	 */
 	private async accept(...events: JournalEvent[]): Promise<void> {
 		for (const event of events) this.store.append(event);
@@ -194,7 +203,7 @@ export class WorkflowEngine<Input> {
 				this.reporter.kick();
 				this.notifier.kick();
 			} while (this.again);
-			await this.store.alarm.settle(this.wakeAt(), this.store.now());
+			await this.store.alarm.settle(this.dueAt(), this.store.now());
 		} catch (error) {
 			// Storage failed under the run; memory was rebuilt from storage. Come back soon, by our own alarm.
 			await this.store.alarm.setBy(this.store.now() + AFTER_FAILED_RUN_MS).catch(() => undefined);
@@ -212,7 +221,7 @@ export class WorkflowEngine<Input> {
 			if (error instanceof Suspended) return;
 			if (error instanceof JournalWriteError) throw error;
 			// Not a step's failure: the workflow code itself threw. Retrying replays the same code, so stop and ask a human.
-			const step = this.state.current?.name ?? "workflow";
+			const step = this.state.activeStep?.name ?? "workflow";
 			const code = error instanceof UnknownWorkflowVersion ? error.code : "workflow_error";
 			this.finish("needs_attention", { step, code, message: classify(error).message });
 		}
@@ -237,13 +246,5 @@ export class WorkflowEngine<Input> {
 
 	private finish(status: FinalStatus, failure: WorkflowFailure | null): void {
 		this.store.append({ type: "workflow_finished", status, failure });
-	}
-
-	/** The next due time: the journal's, a held step's recheck, any notification or report owed, the data's erasure. */
-	private wakeAt(): number | null {
-		const recheck = this.holds.dueAt(!this.state.finished && this.state.current?.status === "held");
-		const steps = this.state.nextWakeAfter(this.reachedBy);
-		const due = [steps, recheck, this.notifier.dueAt, this.reporter.dueAt, this.retention.dueAt];
-		return due.reduce<number | null>((min, at) => (at !== null && (min === null || at < min) ? at : min), null);
 	}
 }

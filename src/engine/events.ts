@@ -58,6 +58,12 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		stuckAt: z.number().optional(),
 		/** The attempt is its breaker's probe: if it fails, the step's budget is not charged. */
 		probe: z.boolean().optional(),
+		/**
+		 * What the step's requests take from configuration (a signing key id, a callback URL), read at its
+		 * first attempt and kept here, so that every later attempt sends the same request under the same key
+		 * whatever has been deployed since. Absent for a step that pins nothing.
+		 */
+		pinned: Json.optional(),
 	}),
 	z.object({ type: z.literal("step_succeeded"), step: Step, result: Json }),
 	/** `retryAt` null: the step failed for good. `probe`: the attempt was a breaker's probe, not counted in the budget. */
@@ -83,9 +89,22 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		reason: z.string(),
 		until: z.number().nullable(),
 		stuckAt: z.number().optional(),
+		/**
+		 * When the step asks its breaker again of its own, in case its release is lost (each refusal journals
+		 * the hold again, with a later recheck). Absent in journals from before it was kept: at once.
+		 */
+		recheckAt: z.number().optional(),
 	}),
-	/** The downstream let the held step go: its next attempt runs now, as the breaker's probe if `probe`. */
-	z.object({ type: z.literal("step_released"), step: Step, probe: z.boolean() }),
+	/**
+	 * The downstream let the held step go: its next attempt runs, as the breaker's probe if `probe`, from
+	 * `notBefore` (its slot in a release wave; absent: at once).
+	 */
+	z.object({
+		type: z.literal("step_released"),
+		step: Step,
+		probe: z.boolean(),
+		notBefore: z.number().optional(),
+	}),
 	z.object({ type: z.literal("event_waiting"), step: Step, deadline: z.number(), remindAt: z.number() }),
 	z.object({ type: z.literal("event_reminder"), step: Step, deadline: z.number() }),
 	z.object({ type: z.literal("event_received"), step: Step, payload: Json }),

@@ -1,8 +1,11 @@
 /** The answer to "may this workflow call that downstream now?". */
 export type Admission = { admitted: true; probe: boolean } | { admitted: false; reason: string };
 
-/** What an attempt told about its downstream: a definitive answer (even a refusal) is a success. */
-export type CallOutcome = "success" | "failure";
+/**
+ * What an attempt told about its downstream: a definitive answer (even a refusal) is a success; `none`
+ * is a probe that made no call after all (its workflow was cancelled first), so the next may go at once.
+ */
+export type CallOutcome = "success" | "failure" | "none";
 
 /** The host's circuit breakers, one per downstream service, shared by every workflow. */
 export interface DownstreamGate {
@@ -13,68 +16,107 @@ export interface DownstreamGate {
 	admit(downstream: string, workflowId: string, held: boolean): Promise<Admission>;
 	/** Whether `admit` would answer from memory, without a round trip to the breaker. */
 	trusts(downstream: string, workflowId: string): boolean;
-	/** One attempt's outcome (with the failure's code), for the breaker's counts; a probe's decides its state. */
-	report(downstream: string, workflowId: string, outcome: CallOutcome, probe: boolean, code: string | null): void;
+	/**
+	 * One attempt's outcome (with the failure's code), for the breaker's counts; a probe's decides its
+	 * state. Resolves once the breaker has it, or it is kept to go with the next report.
+	 */
+	report(
+		downstream: string,
+		workflowId: string,
+		outcome: CallOutcome,
+		probe: boolean,
+		code: string | null,
+	): Promise<void>;
 }
 
-/** How long a held step waits before asking its downstream again, in case its release was lost, in ms. */
+/** How long a held step first waits before asking its downstream again, in case its release was lost, in ms. */
 export const HOLD_RECHECK_MS = 60_000;
+/** The longest wait between two rechecks, in ms: they back off, since each refusal is a journal row. */
+export const HOLD_RECHECK_MAX_MS = 15 * 60_000;
+
+/** When a step refused `refusals` times in a row asks again: a minute, doubling, at most a quarter of an hour. */
+export const recheckDelay = (refusals: number) => Math.min(HOLD_RECHECK_MAX_MS, HOLD_RECHECK_MS * 2 ** refusals);
 
 /** How long a breaker may take to answer before the call is admitted without it, in ms. */
 export const ADMIT_TIMEOUT_MS = 2_000;
 
+/** How long a report may take before it counts as lost (its sender may have died with another object), in ms. */
+export const REPORT_TIMEOUT_MS = 2_000;
+
+/** `work`, or a rejection once `ms` have passed: a promise of another object's context may never settle. */
+export function withinMs<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: number | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+	});
+	return Promise.race([work, late]).finally(() => {
+		if (timer !== undefined) clearTimeout(timer);
+	});
+}
+
 const open: Admission = { admitted: true, probe: false };
 
 /**
- * The engine's side of the breakers. When a held step next asks again is kept in memory only: after
- * a restart the object's alarm still fires, and the step then asks at once.
+ * The engine's side of the breakers: asks them, and tells them what attempts found. A release can
+ * reach the workflow while it is still asking (the breaker registered the refusal and let it go before
+ * its answer arrived): the admission under way then goes ahead as released.
  */
 export class Holds {
-	private recheckAt: number | null = null;
+	/** Downstreams being asked now, and the release that came meanwhile, if one did. */
+	private readonly asking = new Map<string, { probe: boolean } | null>();
+	private readonly reporting = new Set<Promise<void>>();
 
 	constructor(private readonly gate: DownstreamGate | undefined) {}
 
-	/** A breaker that cannot be reached admits: it protects downstreams, it must never stop orders by itself. */
-	async admit(downstream: string, workflowId: string, held: boolean, now: number): Promise<Admission> {
-		if (!this.gate) return open;
-		let admission = open;
-		let timer: number | undefined;
-		const late = new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new Error(`no answer in ${ADMIT_TIMEOUT_MS} ms`)), ADMIT_TIMEOUT_MS);
-		});
-		try {
-			admission = await Promise.race([this.gate.admit(downstream, workflowId, held), late]);
-		} catch (error) {
-			console.error(`breaker of ${downstream} unreachable; admitting the call`, error);
-		} finally {
-			if (timer !== undefined) clearTimeout(timer);
-		}
-		this.recheckAt = admission.admitted ? null : now + HOLD_RECHECK_MS;
-		return admission;
+	/** True while an outcome is on its way to a breaker. */
+	get busy(): boolean {
+		return this.reporting.size > 0;
 	}
 
-	/** What an attempt's failure (or its absence) tells the breaker: only a definitive answer shows the service is up. */
+	/** A breaker that cannot be reached admits: it protects downstreams, it must never stop orders by itself. */
+	async admit(downstream: string, workflowId: string, held: boolean): Promise<Admission> {
+		if (!this.gate) return open;
+		this.asking.set(downstream, null);
+		let admission = open;
+		try {
+			admission = await withinMs(this.gate.admit(downstream, workflowId, held), ADMIT_TIMEOUT_MS, "breaker");
+		} catch (error) {
+			console.error(`breaker of ${downstream} unreachable; admitting the call`, error);
+		}
+		const released = this.asking.get(downstream);
+		this.asking.delete(downstream);
+		return !admission.admitted && released ? { admitted: true, probe: released.probe } : admission;
+	}
+
+	/** A release for a step that is still asking: it goes ahead when the answer comes. False: none is asking. */
+	releaseAsking(downstream: string, probe: boolean): boolean {
+		if (!this.asking.has(downstream)) return false;
+		this.asking.set(downstream, { probe });
+		return true;
+	}
+
 	/** Whether asking would cost a round trip (and so time, during which requests may land). */
 	asks(downstream: string, workflowId: string, held: boolean): boolean {
 		return this.gate !== undefined && (held || !this.gate.trusts(downstream, workflowId));
 	}
 
+	/** What an attempt's failure (or its absence) tells the breaker: only a definitive answer shows the service is up. */
 	report(downstream: string, workflowId: string, failure: { kind: string; code: string } | null, probe: boolean): void {
 		const down = failure !== null && failure.kind !== "permanent";
-		this.gate?.report(downstream, workflowId, down ? "failure" : "success", probe, down ? failure.code : null);
+		this.send(downstream, workflowId, down ? "failure" : "success", probe, down ? failure.code : null);
 	}
 
-	/** Whether a held step should ask its downstream again now. */
-	recheckDue(now: number): boolean {
-		return this.recheckAt === null || now >= this.recheckAt;
+	/** The probe admission a step will not use (its workflow stopped first): the breaker may give it to another. */
+	abandonProbe(downstream: string, workflowId: string): void {
+		this.send(downstream, workflowId, "none", true, null);
 	}
 
-	released(): void {
-		this.recheckAt = null;
-	}
-
-	/** When a held step asks again; null when none waits. */
-	dueAt(holding: boolean): number | null {
-		return holding ? this.recheckAt : null;
+	private send(downstream: string, workflowId: string, outcome: CallOutcome, probe: boolean, code: string | null) {
+		if (!this.gate) return;
+		const report = this.gate.report(downstream, workflowId, outcome, probe, code);
+		const sent = withinMs(report, REPORT_TIMEOUT_MS, "breaker report")
+			.catch((error) => console.warn(`report to the breaker of ${downstream} failed`, error))
+			.finally(() => this.reporting.delete(sent));
+		this.reporting.add(sent);
 	}
 }

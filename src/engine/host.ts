@@ -21,6 +21,11 @@ export interface EngineOptions<Input> extends Observers {
 	report?: () => Promise<void>;
 	/** Data the host keeps apart from the journal, erased a set time after the workflow settles. */
 	retention?: RetentionOptions;
+	/**
+	 * Takes out of text a downstream supplied (a failure's message) what the host must not keep, before it
+	 * is journaled: a customer's email or address that a refusal repeated. Default: kept as it came.
+	 */
+	redact?: (text: string) => string;
 	/** The downstream services' circuit breakers. Default: none, every attempt is admitted. */
 	gate?: DownstreamGate;
 	/** Milliseconds since the epoch. Default `Date.now`. */

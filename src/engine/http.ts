@@ -10,8 +10,17 @@ const Refusal = z.object({
 
 const UNREADABLE = Symbol("unreadable");
 
-/** Statuses that say "not processed, try again later": request timeout, key in use, rate limited. */
-const NOT_PROCESSED = new Set([408, 409, 429]);
+/**
+ * Statuses that say "not processed, try again later": our credentials were refused (a key rotated on one
+ * side only), request timeout, key in use, rate limited. None says anything about an earlier attempt.
+ */
+const NOT_PROCESSED = new Set([401, 403, 408, 409, 429]);
+
+/**
+ * Refusal codes that prove an earlier request under the same key exists (it came with another body):
+ * whatever became of it is unknown, so such a refusal never settles a step in doubt.
+ */
+const KEY_REUSED = new Set(["idempotency_key_reused", "idempotency_error"]);
 
 /** `Retry-After` as delta-seconds or an HTTP date, in ms from now; the retry policy caps it. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
@@ -25,9 +34,9 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
 /**
  * POSTs JSON to a downstream service with the step's idempotency key and reads the answer with
  * `schema`. Every way it can go wrong becomes a classified error (the table in the README):
- * 408, 409 and 429 were not processed (retryable); other 4xx are definitive refusals (permanent);
- * a 5xx, a 2xx whose body cannot be read, a lost connection and a timeout may all have taken
- * effect (unknown outcome).
+ * 401, 403, 408, 409 and 429 were not processed (retryable); other 4xx are definitive refusals
+ * (permanent), but for one saying the key was used with another body; that one, a 5xx, a 2xx whose
+ * body cannot be read, a lost connection and a timeout may all have taken effect (unknown outcome).
  */
 export async function postJson<T>(
 	url: string,
@@ -73,7 +82,7 @@ export async function postJson<T>(
 	const code = refusal?.code ?? `http_${status}`;
 	const message = `${url} answered ${status}${refusal?.message ? `: ${refusal.message}` : ""}`;
 	const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"));
-	if (status >= 500) throw new UnknownOutcomeError(code, message, { retryAfterMs });
+	if (status >= 500 || KEY_REUSED.has(code)) throw new UnknownOutcomeError(code, message, { retryAfterMs });
 	if (NOT_PROCESSED.has(status)) throw new RetryableError(code, message, { retryAfterMs });
 	throw new PermanentError(code, message);
 }

@@ -18,6 +18,8 @@ export class Reporter {
 		private readonly report: (() => Promise<void>) | undefined,
 		policy: RetryPolicy,
 		settled: () => Promise<void>,
+		/** When the workflow next has something due: the projection shows it. */
+		private readonly dueNext: () => number | null,
 	) {
 		this.handOver = new HandOver(store, policy, "index report", settled);
 	}
@@ -50,11 +52,11 @@ export class Reporter {
 		const state = this.store.state;
 		return JSON.stringify([
 			state.status,
-			state.current?.name,
+			state.activeStep?.name,
 			state.failure?.code,
 			state.needsAttention,
 			state.openEpisode?.id,
-			state.nextWakeAt,
+			this.dueNext(),
 		]);
 	}
 }

@@ -156,7 +156,7 @@ export class WorkflowState {
 	get status(): WorkflowStatus {
 		if (this.finished) return this.finished.status;
 		if (this.compensation) return "compensating";
-		return this.current?.status === "waiting" ? "waiting" : "running";
+		return this.activeStep?.status === "waiting" ? "waiting" : "running";
 	}
 
 	/** A person must look: the workflow gave up, or a step after the point of no return failed for good. */
@@ -171,9 +171,22 @@ export class WorkflowState {
 		return latest?.closed === null ? latest : undefined;
 	}
 
-	/** The step the workflow is on: the latest one not yet settled. */
-	get current(): StepState | undefined {
-		return [...this.steps.values()].findLast((s) => s.status !== "succeeded" && s.status !== "failed");
+	/**
+	 * The steps not yet settled, in the order the journal first named them. Usually one; after a redrive
+	 * that reopened several (a step in doubt and the undos behind it, say), each of them.
+	 */
+	get unsettled(): StepState[] {
+		return [...this.steps.values()].filter((s) => s.status !== "succeeded" && s.status !== "failed");
+	}
+
+	/** The step a run works on first: the earliest one not yet settled. */
+	get activeStep(): StepState | undefined {
+		return this.unsettled[0];
+	}
+
+	/** The steps held by `downstream`'s breaker, in the order a run reaches them. */
+	heldBy(downstream: string): CallStep[] {
+		return this.unsettled.filter((s): s is CallStep => s.kind !== "event" && s.hold?.downstream === downstream);
 	}
 
 	/** The failure to report: what ended the workflow, or what it is compensating for. */

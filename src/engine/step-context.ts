@@ -2,14 +2,14 @@ import { runCall } from "./attempts";
 import type { Holds } from "./gate";
 import { undoStepName } from "./keys";
 import { type RetryPolicy, retryPolicy } from "./retry-policy";
-import type { Json, Step, StepCall, StepOptions, WaitOptions } from "./steps";
+import type { Action, Json, Step, StepOptions, WaitOptions } from "./steps";
 import type { Store } from "./store";
 import { waitForEvent } from "./waits";
 
 /** A completed step with an undo: what compensation walks back, in reverse. */
 export interface CompletedStep {
 	name: string;
-	undo: (call: StepCall) => Promise<unknown>;
+	undo: Action<unknown>;
 	policy: RetryPolicy;
 	downstream: string | undefined;
 }
@@ -29,7 +29,7 @@ export class StepContext implements Step {
 		private readonly holds: Holds,
 	) {}
 
-	async run<T extends Json>(name: string, action: (call: StepCall) => Promise<T>, options: StepOptions<T> = {}) {
+	async run<T extends Json>(name: string, action: Action<T>, options: StepOptions<T> = {}) {
 		this.claim(name);
 		const policy = retryPolicy(this.defaults, options.retry);
 		const { undo, downstream } = options;
@@ -37,7 +37,7 @@ export class StepContext implements Step {
 		// Past the point of no return nothing is undone, so there is nothing to remember.
 		if (undo && !this.store.state.committed) {
 			const undoPolicy = retryPolicy(policy, options.undoRetry);
-			this.completed.push({ name, undo: (call) => undo(result, call), policy: undoPolicy, downstream });
+			this.completed.push({ name, undo: undo(result), policy: undoPolicy, downstream });
 		}
 		return result;
 	}

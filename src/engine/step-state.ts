@@ -43,10 +43,21 @@ export interface CallStep extends Common {
 	inFlightUntil: number | null;
 	/** When the step counts as stuck; null once reported, or once it has ended. */
 	stuckAt: number | null;
-	/** While held: the downstream it waits for, and when the hold ends it for good (null: never). */
-	hold: { downstream: string; until: number | null } | null;
+	/** While held: the downstream it waits for, when the hold ends it for good (null: never), and when it asks again of its own. */
+	hold: Hold | null;
+	/** What its requests take from configuration, as its first attempt read it: every attempt sends the same. */
+	pinned: Json | undefined;
 	/** Set by a release: the next attempt needs no admission, and reports as the breaker's probe if "probe". */
 	admission: "released" | "probe" | null;
+}
+
+export interface Hold {
+	downstream: string;
+	until: number | null;
+	/** When the step asks its breaker again, in case its release was lost (a hold journaled before rechecks were: at once). */
+	recheckAt: number;
+	/** How often it has been refused in a row: the rechecks back off. */
+	refusals: number;
 }
 
 /** A step that waits for an event from outside, with a reminder and a deadline. */
@@ -92,6 +103,7 @@ export function started(prev: StepState | undefined, e: EntryOf<"step_started">)
 		stuckAt: e.stuckAt ?? before?.stuckAt ?? null,
 		hold: null,
 		admission: null,
+		pinned: before?.pinned ?? e.pinned,
 	};
 }
 
@@ -157,15 +169,22 @@ export function held(prev: StepState | undefined, e: EntryOf<"step_held">): Call
 		startedAt: before?.startedAt ?? e.at,
 		finishedAt: null,
 		stuckAt: e.stuckAt ?? before?.stuckAt ?? null,
-		hold: { downstream: e.downstream, until: e.until },
+		hold: {
+			downstream: e.downstream,
+			until: e.until,
+			recheckAt: e.recheckAt ?? e.at,
+			refusals: before?.status === "held" ? (before.hold?.refusals ?? 0) + 1 : 0,
+		},
 		admission: null,
+		pinned: before?.pinned,
 	};
 }
 
 /** Released by its downstream: due now, admitted without asking again. */
 export function released(prev: StepState | undefined, e: EntryOf<"step_released">): CallStep {
 	const step = existing(asCall(prev), e.step);
-	return { ...step, status: "retrying", nextAttemptAt: e.at, hold: null, admission: e.probe ? "probe" : "released" };
+	const admission = e.probe ? "probe" : "released";
+	return { ...step, status: "retrying", nextAttemptAt: e.notBefore ?? e.at, hold: null, admission };
 }
 
 export function stuckReported(prev: StepState | undefined, name: string): CallStep {
@@ -213,7 +232,7 @@ export function received(prev: StepState | undefined, e: EntryOf<"event_received
 	return { ...step, status: "succeeded", result: e.payload, startedAt: step.startedAt ?? e.at, finishedAt: e.at };
 }
 
-/** When the step next needs the alarm: the watchdog of an attempt in flight, a retry, its SLA, the end of a hold, a reminder or a deadline. */
+/** When the step next needs the alarm: the watchdog of an attempt in flight, a retry, its SLA, the end of a hold or its recheck, a reminder or a deadline. */
 export function dueTimes(step: StepState): (number | null)[] {
 	if (step.kind === "event") {
 		if (step.status !== "waiting") return [];
@@ -221,6 +240,6 @@ export function dueTimes(step: StepState): (number | null)[] {
 	}
 	if (step.status === "running" && step.inFlightUntil !== null) return [step.inFlightUntil + WATCHDOG_GRACE_MS];
 	if (step.status === "retrying") return [step.nextAttemptAt, step.stuckAt];
-	if (step.status === "held") return [step.hold?.until ?? null, step.stuckAt];
+	if (step.status === "held") return [step.hold?.until ?? null, step.stuckAt, step.hold?.recheckAt ?? null];
 	return [];
 }

@@ -15,13 +15,27 @@ export interface StepCall {
 	traceparent: string;
 }
 
+/**
+ * An action whose request takes something from configuration (a signing key, a callback URL). `pin`
+ * reads it once, before the step's first attempt; the journal keeps it, and every attempt gets it back,
+ * so a deploy between two attempts never changes what is sent under the step's key. A `pin` that
+ * throws fails that attempt, as if its call had (classified the same way), with nothing sent.
+ */
+export interface PinnedAction<T, P extends Json = Json> {
+	pin(): P | Promise<P>;
+	send(call: StepCall, pinned: P): Promise<T>;
+}
+
+/** What a step does on each attempt: one call, given its key and signal (and its pinned configuration, if it pins any). */
+export type Action<T> = ((call: StepCall) => Promise<T>) | PinnedAction<T>;
+
 export interface StepOptions<T> {
 	/** The service the step (and its undo) calls: while its breaker is open or paused, the step is held, not attempted. */
 	downstream?: string;
 	/** Overrides of the engine's default policy for this step. */
 	retry?: Partial<RetryPolicy>;
 	/** Undoes the step once it has succeeded, if a later step fails for good before the point of no return. */
-	undo?: (result: T, call: StepCall) => Promise<unknown>;
+	undo?: (result: T) => Action<unknown>;
 	/** Policy for the undo; defaults to the step's own. */
 	undoRetry?: Partial<RetryPolicy>;
 }
@@ -38,7 +52,7 @@ export interface WaitOptions {
 /** The `step` object a workflow is written against. */
 export interface Step {
 	/** Runs `action` once, durably: retried per policy, never again once it has succeeded. */
-	run<T extends Json>(name: string, action: (call: StepCall) => Promise<T>, options?: StepOptions<T>): Promise<T>;
+	run<T extends Json>(name: string, action: Action<T>, options?: StepOptions<T>): Promise<T>;
 	/** Waits, across hours or days, for an event delivered from outside; fails with `timeoutCode` past the deadline. */
 	waitForEvent(name: string, options: WaitOptions): Promise<Json>;
 }

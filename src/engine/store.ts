@@ -41,12 +41,16 @@ export class Store {
 	private readonly journal: Journal;
 	private loaded: WorkflowState | null = null;
 
+	/** Takes out of a downstream's text what the host must not keep (a customer's personal data). */
+	readonly redact: (text: string) => string;
+
 	constructor(
 		private readonly storage: DurableObjectStorage,
 		readonly now: () => number,
 		readonly random: () => number,
-		private readonly observers: Observers = {},
+		private readonly observers: Observers & { redact?: (text: string) => string } = {},
 	) {
+		this.redact = observers.redact ?? ((text) => text);
 		this.journal = new Journal(storage.sql, this.usage);
 		this.alarm = new Alarm(storage, this.usage);
 	}

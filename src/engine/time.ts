@@ -6,3 +6,7 @@ export function isoTime(ms: number): string {
 	const clamped = Number.isFinite(ms) ? Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, ms)) : MAX_DATE_MS;
 	return new Date(clamped).toISOString();
 }
+
+/** The earliest of some due times; null when none is set. */
+export const earliest = (times: readonly (number | null)[]): number | null =>
+	times.reduce<number | null>((min, at) => (at !== null && (min === null || at < min) ? at : min), null);

@@ -15,6 +15,16 @@ export interface DownstreamView {
 	reason: string | null;
 }
 
+/** What operators see of a breaker: its failures count only while its window is current. */
+export const viewOf = (r: BreakerRecord, heldOrders: number, now: number, windowMs: number): DownstreamView => ({
+	name: r.downstream,
+	state: r.state,
+	since: r.since,
+	recentFailures: now - r.windowStart < windowMs ? r.failures : 0,
+	heldOrders,
+	reason: r.reason,
+});
+
 export interface AdmitAnswer {
 	admission: Admission;
 	/** Whether the caller's isolate may admit calls without asking for a while. */
@@ -48,10 +58,13 @@ export interface BreakerRecord {
 	lastFailure: string | null;
 	/** While open: when one probe may go through. */
 	probeAfter: number | null;
-	/** While half-open: until when the probe let through owns the breaker. */
+	/** While half-open: until when the probe let through owns the breaker, and the workflow it was given to. */
 	probeUntil: number | null;
+	probeHolder?: string | null;
 	/** Open episodes so far; names each episode's alerts. */
 	episode: number;
+	/** The current episode's opening was announced and its closing not yet: a close (a probe, a resume) announces it. */
+	announced?: boolean;
 	/** Closed or resumed with orders still held: they are being released in waves. */
 	releasing: boolean;
 }
@@ -62,6 +75,8 @@ export interface BreakerReport {
 	failures: number;
 	lastFailure: string | null;
 	probe: CallOutcome | null;
+	/** Whose probe outcome it is; a probe returned unused frees only its own holder's lease. */
+	prober?: string | null;
 }
 
 export const newRecord = (downstream: string, now: number): BreakerRecord => ({
@@ -75,7 +90,9 @@ export const newRecord = (downstream: string, now: number): BreakerRecord => ({
 	lastFailure: null,
 	probeAfter: null,
 	probeUntil: null,
+	probeHolder: null,
 	episode: 0,
+	announced: false,
 	releasing: false,
 });
 
@@ -88,20 +105,30 @@ export type Effect = "opened" | "closed" | null;
  */
 export const isFastPath = (r: BreakerRecord) => r.state === "closed";
 
-/** Open or half-open, and no probe under way: the next caller may be the probe. */
-export const probeMayGo = (r: BreakerRecord, now: number) =>
+/**
+ * Open or half-open, and no probe under way: the next caller may be the probe. The workflow holding the
+ * probe may have it again: asking again, it shows its probe call was cut off (a restart) and is not in flight.
+ */
+export const probeMayGo = (r: BreakerRecord, now: number, workflowId?: string) =>
 	(r.state === "open" || r.state === "half_open") &&
 	(r.probeAfter ?? 0) <= now &&
-	(r.probeUntil === null || r.probeUntil <= now);
+	(r.probeUntil === null || r.probeUntil <= now || (workflowId !== undefined && r.probeHolder === workflowId));
 
-export function granted(r: BreakerRecord, now: number, config: BreakerConfig): BreakerRecord {
+export function granted(r: BreakerRecord, now: number, config: BreakerConfig, holder: string): BreakerRecord {
 	return {
 		...r,
 		state: "half_open",
 		since: r.state === "half_open" ? r.since : now,
 		probeUntil: now + config.probeLeaseMs,
+		probeHolder: holder,
 	};
 }
+
+/** The probe's holder will not call after all: the next may go at once. */
+export const probeReturned = (r: BreakerRecord): BreakerRecord => ({ ...r, probeUntil: null, probeHolder: null });
+
+/** Whether the current episode's opening was announced (records from before the flag: while open or half-open). */
+const isAnnounced = (r: BreakerRecord) => r.announced ?? (r.state === "open" || r.state === "half_open");
 
 function opened(r: BreakerRecord, now: number, reason: string, config: BreakerConfig): BreakerRecord {
 	const fresh = r.state === "closed";
@@ -111,15 +138,20 @@ function opened(r: BreakerRecord, now: number, reason: string, config: BreakerCo
 		since: fresh ? now : r.since,
 		reason,
 		episode: fresh ? r.episode + 1 : r.episode,
+		announced: fresh || isAnnounced(r),
 		probeAfter: now + config.cooldownMs,
 		probeUntil: null,
+		probeHolder: null,
 		releasing: false,
 	};
 }
 
-/** Closed again (a probe succeeded, or an operator resumed): counts start over, held orders go in waves. */
-export function closed(r: BreakerRecord, now: number): BreakerRecord {
-	return {
+/**
+ * Closed again (a probe succeeded, or an operator resumed): counts start over, held orders go in waves.
+ * The episode's close is announced if its opening was, however it ends (a pause and resume included).
+ */
+export function closed(r: BreakerRecord, now: number): { record: BreakerRecord; effect: Effect } {
+	const record: BreakerRecord = {
 		...r,
 		state: "closed",
 		since: now,
@@ -129,8 +161,11 @@ export function closed(r: BreakerRecord, now: number): BreakerRecord {
 		successes: 0,
 		probeAfter: null,
 		probeUntil: null,
+		probeHolder: null,
+		announced: false,
 		releasing: true,
 	};
+	return { record, effect: isAnnounced(r) ? "closed" : null };
 }
 
 /** Folds a report in: a probe decides a half-open breaker; enough failures in the window open a closed one. */
@@ -149,7 +184,9 @@ export function reported(
 		lastFailure: report.lastFailure ?? r.lastFailure,
 	};
 	if (report.probe && r.state === "half_open") {
-		if (report.probe === "success") return { record: closed(counted, now), effect: "closed" };
+		if (report.probe === "success") return closed(counted, now);
+		if (report.probe === "none")
+			return { record: r.probeHolder === report.prober ? probeReturned(counted) : counted, effect: null };
 		const reason = `the probe call failed (${counted.lastFailure ?? "no answer"})`;
 		return { record: opened(counted, now, reason, config), effect: null };
 	}

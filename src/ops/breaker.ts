@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Admission } from "../engine/gate";
+import { BreakerAlerts } from "./breaker-alerts";
 import {
 	type ActionAnswer,
 	type AdmitAnswer,
@@ -15,6 +16,7 @@ import {
 	newRecord,
 	probeMayGo,
 	reported,
+	viewOf,
 } from "./breaker-state";
 import { type BreakerConfig, breakerConfig } from "./config";
 import { HeldOrders } from "./held-orders";
@@ -23,27 +25,31 @@ import { platform } from "./platform";
 
 /** How the breaker reaches a held order's object: the RPC method the order object implements. */
 interface Releasable {
-	releaseHold(downstream: string, probe: boolean): Promise<boolean>;
+	releaseHold(downstream: string, probe: boolean, notBefore?: number): Promise<boolean>;
 }
 
 /** After a failed alert hand-over, when to try again, in ms. */
 const ALERT_RETRY_MS = 5_000;
 
+/** How long one release wave spreads its orders over, in ms: the rate is per second. */
+const WAVE_MS = 1_000;
+
 /**
  * The truth about one downstream service, shared by every order: closed → open after enough failures
  * across orders → half-open, one probe at a time → closed. Orders refused while it is open or paused
  * are registered here, and released in jittered waves once it closes. Isolates cache its state
- * (see breaker-gate.ts), so the healthy path does not come here per call.
+ * (see breaker-gate.ts), so the healthy path does not come here per call. Its time is the platform's
+ * clock for it, and its alarm drives everything that waits (probes, waves, owed alerts).
  */
 export class DownstreamBreaker extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
 	private readonly config: BreakerConfig;
 	private readonly held: HeldOrders;
+	private readonly alerts: BreakerAlerts;
 	private record: BreakerRecord | null;
 	/** The object's name: the downstream, or a scope of it that tests give each case. */
-	private name = "";
-	/** When owed alerts are tried again after a failed hand-over; when the next release wave may start. */
-	private alertsAt = 0;
+	private name: string;
+	/** When the next release wave may start. */
 	private waveAt = 0;
 
 	constructor(ctx: DurableObjectState, env: Env) {
@@ -51,22 +57,22 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		this.sql = ctx.storage.sql;
 		this.config = breakerConfig(env);
 		this.held = new HeldOrders(this.sql);
+		this.alerts = new BreakerAlerts(this.sql);
 		this.sql.exec(`CREATE TABLE IF NOT EXISTS breaker (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, record TEXT NOT NULL);
-			CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, request_key TEXT UNIQUE);
-			CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, body TEXT NOT NULL);`);
+			CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, request_key TEXT UNIQUE);`);
 		const row = this.sql.exec<{ name: string; record: string }>("SELECT name, record FROM breaker").toArray()[0];
 		this.record = row ? JSON.parse(row.record) : null;
-		this.name = row?.name ?? "";
+		this.name = ctx.id.name ?? row?.name ?? "";
 	}
 
 	/** May `workflowId` call now? Refused, it is registered to be released; the probe, when one may go, is admitted. */
 	admit(downstream: string, name: string, workflowId: string): AdmitAnswer {
 		const r = this.current(downstream, name);
-		const now = Date.now();
+		const now = this.now();
 		let admission: Admission = { admitted: true, probe: false };
 		if (r.state === "paused") admission = this.hold(workflowId, `${downstream} is paused: ${r.reason}`);
-		else if (probeMayGo(r, now)) {
-			this.save(granted(r, now, this.config), null);
+		else if (probeMayGo(r, now, workflowId)) {
+			this.save(granted(r, now, this.config, workflowId), null);
 			this.held.remove(workflowId);
 			admission = { admitted: true, probe: true };
 		} else if (r.state !== "closed") admission = this.hold(workflowId, `${downstream} is unavailable: ${r.reason}`);
@@ -78,7 +84,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 
 	/** Folds in an isolate's outcomes; answers whether calls may go without asking. */
 	report(downstream: string, name: string, report: BreakerReport): { fast: boolean } {
-		const { record, effect } = reported(this.current(downstream, name), report, Date.now(), this.config);
+		const { record, effect } = reported(this.current(downstream, name), report, this.now(), this.config);
 		this.save(record, effect);
 		return { fast: isFastPath(record) };
 	}
@@ -94,7 +100,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 			if (earlier) return { outcome: "key_reused", earlier: earlier.action };
 		}
 		if ((action === "pause") === (r.state === "paused")) return { outcome: "conflict", view: this.view() };
-		const now = Date.now();
+		const now = this.now();
 		const { actor, reason, requestKey } = request;
 		this.sql.exec(
 			"INSERT INTO actions (at, action, actor, reason, request_key) VALUES (?, ?, ?, ?, ?)",
@@ -104,14 +110,19 @@ export class DownstreamBreaker extends DurableObject<Env> {
 			reason,
 			requestKey,
 		);
-		const paused: BreakerRecord = {
-			...r,
-			state: "paused",
-			since: now,
-			reason: `${reason} (${actor})`,
-			releasing: false,
-		};
-		this.save(action === "pause" ? paused : closed(r, now), null);
+		if (action === "resume") {
+			const { record, effect } = closed(r, now);
+			this.save(record, effect);
+		} else {
+			const paused: BreakerRecord = {
+				...r,
+				state: "paused",
+				since: now,
+				reason: `${reason} (${actor})`,
+				releasing: false,
+			};
+			this.save(paused, null);
+		}
 		return { outcome: "accepted", view: this.view() };
 	}
 
@@ -123,19 +134,23 @@ export class DownstreamBreaker extends DurableObject<Env> {
 	/** Sends owed alerts, lets a probe through to a held order, and releases a wave. */
 	override async alarm(): Promise<void> {
 		if (!this.record) return;
-		await this.sendAlerts();
-		if (probeMayGo(this.record, Date.now())) await this.releaseProbe();
-		if (this.record.state === "closed" && this.record.releasing) {
-			this.waveAt = Date.now() + 1000;
+		await this.alerts.send(platform.queue(this.env.ALERTS, ""), this.now(), ALERT_RETRY_MS);
+		if (probeMayGo(this.record, this.now())) await this.releaseProbe();
+		if (this.record.state === "closed" && this.record.releasing && this.waveAt <= this.now()) {
+			this.waveAt = this.now() + WAVE_MS;
 			await this.releaseWave();
 		}
 		await this.arm();
 	}
 
+	private now(): number {
+		return platform.now(this.name);
+	}
+
 	private current(downstream: string, name: string): BreakerRecord {
 		if (!this.record) {
-			this.name = name;
-			this.save(newRecord(downstream, Date.now()), null);
+			this.name ||= name;
+			this.save(newRecord(downstream, this.now()), null);
 		}
 		return this.record as BreakerRecord;
 	}
@@ -151,62 +166,61 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		);
 		if (effect) {
 			const kind = effect === "opened" ? "downstream_opened" : "downstream_closed";
-			const alert = downstreamAlert(record.downstream, this.name, record.episode, kind, record.reason, Date.now());
-			this.sql.exec("INSERT OR IGNORE INTO outbox (id, body) VALUES (?, ?)", alert.id, JSON.stringify(alert));
+			this.alerts.add(downstreamAlert(record.downstream, this.name, record.episode, kind, record.reason, this.now()));
 		}
 		this.ctx.waitUntil(this.arm());
 	}
 
 	private hold(workflowId: string, reason: string): Admission {
-		this.held.add(workflowId, Date.now());
+		this.held.add(workflowId, this.now());
 		this.ctx.waitUntil(this.arm());
 		return { admitted: false, reason };
 	}
 
 	private view(): DownstreamView {
-		const r = this.record as BreakerRecord;
-		const fresh = Date.now() - r.windowStart < this.config.windowMs;
-		return {
-			name: r.downstream,
-			state: r.state,
-			since: r.since,
-			recentFailures: fresh ? r.failures : 0,
-			heldOrders: this.held.count,
-			reason: r.reason,
-		};
+		return viewOf(this.record as BreakerRecord, this.held.count, this.now(), this.config.windowMs);
 	}
 
-	private release(workflowId: string, probe: boolean): Promise<boolean> {
+	/** Lets the order go; true: it held a step of this downstream. Throws when the order could not be reached. */
+	private release(workflowId: string, probe: boolean, notBefore?: number): Promise<boolean> {
 		const orders = this.env.ORDERS as unknown as DurableObjectNamespace;
 		const stub = orders.get(orders.idFromName(workflowId)) as unknown as Releasable;
-		return stub.releaseHold((this.record as BreakerRecord).downstream, probe);
+		return stub.releaseHold((this.record as BreakerRecord).downstream, probe, notBefore);
 	}
 
-	/** The probe goes to the longest-held order, which leaves the list once it answered; a lost answer keeps the lease. */
+	/**
+	 * The probe goes to the longest-held order. One that no longer holds a step of this downstream (it
+	 * was cancelled, or finished) leaves the list and the next is asked; one that could not be reached
+	 * keeps its place, and the lease runs out before another probe goes.
+	 */
 	private async releaseProbe(): Promise<void> {
 		for (const workflowId of this.held.oldest(5)) {
 			// A pause, or a report, may have come in while the last candidate was asked.
-			if (!probeMayGo(this.record as BreakerRecord, Date.now())) return;
-			this.save(granted(this.record as BreakerRecord, Date.now(), this.config), null);
+			if (!probeMayGo(this.record as BreakerRecord, this.now())) return;
+			this.save(granted(this.record as BreakerRecord, this.now(), this.config, workflowId), null);
 			const took = await this.release(workflowId, true).catch(() => null);
 			if (took === null) return;
 			this.held.remove(workflowId);
 			if (took) return;
-			this.save({ ...(this.record as BreakerRecord), probeUntil: null }, null);
+			this.save({ ...(this.record as BreakerRecord), probeUntil: null, probeHolder: null }, null);
 		}
 	}
 
-	/** Releases up to the rate of the longest-held orders, each at a jittered point of its own slot of the second. */
+	/**
+	 * Releases up to the rate of the longest-held orders, each told its own jittered point in its own slot
+	 * of the coming second (its alarm keeps it), so the service that came back sees a steady trickle. An
+	 * order that could not be reached stays held for the next wave.
+	 */
 	private async releaseWave(): Promise<void> {
 		const perSecond = this.config.releasePerSecond;
-		const slot = 1000 / perSecond;
+		const slot = WAVE_MS / perSecond;
+		const start = this.now();
 		await Promise.all(
 			this.held.oldest(perSecond).map(async (workflowId, i) => {
-				await new Promise((resolve) => setTimeout(resolve, (i + Math.random()) * slot));
 				const r = this.record as BreakerRecord;
 				if (r.state !== "closed" || !r.releasing) return;
 				try {
-					await this.release(workflowId, false);
+					await this.release(workflowId, false, start + Math.floor((i + Math.random()) * slot));
 					this.held.remove(workflowId);
 				} catch (error) {
 					console.warn(`release of ${workflowId} failed; it stays held for the next wave`, error);
@@ -216,26 +230,13 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		this.save(this.record as BreakerRecord, null);
 	}
 
-	private async sendAlerts(): Promise<void> {
-		const owed = this.sql.exec<{ id: string; body: string }>("SELECT id, body FROM outbox").toArray();
-		if (owed.length === 0) return;
-		try {
-			const queue = platform.queue(this.env.ALERTS, "");
-			await queue.sendBatch(owed.map((row) => ({ body: JSON.parse(row.body) })));
-			for (const row of owed) this.sql.exec("DELETE FROM outbox WHERE id = ?", row.id);
-		} catch (error) {
-			this.alertsAt = Date.now() + ALERT_RETRY_MS;
-			console.warn("breaker alerts not handed over; retrying", error);
-		}
-	}
-
 	/** One alarm for whatever is next: owed alerts, the probe, the next wave, a lost probe's lease. */
 	private async arm(): Promise<void> {
 		const r = this.record;
 		if (!r) return;
-		const now = Date.now();
+		const now = this.now();
 		const due: number[] = [];
-		if (this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n > 0) due.push(this.alertsAt);
+		if (this.alerts.owed) due.push(this.alerts.retryAt);
 		const held = this.held.count > 0;
 		if (held && r.state === "open") due.push(r.probeAfter ?? now);
 		if (held && r.state === "half_open") due.push(r.probeUntil ?? now);

@@ -32,7 +32,7 @@ export async function consume(batch: MessageBatch, env: Env): Promise<void> {
 			return each(batch, Alert, (alert) => limit(deliverAlert(env, alert)));
 		case QUEUES.undeliverableAlerts:
 			return each(batch, Alert, (alert) =>
-				limit(recordAlert(db(env, alert.workflowId), alert, "undeliverable", "retries exhausted")),
+				limit(recordAlert(db(env, alert.workflowId), alert, "undeliverable", "retries exhausted", now(alert))),
 			);
 		case QUEUES.index:
 		case QUEUES.indexRetry:
@@ -44,6 +44,11 @@ export async function consume(batch: MessageBatch, env: Env): Promise<void> {
 }
 
 const db = (env: Env, ...orderIds: string[]) => platform.database(env.DB, orderIds);
+
+/** The time, for the order (or the breaker) an alert is about: claims expire and deliveries are stamped by it. */
+const now = (alert: Alert) => platform.now(alert.workflowId || breakerOf(alert));
+/** A breaker's alert names no order; its id does name the breaker: `breaker:<name>:<episode>:<kind>`. */
+const breakerOf = (alert: Alert) => alert.id.split(":")[1] ?? "";
 
 function withinLimit<T>(work: Promise<T>, ms: number): Promise<T> {
 	let timer: number | undefined;
@@ -89,7 +94,7 @@ async function deadLetter(env: Env, n: z.infer<typeof DeadLetterMessage>): Promi
  */
 async function deliverAlert(env: Env, alert: Alert): Promise<void> {
 	const database = db(env, alert.workflowId);
-	const now = Date.now();
+	const at = now(alert);
 	const claimed = await database
 		.prepare(
 			`INSERT INTO alerts (id, tenant, order_id, kind, status, created_at, claimed_at) VALUES (?, ?, ?, ?, 'sending', ?, ?)
@@ -97,7 +102,7 @@ async function deliverAlert(env: Env, alert: Alert): Promise<void> {
 			 WHERE alerts.status != 'delivered' AND (alerts.status != 'sending' OR alerts.claimed_at < ?)
 			 RETURNING id`,
 		)
-		.bind(alert.id, alert.tenant, alert.orderId, alert.kind, alert.at, now, now - ALERT_CLAIM_MS)
+		.bind(alert.id, alert.tenant, alert.orderId, alert.kind, alert.at, at, at - ALERT_CLAIM_MS)
 		.first();
 	if (!claimed) {
 		const row = await database
@@ -111,17 +116,25 @@ async function deliverAlert(env: Env, alert: Alert): Promise<void> {
 		const { alertWebhookUrl, publicBaseUrl } = opsConfig(env);
 		await postAlert(alertWebhookUrl, alert, publicBaseUrl);
 	} catch (error) {
-		await recordAlert(database, alert, "retrying", String(error));
+		await recordAlert(database, alert, "retrying", String(error), now(alert));
 		throw error;
 	}
-	await recordAlert(database, alert, "delivered", null);
+	await recordAlert(database, alert, "delivered", null, now(alert));
 }
 
-async function recordAlert(database: D1Database, alert: Alert, status: string, error: string | null): Promise<void> {
+/** Records how an alert's delivery went; an alert once delivered stays delivered, whatever a late copy of it says. */
+async function recordAlert(
+	database: D1Database,
+	alert: Alert,
+	status: string,
+	error: string | null,
+	at: number,
+): Promise<void> {
 	await database
 		.prepare(
 			`INSERT INTO alerts (id, tenant, order_id, kind, status, created_at, delivered_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			 ON CONFLICT (id) DO UPDATE SET status = excluded.status, delivered_at = excluded.delivered_at, last_error = excluded.last_error`,
+			 ON CONFLICT (id) DO UPDATE SET status = excluded.status, delivered_at = excluded.delivered_at, last_error = excluded.last_error
+			 WHERE alerts.status != 'delivered'`,
 		)
 		.bind(
 			alert.id,
@@ -130,7 +143,7 @@ async function recordAlert(database: D1Database, alert: Alert, status: string, e
 			alert.kind,
 			status,
 			alert.at,
-			status === "delivered" ? Date.now() : null,
+			status === "delivered" ? at : null,
 			error,
 		)
 		.run();

@@ -66,7 +66,14 @@ const FINAL = FinalStatus.options.map((s) => `'${s}'`).join(", ");
  * lost), an open episode with no dead letter, an open dead letter the order no longer has open, and
  * an episode the index still shows open whose dead letter was closed (the report after it was lost).
  */
-export async function ordersToReconcile(db: D1Database, now: number, since: number, limit: number): Promise<string[]> {
+export async function ordersToReconcile(
+	db: D1Database,
+	now: number,
+	since: number,
+	limit: number,
+	only?: readonly string[],
+): Promise<string[]> {
+	const subset = only ? `AND o.workflow_id IN (SELECT value FROM json_each(?))` : "";
 	const { results } = await db
 		.prepare(
 			`SELECT c.w AS workflowId FROM (
@@ -78,10 +85,10 @@ export async function ordersToReconcile(db: D1Database, now: number, since: numb
 			     WHERE d.status = 'open' AND (o.open_episode IS NULL OR o.open_episode != d.id)
 			   UNION ALL SELECT o.workflow_id, o.updated_at FROM orders o JOIN dead_letters d ON d.id = o.open_episode
 			     WHERE d.status = 'closed'
-			 ) c JOIN orders o ON o.workflow_id = c.w WHERE o.swept_at IS NULL OR o.swept_at < ?
+			 ) c JOIN orders o ON o.workflow_id = c.w WHERE (o.swept_at IS NULL OR o.swept_at < ?) ${subset}
 			 GROUP BY c.w ORDER BY MIN(c.at) LIMIT ?`,
 		)
-		.bind(now, since, limit)
+		.bind(now, since, ...(only ? [JSON.stringify(only)] : []), limit)
 		.all<{ workflowId: string }>();
 	return results.map((r) => r.workflowId);
 }

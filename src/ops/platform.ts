@@ -6,8 +6,15 @@
  * nothing else changes these.
  */
 export const platform = {
-	/** Now, in ms since the epoch, for the object `objectId`. */
-	now: (_objectId: string): number => Date.now(),
+	/**
+	 * Now, in ms since the epoch, as `subject` sees it: an order's object (by its name, the workflow id),
+	 * a breaker (by its name), a consumer's message (by the workflow id it is about).
+	 */
+	now: (_subject: string): number => Date.now(),
+	/** The configuration an order's object runs with (by its workflow id): tests deploy another between two wakes. */
+	config: (env: object, _workflowId: string): object => env,
+	/** The workflow versions the code has, as an order's object (by its name) sees them: tests add and remove versions. */
+	workflows: <V>(versions: V, _workflowId: string): V => versions,
 	/** The queue binding an order's object sends through; the order by its workflow id. */
 	queue: <Body>(queue: Queue<Body>, _workflowId: string): Queue<Body> => queue,
 	/** The database a consumer or the sweeper writes, for work on these orders (by workflow id). */

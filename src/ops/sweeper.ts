@@ -11,11 +11,14 @@ const SWEEP_BATCH = 50;
  * The Cron Trigger's sweep, the safety net under every message that could be lost: for each order
  * whose due time has passed without progress, or whose dead letter is missing or still open, it asks
  * the order's object (which also wakes it: a stranded order moves on) and writes what the object
- * says into the index and the dead letters. Returns the orders it reconciled, by workflow id.
+ * says into the index and the dead letters. Returns the orders it reconciled, by workflow id. `only`
+ * limits it to some orders (by workflow id): a simulation runs many fleets, each on a clock of its own,
+ * in one database.
  */
-export async function sweep(env: Env, now = Date.now()): Promise<string[]> {
-	const database = platform.database(env.DB, []);
-	const workflowIds = await ordersToReconcile(database, now - SWEEP_GRACE_MS, now - SWEEP_GRACE_MS, SWEEP_BATCH);
+export async function sweep(env: Env, now = Date.now(), only?: readonly string[]): Promise<string[]> {
+	const database = platform.database(env.DB, only ?? []);
+	const since = now - SWEEP_GRACE_MS;
+	const workflowIds = await ordersToReconcile(database, since, since, SWEEP_BATCH, only);
 	const reconciled: string[] = [];
 	for (const workflowId of workflowIds) {
 		try {

@@ -52,12 +52,16 @@ export class OrderObject extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		const config = orderConfig(env);
-		const objectId = ctx.id.toString();
+		const config = orderConfig(platform.config(env, ctx.id.name ?? ""));
+		// The clock and the deployment are the platform's, for this order: tests put the fleet on one clock.
+		const subject = ctx.id.name ?? ctx.id.toString();
 		this.engine = new WorkflowEngine(ctx.storage, {
-			workflows: orderWorkflows(
-				createServices(config, () => this.ref().tenant),
-				config.pickDeadlineMs,
+			workflows: platform.workflows(
+				orderWorkflows(
+					createServices(config, () => this.ref().tenant),
+					config.pickDeadlineMs,
+				),
+				subject,
 			),
 			parseInput: (input) => this.personal.order(input),
 			retention: { afterMs: config.retentionMs, erase: () => this.personal.erase() },
@@ -67,7 +71,8 @@ export class OrderObject extends DurableObject<Env> {
 				await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
 			},
 			gate: breakerGate(env),
-			clock: () => platform.now(objectId),
+			redact: (text) => this.personal.redact(text),
+			clock: () => platform.now(subject),
 			trace: (name, attributes, work) =>
 				tracing.enterSpan(name, (span) => {
 					const { tenant, orderId } = this.ref();
@@ -106,6 +111,9 @@ export class OrderObject extends DurableObject<Env> {
 			outcome = (await this.engine.start(workflowId, journaled)) ? "created" : "exists";
 		} else if ((this.personal.digest() ?? (await orderDigest(this.personal.order(state.input)))) !== digest) {
 			outcome = "conflict";
+		} else {
+			// The first placement may still be on its way to storage: "it exists" is answered once it does.
+			this.engine.persist();
 		}
 		return { outcome, status: this.snapshot(audience) };
 	}
@@ -137,10 +145,10 @@ export class OrderObject extends DurableObject<Env> {
 		return this.engine.deliver(PICK_EVENT, { pickedBy, pickedAt });
 	}
 
-	/** The breaker of `downstream` lets the order's held step go; as its probe if `probe`. */
-	releaseHold(downstream: string, probe: boolean): Promise<boolean> {
+	/** The breaker of `downstream` lets the order's held steps go, from `notBefore`; as its probe if `probe`. */
+	releaseHold(downstream: string, probe: boolean, notBefore?: number): Promise<boolean> {
 		this.engine.usage.requests++;
-		return this.engine.release(downstream, probe);
+		return this.engine.release(downstream, probe, notBefore);
 	}
 
 	/** Cancel, retry or resolve on a person's behalf; with `dryRun`, only says what would happen. */
@@ -210,7 +218,7 @@ export class OrderObject extends DurableObject<Env> {
 			workflowId: state.workflowId,
 			workflowVersion: state.workflowVersion,
 			status: state.status,
-			currentStep: state.current?.name ?? null,
+			currentStep: state.activeStep?.name ?? null,
 			failureStep: state.failure?.step ?? null,
 			failureCode: state.failure?.code ?? null,
 			needsAttention: state.needsAttention,
@@ -218,7 +226,7 @@ export class OrderObject extends DurableObject<Env> {
 			currency: order.currency,
 			createdAt: state.createdAt,
 			updatedAt: state.updatedAt,
-			dueAt: state.nextWakeAt,
+			dueAt: this.engine.nextDueAt(),
 			openEpisode: state.openEpisode?.id ?? null,
 			version: this.engine.durableVersion,
 		};

@@ -40,6 +40,22 @@ export function split(order: Order): { journaled: JournaledOrder; personal: Pers
 	};
 }
 
+/** What stands in a downstream's text where it repeated the customer's personal data. */
+export const REDACTED = "[personal data]";
+/** Shorter pieces (a two-letter city?) would match too much of an ordinary message to be worth it. */
+const MIN_REDACTED = 3;
+
+/** A pattern that finds `text` in any case, its runs of whitespace matching any run. */
+const caseless = (text: string) =>
+	new RegExp(
+		text
+			.trim()
+			.split(/\s+/)
+			.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+			.join("\\s+"),
+		"gi",
+	);
+
 /** The key of the customer's personal data in the object's key-value storage. */
 const KEY = "personal-data";
 
@@ -109,6 +125,23 @@ export class PersonalData {
 			metered(this.usage, this.sql.exec("UPDATE personal_data SET data = NULL"));
 		this.row = undefined;
 		return PERSONAL_FIELDS;
+	}
+
+	/**
+	 * The text with every piece of the customer's email and address in it replaced, whatever its case: a
+	 * downstream's refusal often repeats what it was sent ("mailbox ada@example.com does not exist"), and
+	 * what the journal keeps must not hold what erasure has to remove.
+	 */
+	redact(text: string): string {
+		const data = this.load()?.data;
+		if (!data) return text;
+		const { name, line1, line2, city, postalCode } = data.shippingAddress;
+		const pieces = [data.email, name, line1, line2, city, postalCode]
+			.filter((piece): piece is string => piece !== undefined && piece.trim().length >= MIN_REDACTED)
+			.sort((a, b) => b.length - a.length);
+		let redacted = text;
+		for (const piece of pieces) redacted = redacted.replace(caseless(piece), REDACTED);
+		return redacted;
 	}
 
 	/** The whole order, for the workflow to run with. */

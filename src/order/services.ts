@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { RetryableError } from "../engine/errors";
 import { postJson } from "../engine/http";
-import type { StepCall } from "../engine/steps";
+import type { Action, PinnedAction, StepCall } from "../engine/steps";
 import { callbackSecrets, signCallbackToken } from "./callback-token";
 import type { OrderConfig } from "./config";
 import { type Order, orderTotalCents } from "./order";
@@ -21,6 +22,10 @@ export type Shipment = z.infer<typeof Created>;
 export const pickCallbackUrl = (config: OrderConfig, { tenant, orderId }: OrderRef) =>
 	`${config.publicBaseUrl}/orders/${encodeURIComponent(orderId)}/events/${PICK_EVENT}?tenant=${tenant}`;
 
+/** What the shipment's request takes from configuration, pinned at its first attempt: the callback URL and the signing key's id. */
+const CallbackPin = z.object({ callbackUrl: z.string(), keyId: z.string() });
+type CallbackPin = z.infer<typeof CallbackPin>;
+
 /**
  * The downstream services the order workflow talks to, each call carrying its step's idempotency
  * key. `tenant` is the tenant of the order the object holds.
@@ -29,73 +34,78 @@ export function createServices(config: OrderConfig, tenant: () => string) {
 	const auth: Record<string, string> = config.downstreamApiKey
 		? { Authorization: `Bearer ${config.downstreamApiKey}` }
 		: {};
-	const post = (url: string, body: unknown, call: StepCall) => postJson(url, body, call, Created, auth);
+	const send = (url: string, body: unknown, call: StepCall) => postJson(url, body, call, Created, auth);
+	const post =
+		(url: string, body: unknown): Action<{ id: string }> =>
+		(call) =>
+			send(url, body, call);
 	const id = (created: { id: string }) => encodeURIComponent(created.id);
 
 	const payments = {
-		charge: (order: Order, call: StepCall): Promise<Charge> =>
-			post(
-				`${config.paymentsUrl}/charges`,
-				{
-					orderId: order.orderId,
-					amountCents: orderTotalCents(order),
-					currency: order.currency,
-					paymentMethod: order.paymentMethod,
-				},
-				call,
-			),
-		refund: (order: Order, charge: Charge, call: StepCall) =>
-			post(`${config.paymentsUrl}/refunds`, { chargeId: charge.id, amountCents: orderTotalCents(order) }, call),
+		charge: (order: Order): Action<Charge> =>
+			post(`${config.paymentsUrl}/charges`, {
+				orderId: order.orderId,
+				amountCents: orderTotalCents(order),
+				currency: order.currency,
+				paymentMethod: order.paymentMethod,
+			}),
+		refund: (order: Order, charge: Charge) =>
+			post(`${config.paymentsUrl}/refunds`, { chargeId: charge.id, amountCents: orderTotalCents(order) }),
 	};
 
 	const inventory = {
-		reserve: (order: Order, call: StepCall): Promise<Reservation> =>
-			post(
-				`${config.inventoryUrl}/reservations`,
-				{
-					orderId: order.orderId,
-					items: order.items.map(({ sku, quantity }) => ({ sku, quantity })),
-				},
-				call,
-			),
-		release: (order: Order, reservation: Reservation, call: StepCall) =>
-			post(`${config.inventoryUrl}/reservations/${id(reservation)}/release`, { orderId: order.orderId }, call),
+		reserve: (order: Order): Action<Reservation> =>
+			post(`${config.inventoryUrl}/reservations`, {
+				orderId: order.orderId,
+				items: order.items.map(({ sku, quantity }) => ({ sku, quantity })),
+			}),
+		release: (order: Order, reservation: Reservation) =>
+			post(`${config.inventoryUrl}/reservations/${id(reservation)}/release`, { orderId: order.orderId }),
 	};
 
 	const shipping = {
 		/**
 		 * Books the shipment and hands the warehouse a signed callback for the pick. The token has no
 		 * expiry of its own: the order's deadline decides, so it is valid exactly as long as the pick is
-		 * wanted, and every retry sends the very same body under the same key.
+		 * wanted. The callback URL and the signing key are pinned at the first attempt, so every retry
+		 * sends the very same body under the same key, even after `PUBLIC_BASE_URL` changed or
+		 * `CALLBACK_SECRET` was rotated in between.
 		 */
-		schedule: async (order: Order, call: StepCall): Promise<Shipment> => {
-			const ref = { tenant: tenant(), orderId: order.orderId };
-			const [signer] = await callbackSecrets(config.callbackSecrets);
-			if (!signer) throw new Error("no CALLBACK_SECRET to sign with");
-			const callbackToken = await signCallbackToken(signer, { ...ref, event: PICK_EVENT });
-			const body = {
-				orderId: order.orderId,
-				address: order.shippingAddress,
-				callbackUrl: pickCallbackUrl(config, ref),
-				callbackToken,
-			};
-			return post(`${config.shippingUrl}/shipments`, body, call);
-		},
-		cancel: (order: Order, shipment: Shipment, call: StepCall) =>
-			post(`${config.shippingUrl}/shipments/${id(shipment)}/cancel`, { orderId: order.orderId }, call),
+		schedule: (order: Order): PinnedAction<Shipment, CallbackPin> => ({
+			async pin() {
+				const [signer] = await callbackSecrets(config.callbackSecrets);
+				if (!signer) throw new RetryableError("callback_key_missing", "no CALLBACK_SECRET to sign with");
+				return {
+					callbackUrl: pickCallbackUrl(config, { tenant: tenant(), orderId: order.orderId }),
+					keyId: signer.kid,
+				};
+			},
+			async send(call, pinned) {
+				const { callbackUrl, keyId } = CallbackPin.parse(pinned);
+				const signer = (await callbackSecrets(config.callbackSecrets)).find((s) => s.kid === keyId);
+				// Signing with another key would send another body under the same key: a person restores the key.
+				if (!signer)
+					throw new RetryableError(
+						"callback_key_missing",
+						`CALLBACK_SECRET no longer has key ${keyId}, which this shipment's first request was signed with; put it back`,
+					);
+				const claims = { tenant: tenant(), orderId: order.orderId, event: PICK_EVENT };
+				const callbackToken = await signCallbackToken(signer, claims);
+				const body = { orderId: order.orderId, address: order.shippingAddress, callbackUrl, callbackToken };
+				return send(`${config.shippingUrl}/shipments`, body, call);
+			},
+		}),
+		cancel: (order: Order, shipment: Shipment) =>
+			post(`${config.shippingUrl}/shipments/${id(shipment)}/cancel`, { orderId: order.orderId }),
 	};
 
 	const email = {
-		sendConfirmation: (order: Order, call: StepCall) =>
-			post(
-				`${config.emailUrl}/messages`,
-				{
-					orderId: order.orderId,
-					to: order.customer.email,
-					template: "order-confirmation",
-				},
-				call,
-			),
+		sendConfirmation: (order: Order) =>
+			post(`${config.emailUrl}/messages`, {
+				orderId: order.orderId,
+				to: order.customer.email,
+				template: "order-confirmation",
+			}),
 	};
 
 	return { payments, inventory, shipping, email };

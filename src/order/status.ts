@@ -72,7 +72,17 @@ export const OrderStatus = z
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 /** The journal's fields that hold a time: epoch ms inside, ISO 8601 in the API like every other time. */
-const TIME_FIELDS = ["timeoutAt", "stuckAt", "retryAt", "since", "deadline", "remindAt", "until"] as const;
+const TIME_FIELDS = [
+	"timeoutAt",
+	"stuckAt",
+	"retryAt",
+	"since",
+	"deadline",
+	"remindAt",
+	"until",
+	"recheckAt",
+	"notBefore",
+] as const;
 type TimeField = (typeof TIME_FIELDS)[number];
 type Timed<T> = { [K in keyof T]: K extends TimeField ? Exclude<T[K], number> | string : T[K] };
 const isTimeField = (key: string): key is TimeField => (TIME_FIELDS as readonly string[]).includes(key);
@@ -138,7 +148,7 @@ export function orderStatus(
 	usage: Usage,
 	audience: Audience,
 ): OrderStatus {
-	const current = state.current;
+	const current = state.activeStep;
 	const failure = state.failure;
 	return {
 		...ref,

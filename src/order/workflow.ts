@@ -15,20 +15,20 @@ export function placeOrder(
 		// cancelled or undone, and a step that fails is left to a person.
 		pointOfNoReturn: PICK_EVENT,
 		run: async (order, step) => {
-			await step.run("charge-payment", (call) => payments.charge(order, call), {
+			await step.run("charge-payment", payments.charge(order), {
 				downstream: "payments",
-				undo: (charge, call) => payments.refund(order, charge, call),
+				undo: (charge) => payments.refund(order, charge),
 			});
-			await step.run("reserve-inventory", (call) => inventory.reserve(order, call), {
+			await step.run("reserve-inventory", inventory.reserve(order), {
 				downstream: "inventory",
-				undo: (reservation, call) => inventory.release(order, reservation, call),
+				undo: (reservation) => inventory.release(order, reservation),
 			});
-			await step.run("schedule-shipping", (call) => shipping.schedule(order, call), {
+			await step.run("schedule-shipping", shipping.schedule(order), {
 				downstream: "shipping",
-				undo: (shipment, call) => shipping.cancel(order, shipment, call),
+				undo: (shipment) => shipping.cancel(order, shipment),
 			});
 			await step.waitForEvent(PICK_EVENT, { timeoutMs: pickDeadlineMs, timeoutCode: "pick_deadline_exceeded" });
-			await step.run("send-confirmation", (call) => email.sendConfirmation(order, call), { downstream: "email" });
+			await step.run("send-confirmation", email.sendConfirmation(order), { downstream: "email" });
 		},
 	};
 }

@@ -108,9 +108,10 @@ export class CrashPlan {
 	async arm(orderId: string): Promise<Probe> {
 		try {
 			return await runInDurableObject(orderStub(orderId), async (instance: OrderObject, state) => {
-				const objectId = state.id.toString();
+				// The order's clock: its object knows it by its name, the workflow id.
+				const subject = state.id.name ?? orderId;
 				instance.engine.onCheckpoint = (point) => {
-					const act = this.decide(point, platform.now(objectId));
+					const act = this.decide(point, platform.now(subject));
 					if (act === "crash") state.abort(CRASH_MESSAGE);
 					if (act === "reset") {
 						const reset = () => {
@@ -130,7 +131,7 @@ export class CrashPlan {
 					status: workflow.started ? workflow.status : null,
 					alarm: await state.storage.getAlarm(),
 					nextWakeAt: workflow.nextWakeAt,
-					held: !workflow.finished && workflow.current?.status === "held",
+					held: !workflow.finished && workflow.unsettled.some((step) => step.status === "held"),
 				};
 			});
 		} catch (error) {

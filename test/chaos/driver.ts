@@ -15,6 +15,7 @@ import {
 	shipmentToken,
 } from "../helpers";
 import { clearPlatformFaults, failDatabase, failQueue } from "../platform-faults";
+import { breakersOf, fire, timersOf } from "../world";
 import { type Answer, type CaseSpec, type HistoryEntry, type Observation, orderFor, type Violation } from "./case";
 import { CRASH_MESSAGE, CrashPlan, isCrash } from "./crash-plan";
 import type { Interleaved } from "./families";
@@ -300,8 +301,7 @@ export class CaseRun {
 		let rounds = 0;
 		while (rounds < MAX_ROUNDS) {
 			const probe = await this.plan.arm(this.orderId);
-			// A held step waits for its breaker's release, in real time: the case's time limit bounds it.
-			if (probe.busy || probe.held) {
+			if (probe.busy) {
 				await scheduler.wait(2);
 				continue;
 			}
@@ -315,7 +315,8 @@ export class CaseRun {
 				this.plan.restCrash();
 				continue;
 			}
-			if (await this.deliver(probe.alarm)) {
+			// A held step's breaker is on the order's clock: its alarm (a probe, a release wave) may come first.
+			if ((probe.held && (await this.deliverBreaker(probe.alarm))) || (await this.deliver(probe.alarm))) {
 				idle = 0;
 				continue;
 			}
@@ -354,6 +355,15 @@ export class CaseRun {
 		}
 		this.calls.push(early ? "alarm (early)" : "alarm");
 		return this.fire(() => runDurableObjectAlarm(orderStub(this.orderId)));
+	}
+
+	/** Fires the earliest alarm of the order's breakers, if it comes before the order's own; true if one fired. */
+	private async deliverBreaker(orderAlarm: number | null): Promise<boolean> {
+		const [next] = await timersOf([], breakersOf([this.orderId]));
+		if (!next || (orderAlarm !== null && orderAlarm < next.at)) return false;
+		this.calls.push(`breaker alarm (${next.name})`);
+		await fire(next, this.orderId);
+		return true;
 	}
 
 	/**

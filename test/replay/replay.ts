@@ -1,7 +1,7 @@
 import { canonical } from "../../sandbox/src/idempotency";
 import type { JournalEntry } from "../../src/engine/events";
 import { idempotencyKey, undoStepName } from "../../src/engine/keys";
-import type { Json, Step, StepCall, Workflow } from "../../src/engine/steps";
+import type { Action, Json, Step, Workflow } from "../../src/engine/steps";
 
 /** A recorded run: its journal, the order it ran for, and the bodies the services received under its keys. */
 export interface Fixture {
@@ -25,18 +25,30 @@ interface Recorded {
 	succeeded: boolean;
 	failed: boolean;
 	result: Json | undefined;
+	/** What its first attempt pinned of the configuration, if it pinned anything. */
+	pinned: Json | undefined;
 }
 
 /** The journal's steps in the order they first appear: what the code must call, in that order. */
 function recordedSteps(entries: readonly JournalEntry[]): Recorded[] {
 	const steps = new Map<string, Recorded>();
 	const of = (name: string) => {
-		const step = steps.get(name) ?? { name, key: null, succeeded: false, failed: false, result: undefined };
+		const step = steps.get(name) ?? {
+			name,
+			key: null,
+			succeeded: false,
+			failed: false,
+			result: undefined,
+			pinned: undefined,
+		};
 		steps.set(name, step);
 		return step;
 	};
 	for (const e of entries) {
-		if (e.type === "step_started") of(e.step).key ??= e.idempotencyKey;
+		if (e.type === "step_started") {
+			of(e.step).key ??= e.idempotencyKey;
+			of(e.step).pinned ??= e.pinned;
+		}
 		if (e.type === "event_waiting") of(e.step);
 		if (e.type === "step_succeeded") Object.assign(of(e.step), { succeeded: true, result: e.result });
 		if (e.type === "event_received") Object.assign(of(e.step), { succeeded: true, result: e.payload });
@@ -45,16 +57,22 @@ function recordedSteps(entries: readonly JournalEntry[]): Recorded[] {
 	return [...steps.values()];
 }
 
-/** What a step's action sent, captured instead of sent: the replay answers with the recorded result. */
-async function captured(action: (call: StepCall) => Promise<unknown>, key: string, result: Json | undefined) {
+/**
+ * What a step's action sent, captured instead of sent: the replay answers with the recorded result. A
+ * pinned action gets what the journal pinned, as the engine gives it; with nothing pinned, it reads the
+ * configuration as a first attempt would.
+ */
+async function captured(action: Action<unknown>, step: Recorded, key: string) {
 	const real = globalThis.fetch;
 	const sent: { url: string; body: unknown }[] = [];
 	globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
 		sent.push({ url: String(input), body: JSON.parse(String(init?.body ?? "null")) });
-		return Response.json(result ?? { id: "replayed" }, { status: 201 });
+		return Response.json(step.result ?? { id: "replayed" }, { status: 201 });
 	}) as typeof fetch;
 	try {
-		await action({ idempotencyKey: key, attempt: 1, signal: new AbortController().signal, traceparent: "" });
+		const call = { idempotencyKey: key, attempt: 1, signal: new AbortController().signal, traceparent: "" };
+		if (typeof action === "function") await action(call);
+		else await action.send(call, step.pinned ?? (await action.pin()));
 	} catch {
 		// A refusal the replay invented changes nothing: only what was sent is compared.
 	} finally {
@@ -74,7 +92,7 @@ export async function replay(fixture: Fixture, workflow: Workflow<unknown>): Pro
 	const undos = recorded.filter((s) => s.name.endsWith(":undo"));
 	const where = `version ${fixture.version}, recording "${fixture.name}"`;
 	const problems: string[] = [];
-	const done: { name: string; undo?: (result: never, call: StepCall) => Promise<unknown>; result: Json }[] = [];
+	const done: { name: string; undo?: (result: never) => Action<unknown>; result: Json }[] = [];
 	let next = 0;
 
 	const expect = (name: string): Recorded => {
@@ -86,12 +104,12 @@ export async function replay(fixture: Fixture, workflow: Workflow<unknown>): Pro
 		}
 		return step;
 	};
-	const compare = async (step: Recorded, name: string, action: (call: StepCall) => Promise<unknown>) => {
+	const compare = async (step: Recorded, name: string, action: Action<unknown>) => {
 		const key = idempotencyKey(fixture.workflowId, name);
 		if (step.key !== null && step.key !== key)
 			problems.push(`${where}: step "${name}" now sends key ${key} where the journal has ${step.key}`);
 		const recordedBody = fixture.bodies[key];
-		for (const { url, body } of await captured(action, key, step.result)) {
+		for (const { url, body } of await captured(action, step, key)) {
 			const targetId = /\/([^/]+)\/(?:release|cancel)$/.exec(new URL(url).pathname)?.[1];
 			const now = canonical({ targetId: targetId && decodeURIComponent(targetId), body });
 			if (recordedBody && recordedBody.body !== now)
@@ -138,7 +156,7 @@ export async function replay(fixture: Fixture, workflow: Workflow<unknown>): Pro
 				return;
 			}
 			const undo = d.undo;
-			await compare(recordedUndo, recordedUndo.name, (call) => undo(d.result as never, call));
+			await compare(recordedUndo, recordedUndo.name, undo(d.result as never));
 		}
 	}
 }

@@ -1,8 +1,9 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../src/order/status";
 import { shareBreakers, slowAdmissionsOf } from "../breakers";
-import { advanceClockBy } from "../clock";
+import { advanceClockBy, clockOf } from "../clock";
 import {
 	API_KEY,
 	act,
@@ -23,8 +24,20 @@ import {
 	placeOrder,
 	settle,
 } from "../helpers";
+import { driveWorld, timersOf } from "../world";
 
 const SANDBOX = "https://sandbox.test";
+/** The breakers' defaults (src/ops/config.ts): on the controlled clock, waiting them out costs nothing. */
+const COOLDOWN_MS = 5_000;
+const CACHE_MS = 2_000;
+
+/** Fires whatever has fallen due in the world by its clock now, in order, until nothing is. */
+async function catchUp(orderIds: string[]): Promise<void> {
+	await driveWorld(orderIds, async () => {
+		const [next] = await timersOf(orderIds);
+		return next === undefined || next.at > clockOf(orderIds[0] ?? "");
+	});
+}
 
 const stepOf = (status: OrderStatus, name: string) => status.steps.find((s) => s.name === name);
 
@@ -83,17 +96,17 @@ describe("a downstream outage", () => {
 		shareBreakers(prefix);
 		const orderIds = Array.from({ length: 12 }, (_, i) => `${prefix}-${i}`);
 		await placeWhileReservationsFail(orderIds);
-		for (const orderId of orderIds) await untilHeld(orderId, "reserve-inventory");
+		const reserving = async () =>
+			(await Promise.all(orderIds.map(getStatus))).map((s) => stepOf(s, "reserve-inventory"));
+		await driveWorld(orderIds, async () => (await reserving()).every((step) => step?.status === "held"));
 		expect(await downstream("inventory")).toMatchObject({ state: expect.stringMatching(/open/), heldOrders: 12 });
 
-		// An hour on every order's clock, far past the retry budget. Probes come and fail; nothing gives up.
-		for (const orderId of orderIds) {
-			for (let hour = 0; hour < 4; hour++) {
-				advanceClockBy(orderId, 900_000);
-				await fireAlarm(orderId);
-			}
+		// An hour on the fleet's one clock, far past the retry budget: what falls due on the way runs (probes
+		// come and fail, held orders ask again); nothing gives up.
+		for (let quarter = 0; quarter < 4; quarter++) {
+			advanceClockBy(prefix, 900_000);
+			await catchUp(orderIds);
 		}
-		await scheduler.wait(500);
 		for (const orderId of orderIds) {
 			const status = await getStatus(orderId);
 			expect(status.status).toBe("running");
@@ -102,10 +115,10 @@ describe("a downstream outage", () => {
 
 		// The service comes back: the next probe succeeds and the held orders go on by themselves.
 		await recover(orderIds);
-		await eventually(
-			() => downstream("inventory"),
-			(d) => d.state === "closed" && d.heldOrders === 0,
-		);
+		await driveWorld(orderIds, async () => {
+			const d = await downstream("inventory");
+			return d.state === "closed" && d.heldOrders === 0;
+		});
 		for (const orderId of orderIds) {
 			expect((await completeAfterPick(orderId)).status).toBe("completed");
 			expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0, reservations: 1, releases: 0 });
@@ -126,7 +139,7 @@ describe("a downstream outage", () => {
 	it("after a healthy spell: old successes do not keep the breaker closed when an outage begins", async () => {
 		const prefix = newOrderId("healthy-then-down");
 		shareBreakers(prefix);
-		// Thirty reservations that succeeded, then more than the breaker's window (2 s in the tests) of quiet.
+		// Thirty reservations that succeeded, then more than the breaker's window (30 s) of quiet.
 		const healthy = Array.from({ length: 30 }, (_, i) => `${prefix}-ok-${i}`);
 		await Promise.all(
 			healthy.map(async (orderId) => {
@@ -134,7 +147,7 @@ describe("a downstream outage", () => {
 				await settle(orderId, (s) => stepOf(s, "reserve-inventory")?.status === "succeeded");
 			}),
 		);
-		await scheduler.wait(2_500);
+		advanceClockBy(prefix, 31_000);
 		const down = Array.from({ length: 12 }, (_, i) => `${prefix}-down-${i}`);
 		await placeWhileReservationsFail(down);
 		for (const orderId of down) await untilHeld(orderId, "reserve-inventory");
@@ -169,8 +182,9 @@ describe("a downstream outage", () => {
 		// 429: a failure the breaker counts that leaves nothing in doubt, so giving up is a clean compensation.
 		await placeWhileReservationsFail([orderId], 429);
 		const reserve = async () => stepOf(await getStatus(orderId), "reserve-inventory");
-		// Probe after probe fails (the breaker sends one every tenth of a second): more than the budget of 5.
-		await eventually(reserve, (step) => (step?.attempts ?? 0) > 6, 15_000);
+		const attemptsPast = (n: number) => async () => ((await reserve())?.attempts ?? 0) > n;
+		// Probe after probe fails (the breaker sends one every cooldown): more than the budget of 5.
+		await driveWorld([orderId], attemptsPast(6));
 		const holds = async () =>
 			(await getHistory(orderId)).filter((e) => e.type === "step_held" && e.step === "reserve-inventory");
 		const until = new Set((await holds()).map((e) => ("until" in e ? e.until : null)));
@@ -181,8 +195,7 @@ describe("a downstream outage", () => {
 		for (let round = 0; round < 2; round++) {
 			advanceClockBy(orderId, 16 * 60_000);
 			await fireAlarm(orderId);
-			const before = (await reserve())?.attempts ?? 0;
-			await eventually(reserve, (step) => (step?.attempts ?? 0) > before + 1, 15_000);
+			await driveWorld([orderId], attemptsPast(((await reserve())?.attempts ?? 0) + 1));
 		}
 		const stuck = (await getHistory(orderId)).filter((e) => e.type === "step_stuck");
 		expect(stuck).toHaveLength(1);
@@ -203,7 +216,7 @@ describe("a downstream outage", () => {
 		await breaker.report("inventory", name, { successes: 0, failures: 10, lastFailure: "http_503", probe: null });
 		const held = Array.from({ length: 40 }, (_, i) => `held-${i}`);
 		for (const id of held) expect((await breaker.admit("inventory", name, id)).admission.admitted).toBe(false);
-		await scheduler.wait(150);
+		advanceClockBy(name, COOLDOWN_MS);
 		expect((await breaker.admit("inventory", name, "prober")).admission).toEqual({ admitted: true, probe: true });
 		await breaker.report("inventory", name, { successes: 0, failures: 0, lastFailure: null, probe: "success" });
 		// Closed and releasing: a held order waits for its wave, a new one goes, and isolates may trust it again.
@@ -220,7 +233,7 @@ describe("a downstream outage", () => {
 		await breaker.report("inventory", name, { successes: 0, failures: 10, lastFailure: "http_503", probe: null });
 		const refused = await breaker.admit("inventory", name, "w-0");
 		expect(refused.admission.admitted).toBe(false);
-		await scheduler.wait(150); // the test cooldown is 100 ms
+		advanceClockBy(name, COOLDOWN_MS);
 		const answers = await Promise.all(["w-1", "w-2", "w-3", "w-4"].map((id) => breaker.admit("inventory", name, id)));
 		expect(answers.filter((a) => a.admission.admitted)).toEqual([
 			{ admission: { admitted: true, probe: true }, fast: false },
@@ -228,7 +241,7 @@ describe("a downstream outage", () => {
 		// The probe fails: open again, and after the cooldown again exactly one.
 		await breaker.report("inventory", name, { successes: 0, failures: 0, lastFailure: "http_503", probe: "failure" });
 		expect((await breaker.admit("inventory", name, "w-5")).admission.admitted).toBe(false);
-		await scheduler.wait(150);
+		advanceClockBy(name, COOLDOWN_MS);
 		const again = await Promise.all(["w-6", "w-7"].map((id) => breaker.admit("inventory", name, id)));
 		expect(again.filter((a) => a.admission.admitted)).toHaveLength(1);
 		await breaker.report("inventory", name, { successes: 0, failures: 0, lastFailure: null, probe: "success" });
@@ -264,6 +277,28 @@ describe("a downstream outage", () => {
 			expect(history.map((e) => e.type)).toEqual(expect.arrayContaining(["step_held", "step_released"]));
 		}
 		expect(await downstream("payments")).toMatchObject({ state: "closed", heldOrders: 0 });
+	});
+
+	it("an open breaker paused, then resumed by an operator: its episode is announced closed, once", async () => {
+		const prefix = newOrderId("pause-open");
+		shareBreakers(prefix);
+		const name = `shipping@${prefix}`;
+		const breaker = env.BREAKERS.get(env.BREAKERS.idFromName(name));
+		await breaker.report("shipping", name, { successes: 0, failures: 10, lastFailure: "http_503", probe: null });
+		expect((await breakerAction("shipping", "pause")).status).toBe(202);
+		expect((await breakerAction("shipping", "resume")).status).toBe(202);
+		// A pause and resume of a healthy service is no episode: nothing more is announced.
+		expect((await breakerAction("shipping", "pause")).status).toBe(202);
+		expect((await breakerAction("shipping", "resume")).status).toBe(202);
+		await runDurableObjectAlarm(breaker);
+		const alertIds = async () =>
+			(
+				await env.DB.prepare("SELECT id FROM alerts WHERE id LIKE ? ORDER BY id")
+					.bind(`breaker:${name}:%`)
+					.all<{ id: string }>()
+			).results.map((r) => r.id);
+		await eventually(alertIds, (ids) => ids.length >= 2);
+		expect(await alertIds()).toEqual([`breaker:${name}:1:closed`, `breaker:${name}:1:opened`]);
 	});
 
 	it("a hold past the step's maxHoldMs ends the step for good: the order is compensated", async () => {
@@ -305,7 +340,7 @@ describe("a downstream outage", () => {
 		expect((await placeOrder(outOfStockOrder(orderId))).status).toBe(202);
 		await settle(orderId, (s) => stepOf(s, "reserve-inventory")?.status === "retrying");
 		expect((await breakerAction("payments", "pause")).status).toBe(202);
-		await scheduler.wait(300); // isolates trust a closed breaker for 200 ms in the tests
+		advanceClockBy(orderId, CACHE_MS); // isolates trust a closed breaker for a while
 
 		// Out of stock for good: the refund is due, and held.
 		const held = await untilHeld(orderId, "charge-payment:undo");

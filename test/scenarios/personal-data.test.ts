@@ -12,25 +12,12 @@ import {
 	placeChargedThenUnanswered,
 	placeOrder,
 	settle,
+	storedText,
 } from "../helpers";
 
 const DAY = 86_400_000;
 const EMAIL = "ada@example.com";
 const STREET = "12 St James's Square";
-
-/** Every value the order's object has stored, in every table and key-value entry: where personal data could hide. */
-const storedText = (orderId: string) =>
-	inObject(orderId, (_, state) =>
-		[
-			...state.storage.sql
-				.exec<{ name: string }>(
-					"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
-				)
-				.toArray()
-				.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray())),
-			JSON.stringify([...state.storage.kv.list()]),
-		].join("\n"),
-	);
 
 describe("personal data: kept apart from the journal, erased 30 days after the order settles", () => {
 	it("keeps email and address out of the journal, shows them until the retention ends, then [erased]", async () => {

@@ -18,7 +18,7 @@ describe("the state folded from the journal", () => {
 			),
 		);
 		expect(state.status).toBe("running");
-		expect(state.current).toMatchObject({ name: "a", status: "retrying", attempts: 1, nextAttemptAt: 50 });
+		expect(state.activeStep).toMatchObject({ name: "a", status: "retrying", attempts: 1, nextAttemptAt: 50 });
 		expect(state.nextWakeAt).toBe(50);
 
 		state.apply({

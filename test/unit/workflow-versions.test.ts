@@ -11,7 +11,7 @@ function versions(ran: string[], failLast = false): WorkflowVersions<unknown> {
 	const make = (v: string, first: string): Workflow<unknown> => ({
 		run: async (_, step) => {
 			await step.run(first, async () => ran.push(`${v}:${first}`), {
-				undo: async () => ran.push(`${v}:undo ${first}`),
+				undo: () => async () => ran.push(`${v}:undo ${first}`),
 			});
 			await step.waitForEvent("picked", { timeoutMs: 3_600_000, timeoutCode: "late" });
 			await step.run("confirm", async () => {

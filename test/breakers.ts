@@ -28,12 +28,12 @@ export function installBreakerScopes(): void {
 }
 
 /**
- * Orders whose workflow id starts with `prefix` share one breaker per downstream, which the operator
- * API addresses, and one clock with them.
+ * Orders whose workflow id starts with `prefix` share one breaker per downstream, and one clock with
+ * them; the operator API addresses them too, unless `api` is false (many fleets at once, each its own).
  */
-export function shareBreakers(prefix: string): void {
+export function shareBreakers(prefix: string, { api = true }: { api?: boolean } = {}): void {
 	shared.set(prefix, prefix);
-	apiScope = prefix;
+	if (api) apiScope = prefix;
 	shareClock(prefix);
 }
 

@@ -6,7 +6,7 @@ import { crash } from "./helpers";
 /** What a deploy changes for a world: settings (vars and secrets, as in wrangler.jsonc), and the workflow versions. */
 export interface Deployment {
 	config?: Record<string, string>;
-	versions?: (shipped: WorkflowVersions<unknown>) => WorkflowVersions<unknown>;
+	versions?: (shipped: WorkflowVersions<unknown>, workflowId: string) => WorkflowVersions<unknown>;
 }
 
 /** The deployment each world runs now, if it is not the one the tests started with. */
@@ -23,9 +23,18 @@ export function installDeploys(): void {
 	};
 	platform.workflows = (versions, workflowId) => {
 		const change = deployed.get(worldOf(workflowId))?.versions;
-		return (change ? change(versions as WorkflowVersions<unknown>) : versions) as typeof versions;
+		return (change ? change(versions as WorkflowVersions<unknown>, workflowId) : versions) as typeof versions;
 	};
 }
+
+/** Gives a world settings of its own from the start (a simulated fleet's breaker thresholds), with no restart. */
+export function configure(world: string, config: Record<string, string>): void {
+	const before = deployed.get(world) ?? {};
+	deployed.set(world, { ...before, config: { ...before.config, ...config } });
+}
+
+/** The settings a world runs with now, beyond the test bindings. */
+export const deployedConfig = (workflowId: string) => deployed.get(worldOf(workflowId))?.config ?? {};
 
 /**
  * Deploys `deployment` to the world of `orderIds` (its settings are added to the last deploy's) and

@@ -7,7 +7,7 @@ import { REFUSALS } from "./actions";
 import { actorOf, requireOperatorKey } from "./auth";
 import { requireJson } from "./body";
 import type { AppEnv } from "./context";
-import { Page, position } from "./operator";
+import { OrderIdFilters, Page, position } from "./operator";
 import { validationHook } from "./problem";
 import { bearer, bodied, json, jsonRequest, keyed, orderStub, problem } from "./route-kit";
 import { ActionBody, IdempotencyHeader } from "./schemas";
@@ -18,6 +18,7 @@ const IN_PARALLEL = 10;
 const BulkQuery = z.object({
 	status: WorkflowStatus.default("needs_attention").describe("Default needs_attention"),
 	tenant: Tenant.optional(),
+	...OrderIdFilters,
 	workflowVersion: z.coerce.number().int().positive().optional(),
 	failureStep: z.string().max(100).optional().describe("The step the orders failed at, e.g. reserve-inventory"),
 	failure: z.string().max(100).optional().describe("Failure code, e.g. downstream_unavailable"),

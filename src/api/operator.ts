@@ -16,8 +16,21 @@ export const Page = {
 	cursor: z.string().max(500).optional().describe("nextCursor of the previous page"),
 };
 
+/** Finding orders by their id: exactly, or by how it starts (a batch of test orders, a fleet). */
+export const OrderIdFilters = {
+	orderId: OrderId.optional().describe("Only the order with this id"),
+	orderIdPrefix: z
+		.string()
+		.min(1)
+		.max(64)
+		.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ or -")
+		.optional()
+		.describe("Only orders whose id starts with this"),
+};
+
 const OrdersQuery = z.object({
 	tenant: Tenant.optional().describe("Only this tenant's orders"),
+	...OrderIdFilters,
 	workflowVersion: z.coerce
 		.number()
 		.int()
@@ -93,10 +106,23 @@ export const operator = new OpenAPIHono<AppEnv>({
 			responses: { 200: json(OrderList, "One page of orders"), ...responses },
 		}),
 		async (c) => {
-			const { tenant, workflowVersion, status, step, failureStep, failure, createdBefore, limit, cursor } =
-				c.req.valid("query");
+			const {
+				tenant,
+				orderId,
+				orderIdPrefix,
+				workflowVersion,
+				status,
+				step,
+				failureStep,
+				failure,
+				createdBefore,
+				limit,
+				cursor,
+			} = c.req.valid("query");
 			const filter = {
 				tenant,
+				orderId,
+				orderIdPrefix,
 				workflowVersion,
 				status,
 				step,

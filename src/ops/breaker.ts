@@ -55,7 +55,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.sql = ctx.storage.sql;
-		this.config = breakerConfig(env);
+		this.config = breakerConfig(platform.config(env, ctx.id.name ?? ""));
 		this.held = new HeldOrders(this.sql);
 		this.alerts = new BreakerAlerts(this.sql);
 		this.sql.exec(`CREATE TABLE IF NOT EXISTS breaker (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, record TEXT NOT NULL);

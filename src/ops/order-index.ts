@@ -13,6 +13,9 @@ export type IndexedOrder = z.infer<typeof IndexedOrder>;
 
 export interface OrderFilter {
 	tenant?: string;
+	/** An exact order id, or the start of one. */
+	orderId?: string;
+	orderIdPrefix?: string;
 	workflowVersion?: number;
 	status?: string;
 	step?: string;
@@ -129,6 +132,8 @@ export async function countByWorkflowVersion(db: D1Database) {
 export async function listOrders(db: D1Database, filter: OrderFilter) {
 	const q = conditions();
 	if (filter.tenant) q.add("tenant = ?", filter.tenant);
+	if (filter.orderId) q.add("id = ?", filter.orderId);
+	if (filter.orderIdPrefix) q.add("id LIKE ? ESCAPE '\\'", `${filter.orderIdPrefix.replace(/[\\%_]/g, "\\$&")}%`);
 	if (filter.workflowVersion !== undefined) q.add("workflow_version = ?", filter.workflowVersion);
 	if (filter.status) q.add("status = ?", filter.status);
 	if (filter.step) q.add("current_step = ?", filter.step);

@@ -11,8 +11,11 @@ export const platform = {
 	 * a breaker (by its name), a consumer's message (by the workflow id it is about).
 	 */
 	now: (_subject: string): number => Date.now(),
-	/** The configuration an order's object runs with (by its workflow id): tests deploy another between two wakes. */
-	config: (env: object, _workflowId: string): object => env,
+	/**
+	 * The configuration an object runs with: an order's (by its workflow id), a breaker's (by its name).
+	 * Tests deploy another between two wakes, and give a simulated fleet its own breaker thresholds.
+	 */
+	config: (env: object, _subject: string): object => env,
 	/** The workflow versions the code has, as an order's object (by its name) sees them: tests add and remove versions. */
 	workflows: <V>(versions: V, _workflowId: string): V => versions,
 	/** The queue binding an order's object sends through; the order by its workflow id. */

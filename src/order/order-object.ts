@@ -70,7 +70,7 @@ export class OrderObject extends DurableObject<Env> {
 			report: async () => {
 				await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
 			},
-			gate: breakerGate(env),
+			gate: breakerGate(platform.config(env, subject) as Env),
 			redact: (text) => this.personal.redact(text),
 			clock: () => platform.now(subject),
 			trace: (name, attributes, work) =>

@@ -33,7 +33,8 @@ describe(`bad input against the HTTP API (${settings.profile} profile, seed ${se
 		"answers every generated request 2xx or 4xx problem+json, never 5xx, and a rejected one writes nothing",
 		async ({ task }) => {
 			const started = Date.now();
-			const runs = settings.onlyCase !== null || settings.onlyOrder !== null ? 0 : settings.fuzzRuns;
+			const focused = settings.onlyCase !== null || settings.onlyOrder !== null || settings.onlyFleet !== null;
+			const runs = focused ? 0 : settings.fuzzRuns;
 			const tag = settings.seed.toString(36);
 			const fixtures = await Promise.all(Array.from({ length: FIXTURES }, (_, n) => fixture(`${tag}-${n}`)));
 			const oracle = new ApiOracle(fixtures, tag, fixture);

@@ -13,8 +13,12 @@ export interface Probe {
 	alarm: number | null;
 	/** The journal's next due time (null: nothing timer-driven is pending): an alarm before it is for a hand-over. */
 	nextWakeAt: number | null;
-	/** A step waits for its downstream's breaker, which releases it in real time, not at an alarm. */
-	held: boolean;
+	/** The downstreams whose breakers hold a step of it now. */
+	heldBy: string[];
+	/** A step of it may have taken effect with no definitive answer since. */
+	inDoubt: boolean;
+	/** Downstream calls that have left so far, over its life. */
+	calls: number;
 }
 
 /**
@@ -26,6 +30,17 @@ export interface CrashPoint {
 	at: "committed" | "returned";
 	n: number;
 }
+
+/** What a probe says of an object a crash is taking down: busy, so the driver looks again. */
+const RESTARTING: Probe = {
+	busy: true,
+	status: null,
+	alarm: null,
+	nextWakeAt: null,
+	heldBy: [],
+	inDoubt: false,
+	calls: 0,
+};
 
 /** The message of every crash the harness injects; `helpers.crash` uses the same one. */
 export const CRASH_MESSAGE = "injected crash";
@@ -126,17 +141,20 @@ export class CrashPlan {
 					}
 				};
 				const { busy, state: workflow } = instance.engine;
+				const unsettled = workflow.finished ? [] : workflow.unsettled;
 				return {
 					busy,
 					status: workflow.started ? workflow.status : null,
 					alarm: await state.storage.getAlarm(),
 					nextWakeAt: workflow.nextWakeAt,
-					held: !workflow.finished && workflow.unsettled.some((step) => step.status === "held"),
+					heldBy: unsettled.flatMap((step) => (step.kind !== "event" && step.hold ? [step.hold.downstream] : [])),
+					inDoubt: unsettled.some((step) => step.kind !== "event" && step.outcomeUnknown),
+					calls: this.seen.calling,
 				};
 			});
 		} catch (error) {
 			// A run in the background (kicked by a pick, say) crashed the object under this call: look again.
-			if (isCrash(error)) return { busy: true, status: null, alarm: null, nextWakeAt: null, held: false };
+			if (isCrash(error)) return { ...RESTARTING, calls: this.seen.calling };
 			throw error;
 		}
 	}

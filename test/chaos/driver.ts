@@ -15,15 +15,15 @@ import {
 	shipmentToken,
 } from "../helpers";
 import { clearPlatformFaults, failDatabase, failQueue } from "../platform-faults";
-import { breakersOf, fire, timersOf } from "../world";
 import { type Answer, type CaseSpec, type HistoryEntry, type Observation, orderFor, type Violation } from "./case";
 import { CRASH_MESSAGE, CrashPlan, isCrash } from "./crash-plan";
 import type { Interleaved } from "./families";
-import { holdCalls, injectFaults } from "./faults";
-import { outageWindow } from "./outage";
+import { echoOf, holdCalls, injectFaults } from "./faults";
 import { type Rng, rng } from "./prng";
-import { expectedProjection, settledProjection } from "./projection";
+import { expectedAlerts, expectedProjection, settledAlerts, settledProjection } from "./projection";
+import { type BreakerSeen, type Driven, Simulation } from "./simulation";
 import { WAREHOUSE } from "./warehouse";
+import type { WorldSpec } from "./world-spec";
 
 /** Nothing runs until a timer or an event. */
 export const settled = (status: string) => status !== "running" && status !== "compensating";
@@ -63,7 +63,7 @@ const DRAIN_ROUNDS = 20;
  * past it, or sometimes not at all), sends requests while calls are in flight, retries requests cut
  * off by a crash, and records every checkpoint, call and surprise on the way.
  */
-export class CaseRun {
+export class CaseRun implements Driven {
 	readonly plan: CrashPlan;
 	readonly calls: string[] = [];
 	readonly incidents: Violation[] = [];
@@ -76,29 +76,41 @@ export class CaseRun {
 	private readonly rest: Rng | null;
 	private readonly timing: Rng | null;
 	private readonly interleaving: Promise<void>[] = [];
-	/** The outage window under way, if the case has one: over once the downstream is resumed. */
-	private readonly outage: Promise<void> | null;
 	/** Set once the case is over: a request waiting for a call that never came gives up. */
 	private ended = false;
 	/** Crashes the driver has answered with a delivery of the alarm handler, as the platform retries one a crash cut off. */
 	private crashesRedelivered = 0;
 
-	constructor(readonly spec: CaseSpec) {
+	constructor(
+		readonly spec: CaseSpec,
+		private readonly world: Simulation,
+	) {
 		this.plan = new CrashPlan(spec.crashes, spec.midCall);
 		this.rest = spec.restCrashes ? rng(spec.restCrashes.seed) : null;
 		this.timing = spec.timing ? rng(spec.timing.seed) : null;
-		for (const { call, action, during } of spec.interleave)
+		world.add(this);
+	}
+
+	/** Starts watching for the calls that requests land in the middle of. */
+	watchCalls(): void {
+		for (const { call, action, during } of this.spec.interleave)
 			this.interleaving.push(this.whenCalling(call, action, during ?? "call"));
-		this.outage = spec.outage
-			? outageWindow(
-					spec.outage,
-					spec.orderId,
-					() => this.plan.seen.calling,
-					() => this.ended,
-				).then((lines) => {
-					this.calls.push(...lines);
-				})
-			: null;
+	}
+
+	log(line: string): void {
+		this.calls.push(line);
+	}
+
+	owesRedelivery(): boolean {
+		return this.plan.crashes !== this.crashesRedelivered;
+	}
+
+	/** At each alarm the world delivers to it, with the case's chance: a crash at rest first. */
+	async restCrash(): Promise<boolean> {
+		if (!this.rest || !this.spec.restCrashes || !this.rest.chance(this.spec.restCrashes.chance)) return false;
+		await crash(this.orderId);
+		this.plan.restCrash();
+		return true;
 	}
 
 	get orderId(): string {
@@ -179,7 +191,13 @@ export class CaseRun {
 			if (this.ended) return;
 			await scheduler.wait(1);
 		}
-		await this.interleave(action);
+		// While it lands, the world's clock stands still: it belongs to this moment.
+		this.world.enter();
+		try {
+			await this.interleave(action);
+		} finally {
+			this.world.leave();
+		}
 	}
 
 	/**
@@ -290,44 +308,15 @@ export class CaseRun {
 	}
 
 	/**
-	 * Lets runs finish and delivers alarms until `until` holds. `beforeAlarm` runs whenever the order is
-	 * idle on a timer (the early warehouse uses it). Returns the last status; an order that gets stuck
-	 * (running, nothing under way, no alarm) or never gets there is an incident, not an exception, so
-	 * that the case is still checked and reported in full.
+	 * Lets the world go on (runs finish, alarms come at their time, the world's events happen) until the
+	 * order's status satisfies `until`. `beforeAlarm` runs whenever the world is about to move its clock
+	 * (the early warehouse uses it). Returns the last status; an order that gets stuck, or never gets
+	 * there, is an incident of the world, not an exception, so the case is still checked in full.
 	 */
 	async drive(until: (status: string) => boolean, beforeAlarm?: () => Promise<void>): Promise<string | null> {
-		let idle = 0;
-		// Only rounds that find the order at rest count: waiting out a run under way is bounded by the case's time limit.
-		let rounds = 0;
-		while (rounds < MAX_ROUNDS) {
-			const probe = await this.plan.arm(this.orderId);
-			if (probe.busy) {
-				await scheduler.wait(2);
-				continue;
-			}
-			rounds++;
-			this.last = probe.status;
-			if (probe.status === null || until(probe.status)) return probe.status;
-			await beforeAlarm?.();
-			// Rolled only when an alarm is due, so the stream of choices does not depend on how often the loop polls.
-			if (this.rest && idle === 0 && this.spec.restCrashes && this.rest.chance(this.spec.restCrashes.chance)) {
-				await crash(this.orderId);
-				this.plan.restCrash();
-				continue;
-			}
-			// A held step's breaker is on the order's clock: its alarm (a probe, a release wave) may come first.
-			if ((probe.held && (await this.deliverBreaker(probe.alarm))) || (await this.deliver(probe.alarm))) {
-				idle = 0;
-				continue;
-			}
-			if (++idle >= STUCK_ROUNDS) {
-				this.incident("settled", `stuck: ${probe.status}, nothing running and no alarm`);
-				return probe.status;
-			}
-			await scheduler.wait(4);
-		}
-		this.incident("settled", `did not settle in ${MAX_ROUNDS} rounds: still ${this.last}`);
-		return this.last;
+		const status = await this.world.until(this, until, beforeAlarm);
+		this.last = status;
+		return status;
 	}
 
 	/**
@@ -335,7 +324,7 @@ export class CaseRun {
 	 * delivers an alarm once its time has come. The timing family varies this: a delivery late by up to
 	 * its bound, an early one (nothing is due, so nothing may happen), or one to a fresh instance.
 	 */
-	private async deliver(at: number | null): Promise<boolean> {
+	async deliver(at: number | null): Promise<boolean> {
 		if (at === null) {
 			// The platform retries an alarm handler a crash cut off; one may have been under way at each crash.
 			if (this.plan.crashes === this.crashesRedelivered) return false;
@@ -347,7 +336,7 @@ export class CaseRun {
 		const early = timing && this.timing?.chance(timing.earlyChance);
 		if (!early) {
 			const late = timing && this.timing?.chance(timing.lateChance) ? this.timing.int(1, timing.maxLateMs) : 0;
-			advanceClockTo(this.orderId, at + late);
+			advanceClockTo(this.world.spec.name, at + late);
 		}
 		if (timing && this.timing?.chance(timing.evictChance)) {
 			await crash(this.orderId);
@@ -355,15 +344,6 @@ export class CaseRun {
 		}
 		this.calls.push(early ? "alarm (early)" : "alarm");
 		return this.fire(() => runDurableObjectAlarm(orderStub(this.orderId)));
-	}
-
-	/** Fires the earliest alarm of the order's breakers, if it comes before the order's own; true if one fired. */
-	private async deliverBreaker(orderAlarm: number | null): Promise<boolean> {
-		const [next] = await timersOf([], breakersOf([this.orderId]));
-		if (!next || (orderAlarm !== null && orderAlarm < next.at)) return false;
-		this.calls.push(`breaker alarm (${next.name})`);
-		await fire(next, this.orderId);
-		return true;
 	}
 
 	/**
@@ -414,8 +394,8 @@ export class CaseRun {
 	}
 
 	/** What is known of a case that never finished: its trace and calls, and the incident. */
-	hung(startedAt: number): Observation {
-		this.incident("settled", `the case did not finish in ${CASE_LIMIT_MS} ms; it was at: ${this.calls.at(-1)}`);
+	hung(startedAt: number, limitMs: number): Observation {
+		this.incident("settled", `the case did not finish in ${limitMs} ms; it was at: ${this.calls.at(-1)}`);
 		const none = { charges: [], refunds: [], reservations: [], releases: [], shipments: [], shipmentCancellations: [] };
 		const ledger = { ...none, emails: [], alerts: [], requests: [] };
 		const stored = { journal: "", all: "" };
@@ -448,18 +428,17 @@ export class CaseRun {
 		};
 	}
 
-	async observe(startedAt: number): Promise<Observation> {
+	/** The end of the order's story: what landed in the middle of its calls is over, and what it started rests too. */
+	async finish(): Promise<void> {
 		this.ended = true;
-		if (this.interleaving.length > 0) {
-			// A request cut off by a crash never answers: wait for the others, a while.
-			await Promise.race([Promise.all(this.interleaving), scheduler.wait(REQUEST_LIMIT_MS)]);
-			// What they started (a redrive, a cancel) runs to rest as well.
-			await this.drive(settled);
-		}
-		if (this.outage) {
-			await this.outage;
-			await this.drive(settled);
-		}
+		if (this.interleaving.length === 0) return;
+		// A request cut off by a crash never answers: wait for the others, a while.
+		await Promise.race([Promise.all(this.interleaving), scheduler.wait(REQUEST_LIMIT_MS)]);
+		// What they started (a redrive, a cancel) runs to rest as well.
+		await this.drive(settled);
+	}
+
+	async observe(startedAt: number): Promise<Observation> {
 		await this.drain();
 		clearPlatformFaults(this.orderId);
 		const status = await this.status();
@@ -473,6 +452,7 @@ export class CaseRun {
 					)
 				: null;
 		if (projection?.swept) this.notes.push("the sweeper was needed to bring D1 in line");
+		if (status && this.accepted) await settledAlerts(this.orderId, expectedAlerts(this.orderId, history));
 		const { alarm } = await this.plan.arm(this.orderId);
 		const d1 = projection?.d1 ?? null;
 		return this.observation(startedAt, {
@@ -513,28 +493,76 @@ const ADMISSION_HELD_MS = 150;
 /** A case that has not finished after this long, in ms, is hung: reported with what it did so far. */
 const CASE_LIMIT_MS = 90_000;
 
-/** Runs one case from start to finish and returns what the invariants need. */
-export async function runCase(spec: CaseSpec): Promise<Observation> {
-	const startedAt = Date.now();
-	const run = new CaseRun(spec);
-	const work = (async () => {
-		await injectFaults(spec.orderId, spec.faults);
-		// Calls that something happens in the middle of are held in flight long enough for it to happen there.
-		if (spec.interleave.length > 0 || spec.midCall.some((m) => m.during === "calling")) await holdCalls(spec.orderId);
-		if (spec.interleave.some((i) => i.during === "admission")) slowAdmissionsOf(spec.orderId, ADMISSION_HELD_MS);
-		for (const fault of spec.platform) {
-			if (fault.on === "queue") failQueue(spec.orderId, fault.kind, fault.times);
-			else failDatabase(spec.orderId, fault.kind, fault.times);
-		}
+/** Everything known about a world once it has run: each order's observation, and what the world saw. */
+export interface WorldObservation {
+	spec: WorldSpec;
+	orders: Observation[];
+	breakers: BreakerSeen[];
+	/** The orders the sweeper nudged, by workflow id. */
+	nudges: Record<string, number>;
+	/** What the world saw go wrong on the way (liveness, a stuck world). */
+	incidents: Violation[];
+	log: string[];
+	elapsedMs: number;
+}
+
+/** Faults around an order, injected before it is placed. */
+async function prepare(spec: CaseSpec): Promise<void> {
+	const { customer, shippingAddress } = orderFor(spec);
+	await injectFaults(spec.orderId, spec.faults, echoOf({ email: customer.email, ...shippingAddress }));
+	// Calls that something happens in the middle of are held in flight long enough for it to happen there.
+	if (spec.interleave.length > 0 || spec.midCall.some((m) => m.during === "calling")) await holdCalls(spec.orderId);
+	if (spec.interleave.some((i) => i.during === "admission")) slowAdmissionsOf(spec.orderId, ADMISSION_HELD_MS);
+	for (const fault of spec.platform) {
+		if (fault.on === "queue") failQueue(spec.orderId, fault.kind, fault.times);
+		else failDatabase(spec.orderId, fault.kind, fault.times);
+	}
+}
+
+/** The story of one order in its world: placed (when its trigger holds), then what its people do. */
+async function story(world: Simulation, run: CaseRun, placeWhen: WorldSpec["placeWhen"][number]): Promise<void> {
+	world.enter();
+	try {
+		if (placeWhen) await world.when(placeWhen);
+		run.watchCalls();
 		await run.place();
-		if (run.accepted) await WAREHOUSE[spec.warehouse](run);
-		return run.observe(startedAt);
+		if (run.accepted) await WAREHOUSE[run.spec.warehouse](run);
+		await run.finish();
+	} finally {
+		world.leave();
+	}
+}
+
+/** Runs one world from start to finish and returns what the invariants need. */
+export async function runWorld(spec: WorldSpec): Promise<WorldObservation> {
+	const startedAt = Date.now();
+	const world = new Simulation(spec);
+	const runs = spec.orders.map((order) => new CaseRun(order, world));
+	const work = (async () => {
+		for (const order of spec.orders) await prepare(order);
+		await Promise.all(runs.map((run, i) => story(world, run, spec.placeWhen[i])));
+		// What the world still owes (a resume after the last order rested), then every order at rest again.
+		world.enter();
+		await world.finish();
+		await Promise.all(runs.map((run) => run.drive(settled)));
+		world.leave();
+		const orders = await Promise.all(runs.map((run) => run.observe(startedAt)));
+		return orders;
 	})();
 	let timer: number | undefined;
+	const limit = CASE_LIMIT_MS * Math.max(1, spec.orders.length / 2);
 	const hung = new Promise<null>((resolve) => {
-		timer = setTimeout(() => resolve(null), CASE_LIMIT_MS);
+		timer = setTimeout(() => resolve(null), limit);
 	});
-	const obs = await Promise.race([work, hung]);
+	const orders = (await Promise.race([work, hung])) ?? runs.map((run) => run.hung(startedAt, limit));
 	if (timer !== undefined) clearTimeout(timer);
-	return obs ?? run.hung(startedAt);
+	return {
+		spec,
+		orders,
+		breakers: await world.breakersSeen(),
+		nudges: Object.fromEntries(world.nudges),
+		incidents: world.incidents,
+		log: world.log,
+		elapsedMs: Date.now() - startedAt,
+	};
 }

@@ -1,13 +1,19 @@
 import type { DatabaseFault, QueueFault } from "../platform-faults";
 import type { CaseSpec } from "./case";
 import { EFFECT_THEN_ERROR } from "./faults";
+import type { WorldSpec } from "./world-spec";
 
 /**
  * The fault families the harness generates, as chaos-report.json counts them (a case counts in each
- * family it draws from). The first five are the review's blind spots, the sixth the breakers'; the
- * rest were there before.
+ * family it draws from). The first three are where features meet the fleet: several orders sharing
+ * breakers (`fleet`), a deploy between two wakes of an order (`deploy`), and downstream answers that
+ * repeat the customer's data (`personal_data`); the next five are an earlier review's blind spots,
+ * then the breakers'; the rest were there before.
  */
 export const FAMILIES = [
+	"fleet",
+	"deploy",
+	"personal_data",
 	"effect_then_error",
 	"infrastructure",
 	"concurrency",
@@ -69,10 +75,23 @@ export interface OutageSpec {
 	forMs: number;
 }
 
+/** The families a world draws from: each of its orders', a fleet's, and a deploy's. */
+export function worldFamilies(world: WorldSpec): Family[] {
+	const member = new Set(world.orders.flatMap(familiesOf));
+	if (world.shared && world.orders.length > 1) member.add("fleet");
+	if (world.events.some((e) => e.kind === "deploy")) member.add("deploy");
+	if (world.events.some((e) => e.kind === "pause" || e.kind === "crash-breaker")) member.add("outage");
+	if (world.events.some((e) => e.kind === "cancel" || e.kind === "bulk-redrive")) member.add("people");
+	return FAMILIES.filter((family) => member.has(family));
+}
+
 export function familiesOf(spec: CaseSpec): Family[] {
 	const effectThenError = spec.faults.some((f) => EFFECT_THEN_ERROR.includes(f.kind));
 	const downstream = spec.faults.some((f) => !EFFECT_THEN_ERROR.includes(f.kind));
 	const member: Record<Family, boolean> = {
+		fleet: false,
+		deploy: false,
+		personal_data: spec.faults.some((f) => f.echo),
 		effect_then_error: effectThenError,
 		infrastructure: spec.platform.length > 0,
 		concurrency: spec.interleave.length > 0,

@@ -63,7 +63,13 @@ export interface FaultSpec {
 	kind: FaultKind;
 	skip: number;
 	times: number;
+	/** The error's message repeats the customer's email and address, as real services' refusals often do. */
+	echo?: boolean;
 }
+
+/** A message that repeats what the service was sent of the customer: what erasure must reach. */
+export const echoOf = (personal: { email: string; line1: string; city: string; postalCode: string }) =>
+	`delivery to ${personal.line1}, ${personal.city} ${personal.postalCode} refused; notified ${personal.email}`;
 
 const MAX_ATTEMPTS = DEFAULT_RETRY_POLICY.maxAttempts;
 
@@ -75,12 +81,12 @@ export const PATTERNS = {
 } as const;
 export type Pattern = keyof typeof PATTERNS;
 
-export async function injectFaults(orderId: string, faults: readonly FaultSpec[]): Promise<void> {
-	for (const { op, kind, skip, times } of faults) {
+export async function injectFaults(orderId: string, faults: readonly FaultSpec[], echo = ""): Promise<void> {
+	for (const { op, kind, skip, times, echo: echoes } of faults) {
 		const target = { service: OPERATIONS[op].service, operation: op, orderId };
 		// A zero-latency "fault" lets a request through untouched while using up the rule: that is how a later attempt is targeted.
 		if (skip > 0) await injectFault({ ...target, fault: "latency", latencyMs: 0, times: skip });
-		await injectFault({ ...target, ...FAULT_KINDS[kind], times });
+		await injectFault({ ...target, ...FAULT_KINDS[kind], times, ...(echoes ? { message: echo } : {}) });
 	}
 }
 
@@ -100,5 +106,5 @@ export async function holdCalls(orderId: string): Promise<void> {
 		});
 }
 
-export const describeFault = ({ op, kind, skip, times }: FaultSpec) =>
-	`${op}:${kind}${skip > 0 ? ` after ${skip} ok` : ""} x${times}`;
+export const describeFault = ({ op, kind, skip, times, echo }: FaultSpec) =>
+	`${op}:${kind}${skip > 0 ? ` after ${skip} ok` : ""} x${times}${echo ? " (repeating the customer's data)" : ""}`;

@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
+import type { BreakerRecord } from "../../src/ops/breaker-state";
+import { platform } from "../../src/ops/platform";
 import type { OrderStatus } from "../../src/order/status";
 import type { Effect, Ledger } from "../helpers";
 import { caseSpec, type HistoryEntry, type Observation } from "./case";
+import type { Probe } from "./crash-plan";
 import { CrashPlan } from "./crash-plan";
+import type { WorldObservation } from "./driver";
 import { isUndo, OPERATION_NAMES, OPERATIONS } from "./faults";
 import { checkInvariants, EFFECT_OF } from "./invariants";
+import { expectedAlerts } from "./projection";
+import { livenessOf } from "./simulation";
+import { breakerAlerts, checkWorld, expectedBreakerAlerts } from "./world-checks";
+import { worldOf } from "./world-spec";
 
 // The checker must fail when it should: each test below breaks one promise in an otherwise clean
 // observation of a completed order and expects exactly that invariant to fire.
@@ -96,7 +104,22 @@ function unconfirmed(obs: Observation): Observation {
 	return obs;
 }
 
-const fired = (obs: Observation) => [...new Set(checkInvariants(obs).map((v) => v.invariant))];
+/** Every alert the journal raised, posted once: what delivery does, unless a test says otherwise. */
+function posted(obs: Observation): Observation {
+	for (const id of expectedAlerts(ID, obs.history))
+		if (!obs.ledger.requests.some((r) => r.idempotencyKey === id))
+			obs.ledger.requests.push({
+				operation: "alert",
+				orderId: ID,
+				idempotencyKey: id,
+				status: 200,
+				code: null,
+				fault: null,
+				traceparent: null,
+			});
+	return obs;
+}
+const fired = (obs: Observation) => [...new Set(checkInvariants(posted(obs)).map((v) => v.invariant))];
 /** The same observation, the order (and its index row) in another status. */
 const withStatus = (obs: Observation, status: string) => {
 	obs.status = { ...(obs.status as OrderStatus), status: status as OrderStatus["status"] };
@@ -469,11 +492,165 @@ describe("the chaos invariants catch what they promise to", () => {
 		expect(fired(leftBehind)).toEqual(["personal-data"]);
 	});
 
+	it("erasure: a customer's data a downstream repeated, in a dead letter, an alert, or stored after erasure", () => {
+		const inDeadLetter = completed();
+		(inDeadLetter.d1 as NonNullable<Observation["d1"]>).deadLetters.push({
+			message: "mailbox ADA@example.com unknown",
+		});
+		expect(fired(inDeadLetter)).toContain("erasure");
+		const inAlert = completed();
+		inAlert.ledger.alerts.push(effect("al", "alert", { text: "delivery to 12 St James's Square refused" }));
+		expect(fired(inAlert)).toEqual(["erasure"]);
+		const afterErasure = completed();
+		afterErasure.history.push({
+			seq: 99,
+			at: "",
+			type: "data_erased",
+			fields: [],
+			reason: "retention",
+		} as HistoryEntry);
+		afterErasure.stored.all = '[{"events":"...SW1Y 4JH..."}]';
+		expect(fired(afterErasure)).toContain("personal-data");
+	});
+
+	it("justified-attention: needs attention with nothing left to undo and nothing in doubt", () => {
+		const clean = withStatus(completed(), "needs_attention");
+		(clean.status as OrderStatus).failure = { step: "charge-payment:undo", code: "http_500", message: "" };
+		clean.ledger = { ...clean.ledger, charges: [], reservations: [], shipments: [], emails: [] };
+		clean.ledger.requests = [];
+		clean.history = [];
+		expect(fired(clean)).toContain("justified-attention");
+		// With an effect left, or a step in doubt, a person has something to decide.
+		const charged = withStatus(completed(), "needs_attention");
+		expect(fired(charged)).not.toContain("justified-attention");
+	});
+
+	it("alerts: a stuck alert twice in one budget, an alert posted twice or never", () => {
+		const stuck = completed();
+		const n = stuck.history.length;
+		const alarm = (seq: number) =>
+			({ seq, at: "", type: "step_stuck", step: "reserve-inventory", since: "", attempts: 3 }) as HistoryEntry;
+		stuck.history.push(alarm(n + 1), alarm(n + 2));
+		const post = (seq: number) => ({
+			operation: "alert",
+			orderId: ID,
+			idempotencyKey: `${ID}:${seq}`,
+			status: 200,
+			code: null,
+			fault: null,
+			traceparent: null,
+		});
+		stuck.ledger.requests.push(post(n + 1), post(n + 2));
+		expect(checkInvariants(stuck).map((x) => x.message)).toEqual([
+			"2 stuck alerts for reserve-inventory in budget 0, not one",
+		]);
+		const twice = completed();
+		twice.history.push(alarm(n + 1));
+		twice.ledger.requests.push(post(n + 1), post(n + 1));
+		expect(fired(twice)).toEqual(["alerts"]);
+		const never = completed();
+		never.history.push(alarm(n + 1));
+		expect([...new Set(checkInvariants(never).map((x) => x.invariant))]).toEqual(["alerts"]);
+	});
+
 	it("every kind of effect is counted", () => {
 		for (const kind of KINDS) {
 			const obs = completed();
 			obs.ledger[kind].push(effect(`${kind}2`, "x"));
 			expect(fired(obs)).toContain("no-double-effect");
 		}
+	});
+});
+
+describe("what only the world can tell", () => {
+	const probe = (over: Partial<Probe>): Probe => ({
+		busy: false,
+		status: "running",
+		alarm: 1,
+		nextWakeAt: null,
+		heldBy: [],
+		inDoubt: false,
+		calls: 0,
+		...over,
+	});
+
+	it("liveness: an unfinished order with no alarm, a step held long after its breaker closed", () => {
+		const noAlarm = [{ orderId: "w-1", probe: probe({ alarm: null }), owesRedelivery: false }];
+		expect(livenessOf(noAlarm, new Map(), 0).map((x) => x.invariant)).toEqual(["liveness"]);
+		// A crash cut its alarm handler off: the platform delivers it again, so no alarm is due yet.
+		expect(livenessOf([{ ...noAlarm[0], owesRedelivery: true } as (typeof noAlarm)[0]], new Map(), 0)).toEqual([]);
+		const held = [{ orderId: "w-1", probe: probe({ heldBy: ["payments"] }), owesRedelivery: false }];
+		const closed = new Map([[platform.breaker("payments", "w-1"), 1_000]]);
+		expect(livenessOf(held, closed, 5_000)).toEqual([]);
+		expect(livenessOf(held, closed, 60_000).map((x) => x.message)).toEqual([
+			"w-1 still held by payments 59 s after it closed",
+		]);
+	});
+
+	it("alerts: one opening and one closing per breaker episode, each posted once", () => {
+		const record = { state: "closed", episode: 2 } as BreakerRecord;
+		const breaker = { name: "payments@w", downstream: "payments", record, held: 0, owed: 0 };
+		const post = (id: string) => ({
+			operation: "alert",
+			orderId: "",
+			idempotencyKey: id,
+			status: 200,
+			code: null,
+			fault: null,
+			traceparent: null,
+		});
+		const ids = expectedBreakerAlerts(breaker);
+		expect(ids).toEqual([
+			"breaker:payments@w:1:opened",
+			"breaker:payments@w:1:closed",
+			"breaker:payments@w:2:opened",
+			"breaker:payments@w:2:closed",
+		]);
+		expect(breakerAlerts([breaker], ids.map(post))).toEqual([]);
+		// The second episode's closing never posted (a pause and resume that announced nothing), and one posted twice.
+		const missing = ids.filter((id) => id !== "breaker:payments@w:2:closed").map(post);
+		expect(breakerAlerts([breaker], [...missing, post("breaker:payments@w:1:opened")]).map((x) => x.message)).toEqual([
+			"breaker:payments@w:1:opened was posted 2 times, not once",
+			"breaker:payments@w:2:closed was posted 0 times, not once",
+		]);
+		// Still open: its closing is not owed yet.
+		expect(expectedBreakerAlerts({ ...breaker, record: { ...record, state: "open" } })).toHaveLength(3);
+	});
+});
+
+describe("a world's own checks", () => {
+	const world = (over: Partial<WorldObservation> = {}): WorldObservation => {
+		const order = posted(completed());
+		return {
+			spec: worldOf(order.spec),
+			orders: [order],
+			breakers: [],
+			nudges: {},
+			incidents: [],
+			log: [],
+			elapsedMs: 0,
+			...over,
+		};
+	};
+	const firedIn = (obs: WorldObservation) => [...new Set(checkWorld(obs, []).map((x) => x.invariant))];
+
+	it("a clean world passes", () => {
+		expect(firedIn(world())).toEqual([]);
+	});
+
+	it("liveness: the sweeper nudged an order whose alarm works more than a few times", () => {
+		expect(firedIn(world({ nudges: { [ID]: 3 } }))).toEqual([]);
+		expect(firedIn(world({ nudges: { [ID]: 4 } }))).toEqual(["liveness"]);
+	});
+
+	it("versions: after a deploy of versions, an order confirmed by another version's code", () => {
+		const deployed = world();
+		deployed.spec.events = [{ kind: "deploy", change: { versions: "add-v2" }, when: { on: "calls", n: 1 } }];
+		const order = deployed.orders[0] as Observation;
+		(order.status as OrderStatus).workflowVersion = 1;
+		order.ledger.emails = [effect("em", "send-confirmation", { template: "order-confirmation" })];
+		expect(firedIn(deployed)).toEqual([]);
+		order.ledger.emails = [effect("em", "send-confirmation", { template: "order-confirmation-v2" })];
+		expect(firedIn(deployed)).toEqual(["versions"]);
 	});
 });

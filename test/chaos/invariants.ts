@@ -4,7 +4,7 @@ import type { Ledger } from "../helpers";
 import { attemptsOf } from "./attempts";
 import { type Observation, orderFor, type Violation } from "./case";
 import { OPERATION_NAMES, OPERATIONS, type Operation } from "./faults";
-import { differences, expectedProjection } from "./projection";
+import { differences, expectedAlerts, expectedProjection } from "./projection";
 
 /** The sandbox ledger's effect list of each operation the order workflow calls. */
 export const EFFECT_OF: Record<Operation, keyof Omit<Ledger, "requests">> = EFFECTS;
@@ -267,13 +267,16 @@ const projection: Check = ({ spec, status, history, d1 }) => {
  * that settled (no person needs to look) and not before the retention passed since; erased, they are
  * nowhere in the object's storage and status shows "[erased]"; kept, status shows them.
  */
-const personalData: Check = ({ spec, status, history, alarm, stored }) => {
+const personalData: Check = (obs) => {
+	const { spec, status, history, alarm, stored } = obs;
 	if (!status) return [];
 	const placed = orderFor(spec);
-	const secrets = [placed.customer.email, placed.shippingAddress.line1];
+	// Whatever the case a downstream wrote it in: a refusal may repeat it in capitals.
+	const pieces = personalPieces(obs).map((piece) => piece.toLowerCase());
+	const holds = (text: string) => pieces.some((piece) => text.toLowerCase().includes(piece));
 	const out: Violation[] = [];
 	const pii = (message: string) => out.push(v("personal-data", message));
-	if (secrets.some((x) => stored.journal.includes(x))) pii("the journal holds the customer's email or address");
+	if (holds(stored.journal)) pii("the journal holds the customer's email or address");
 	const erasures = history.filter((e) => e.type === "data_erased");
 	let settledAt: number | null = null;
 	for (const e of history) {
@@ -295,13 +298,91 @@ const personalData: Check = ({ spec, status, history, alarm, stored }) => {
 		if (status.customer.email !== placed.customer.email) pii(`not erased, yet status shows ${status.customer.email}`);
 		return out;
 	}
-	if (secrets.some((x) => stored.all.includes(x))) pii("erased, yet the object still stores the email or address");
+	if (holds(stored.all)) pii("erased, yet the object still stores the email or address");
 	if (status.customer.email !== "[erased]" || status.shippingAddress !== "[erased]") pii("erased, yet status shows it");
 	return out;
 
 	function early(what: string, at: number, due: number) {
 		pii(`${what} at ${new Date(at).toISOString()}, before its due time ${new Date(due).toISOString()}`);
 	}
+};
+
+/** The pieces of the customer's data a downstream could repeat: the email, and the address's distinctive lines. */
+function personalPieces(obs: Observation): string[] {
+	const placed = orderFor(obs.spec);
+	return [placed.customer.email, placed.shippingAddress.line1, placed.shippingAddress.postalCode];
+}
+
+/**
+ * (erasure) Whatever a downstream repeated of the customer's data is never kept where erasure cannot
+ * reach: not in the dead letters in D1, not in an alert posted (the object's own storage is personal-data's).
+ */
+const erasure: Check = (obs) => {
+	const pieces = personalPieces(obs);
+	const out: Violation[] = [];
+	const found = (where: string, text: string) => {
+		const lower = text.toLowerCase();
+		for (const piece of pieces)
+			if (lower.includes(piece.toLowerCase())) out.push(v("erasure", `${where} holds "${piece}" of the customer`));
+	};
+	found("a dead letter", JSON.stringify(obs.d1?.deadLetters ?? []));
+	found("an alert posted", JSON.stringify(obs.ledger.alerts.map((a) => a.data)));
+	return out;
+};
+
+/**
+ * (justified-attention) An order needs attention only when a person has something to decide: an
+ * effect is left that could not be undone (the ledger shows it), a step's outcome stayed unknown (the
+ * journal shows it in doubt), or the workflow's code itself failed. One that could have ended
+ * compensated must not end there.
+ */
+const justifiedAttention: Check = ({ status, ledger, history }) => {
+	if (status?.status !== "needs_attention") return [];
+	if (["workflow_error", "unknown_workflow_version"].includes(status.failure?.code ?? "")) return [];
+	const left =
+		ledger.charges.length > ledger.refunds.length ||
+		ledger.reservations.length > ledger.releases.length ||
+		ledger.shipments.length > ledger.shipmentCancellations.length;
+	const doubt = new Map<string, boolean>();
+	for (const e of history) {
+		if (e.type === "step_failed" && e.error.kind !== "retryable") doubt.set(e.step, e.error.kind === "unknown_outcome");
+		if (e.type === "step_succeeded") doubt.set(e.step, false);
+	}
+	if (left || [...doubt.values()].some(Boolean)) return [];
+	return [
+		v(
+			"justified-attention",
+			`needs attention (${status.failure?.code}) with nothing left to undo and nothing in doubt`,
+		),
+	];
+};
+
+/**
+ * (alerts) One stuck alert per step and attempt budget; every alert the order raised (a stuck step, a
+ * reminder, a needs-attention episode) posted at most once, and, without faults in its queues or D1,
+ * exactly once.
+ */
+const alertsOnce: Check = ({ spec, history, ledger }) => {
+	const out: Violation[] = [];
+	const budgets = new Map<string, number>();
+	const stuck = new Map<string, number>();
+	for (const e of history) {
+		if (e.type === "operator_action" && e.action === "retry")
+			for (const step of e.steps) budgets.set(step, (budgets.get(step) ?? 0) + 1);
+		if (e.type === "step_stuck") {
+			const budget = `${e.step}#${budgets.get(e.step) ?? 0}`;
+			stuck.set(budget, (stuck.get(budget) ?? 0) + 1);
+		}
+	}
+	const raised = expectedAlerts(spec.orderId, history);
+	for (const [budget, n] of stuck)
+		if (n > 1) out.push(v("alerts", `${n} stuck alerts for ${budget.replace("#", " in budget ")}, not one`));
+	const posts = ledger.requests.filter((r) => r.operation === "alert");
+	for (const id of raised) {
+		const n = posts.filter((r) => r.idempotencyKey === id).length;
+		if (n > 1 || (n === 0 && spec.platform.length === 0)) out.push(v("alerts", `alert ${id} was posted ${n} times`));
+	}
+	return out;
 };
 
 export const CHECKS: Record<string, Check> = {
@@ -317,6 +398,9 @@ export const CHECKS: Record<string, Check> = {
 	cancelStops,
 	projection,
 	personalData,
+	erasure,
+	justifiedAttention,
+	alertsOnce,
 };
 
 /** Every invariant, plus what the driver saw go wrong on the way. Empty: the case passed. */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CaseSpec } from "./case";
 import { Checker } from "./checker";
 import { crashPoints, findMatrixCase, matrixCase, scenarios } from "./matrix";
 import { limiter } from "./pool";
 import { muteInjectedCrashLogs } from "./quiet";
 import { failureSummary } from "./report";
 import { chaosSettings, rerunCommand } from "./settings";
+import type { WorldSpec } from "./world-spec";
 
 /**
  * The matrix, in `shards` test files that Vitest runs side by side: shard `shard` takes every
@@ -24,7 +24,7 @@ export function matrixTest(shard: number, shards: number): void {
 		it(
 			"every single fault, crashed at every checkpoint of its run, keeps every invariant",
 			async ({ task }) => {
-				const focused = settings.onlyCase !== null || settings.onlyOrder !== null;
+				const focused = settings.onlyCase !== null || settings.onlyOrder !== null || settings.onlyFleet !== null;
 				const list = focused ? [] : scenarios(settings.profile).filter((_, i) => i % shards === shard);
 				const only = settings.onlyCase !== null && shard === 0 ? settings.onlyCase : null;
 				const checker = new Checker("matrix", settings, list.length + (only !== null ? 1 : 0));
@@ -33,13 +33,15 @@ export function matrixTest(shard: number, shards: number): void {
 				if (only !== null) await checker.check(findMatrixCase(only), rerun(only));
 
 				const gate = limiter(settings.concurrency);
-				const check = (spec: CaseSpec) => gate(() => checker.check(spec, rerun(spec.id)));
+				const check = (spec: WorldSpec) => gate(() => checker.check(spec, rerun(spec.id)));
 				await Promise.all(
 					list.map(async (scenario) => {
 						const baseline = await check(matrixCase(scenario, null));
 						if (!scenario.crashEverywhere) return;
 						// Up to the crash, a rerun passes the same checkpoints as the uncrashed run.
-						const crashed = crashPoints(baseline.checkpoints).map((point) => matrixCase(scenario, point));
+						const crashed = crashPoints(baseline.orders[0]?.checkpoints ?? { committed: 0, returned: 0 }).map((point) =>
+							matrixCase(scenario, point),
+						);
 						checker.progress.grow(crashed.length);
 						await Promise.all(crashed.map(check));
 					}),

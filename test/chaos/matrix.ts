@@ -13,6 +13,7 @@ import {
 } from "./faults";
 import { streamSeed } from "./prng";
 import type { Warehouse } from "./warehouse";
+import { type DeployChange, type Trigger, type WorldEvent, type WorldSpec, worldOf } from "./world-spec";
 
 /** One situation on an otherwise normal order. With `crashEverywhere`, the matrix also crashes it at every checkpoint its run passes. */
 export interface Scenario {
@@ -24,6 +25,9 @@ export interface Scenario {
 	interleave: Interleave[];
 	midCall: MidCallCrash[];
 	timing: TimingSpec | null;
+	/** What happens to the order's world beside it (a deploy, a pause), and whether the sweeper runs. */
+	events: WorldEvent[];
+	sweeps: boolean;
 	crashEverywhere: boolean;
 }
 
@@ -35,6 +39,8 @@ const scenario = (s: Pick<Scenario, "id"> & Partial<Scenario>): Scenario => ({
 	interleave: [],
 	midCall: [],
 	timing: null,
+	events: [],
+	sweeps: false,
 	crashEverywhere: true,
 	...s,
 });
@@ -173,6 +179,44 @@ function evictionMidCall(profile: "ci" | "full"): Scenario[] {
 	return profile === "full" ? out : out.filter((s) => s.id === "evict.call2" || s.id === "evict.hand-over");
 }
 
+/**
+ * The personal_data family: refusals and errors whose message repeats the customer's email and
+ * address, on every operation, on orders that end every way; the sweeper runs on them too. Erasure
+ * must reach whatever of it the project kept or sent.
+ */
+function personalData(profile: "ci" | "full"): Scenario[] {
+	const echoing = (op: Operation, kind: FaultKind, times: number): FaultSpec => ({
+		op,
+		kind,
+		skip: 0,
+		times,
+		echo: true,
+	});
+	const all = [
+		scenario({ id: "pii.ship-refused", faults: [echoing("ship", "refused", 1)], sweeps: true }),
+		scenario({ id: "pii.send-refused", faults: [echoing("send", "refused", 1)], warehouse: "operator-resolves" }),
+		scenario({ id: "pii.charge-500s", faults: [echoing("charge", "http500", 3)] }),
+		scenario({
+			id: "pii.reserve-502-after",
+			faults: [echoing("reserve", "error_after", 5)],
+			warehouse: "operator-resolves",
+		}),
+		scenario({
+			id: "pii.refund-refused",
+			order: "out-of-stock",
+			faults: [echoing("refund", "refused", 1)],
+			warehouse: "operator-resolves",
+		}),
+		scenario({
+			id: "pii.cancel-500s",
+			faults: [echoing("cancel", "http500", 5)],
+			warehouse: "operator-redrives",
+			sweeps: true,
+		}),
+	];
+	return profile === "ci" ? all.slice(0, 1) : all;
+}
+
 /** The timing family: alarms late, early, and on fresh instances, over the behaviours that depend on time. */
 function timing(profile: "ci" | "full"): Scenario[] {
 	const spec = (id: string): TimingSpec => ({
@@ -206,6 +250,66 @@ function timing(profile: "ci" | "full"): Scenario[] {
 }
 
 /**
+ * The deploy family: a deploy between two wakes of an order in flight, as the README's operator makes
+ * it (a secret rotated, the public URL or the downstream key changed, a workflow version added), at
+ * each point an order can be at: after each of its calls, waiting for the warehouse, in doubt after a
+ * lost answer, held by a paused service. The secret rotation and the new version, the changes that
+ * touch what an order sends, are also crashed at every checkpoint.
+ */
+function deploys(profile: "ci" | "full"): Scenario[] {
+	const at: [string, Trigger, Partial<Scenario>][] = [
+		["call1", { on: "calls", n: 1 }, {}],
+		["call2", { on: "calls", n: 2 }, {}],
+		["call3", { on: "calls", n: 3 }, {}],
+		["waiting", { on: "state", order: 0, state: "waiting" }, {}],
+		[
+			"ship-in-doubt",
+			{ on: "state", order: 0, state: "in-doubt" },
+			{ faults: [{ op: "ship", kind: "timeout_after", skip: 0, times: 1 }] },
+		],
+		[
+			"charge-in-doubt",
+			{ on: "state", order: 0, state: "in-doubt" },
+			{ faults: [{ op: "charge", kind: "error_after", skip: 0, times: 2 }] },
+		],
+		[
+			"refund-in-doubt",
+			{ on: "state", order: 0, state: "in-doubt" },
+			{ order: "out-of-stock", faults: [{ op: "refund", kind: "reset_after", skip: 0, times: 1 }] },
+		],
+		[
+			"held",
+			{ on: "state", order: 0, state: "held" },
+			{
+				events: [
+					{ kind: "pause", downstream: "shipping", when: { on: "calls", n: 2 } },
+					{ kind: "resume", downstream: "shipping", when: { on: "after", event: 1, ms: 30_000 } },
+				],
+			},
+		],
+	];
+	const changes: [string, DeployChange, boolean][] = [
+		["rotate-secret", { config: "rotate-secret" }, true],
+		["add-v2", { versions: "add-v2" }, true],
+		["base-url", { config: "base-url" }, false],
+		["api-key", { config: "api-key" }, false],
+	];
+	const out = changes.flatMap(([name, change, crashEverywhere]) =>
+		at.map(([where, when, extra]) => {
+			const deploy: WorldEvent = { kind: "deploy", change, when };
+			return scenario({
+				id: `deploy.${name}.${where}`,
+				...extra,
+				// The deploy is the first event: a later one (a resume) counts from it by index.
+				events: [deploy, ...(extra.events ?? [])],
+				crashEverywhere,
+			});
+		}),
+	);
+	return profile === "full" ? out : out.filter((s) => s.id === "deploy.rotate-secret.ship-in-doubt");
+}
+
+/**
  * Every single fault (each kind on each operation for each attempt pattern), each warehouse and
  * customer behaviour, each business refusal, one pair a single fault cannot produce, and the
  * scenarios of the families the review found blind spots in.
@@ -221,7 +325,14 @@ export function scenarios(profile: "ci" | "full"): Scenario[] {
 			}
 		}
 	}
-	out.push(...infrastructure(profile), ...concurrency(profile), ...evictionMidCall(profile), ...timing(profile));
+	out.push(
+		...infrastructure(profile),
+		...concurrency(profile),
+		...evictionMidCall(profile),
+		...timing(profile),
+		...deploys(profile),
+		...personalData(profile),
+	);
 	if (profile === "ci") return out;
 	// One pair, on every operation: the first attempt took effect and its answer was lost, the retry is told
 	// "key in use" (the first request still runs): not settled, asked again, learned.
@@ -245,14 +356,15 @@ export function crashPoints(seen: { committed: number; returned: number }): Cras
 	return points;
 }
 
-export function matrixCase(s: Scenario, crash: CrashPoint | null): CaseSpec {
+export function matrixCase(s: Scenario, crash: CrashPoint | null): WorldSpec {
 	const id = `${s.id}@${crashLabel(crash)}`;
-	const { crashEverywhere: _, id: __, ...rest } = s;
-	return caseSpec({ ...rest, id, orderId: `mx-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`, crashes: crash ? [crash] : [] });
+	const { crashEverywhere: _, id: __, events, sweeps, ...rest } = s;
+	const orderId = `mx-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+	return worldOf(caseSpec({ ...rest, id, orderId, crashes: crash ? [crash] : [] }), { events, sweeps });
 }
 
 /** The case behind an id printed in a report, for `CHAOS_CASE=<id>`. */
-export function findMatrixCase(id: string): CaseSpec {
+export function findMatrixCase(id: string): WorldSpec {
 	const [scenarioId, crash = "none"] = id.split("@");
 	const found = scenarios("full").find((s) => s.id === scenarioId);
 	if (!found) throw new Error(`no chaos scenario ${scenarioId}; ids look like charge.timeout_after.once@c3`);

@@ -1,9 +1,7 @@
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../../src/index";
-import { SWEEP_GRACE_MS } from "../../src/ops/sweeper";
+import { SWEEP_GRACE_MS, sweep } from "../../src/ops/sweeper";
 import type { OrderStatus } from "../../src/order/status";
-import { d1Rows } from "../helpers";
+import { d1Rows, ledger } from "../helpers";
 import type { D1Row, HistoryEntry } from "./case";
 
 /** What D1 must hold for an order once delivery has had its chance: derived from the journal, independently of the engine. */
@@ -42,6 +40,30 @@ export function expectedProjection(orderId: string, history: readonly HistoryEnt
 			open_episode: open,
 		},
 	};
+}
+
+/** The alerts an order's journal raised, by id: a needs-attention episode, a stuck step, a reminder. */
+export function expectedAlerts(orderId: string, history: readonly HistoryEntry[]): string[] {
+	return history
+		.filter(
+			(e) =>
+				e.type === "step_stuck" ||
+				e.type === "event_reminder" ||
+				(e.type === "workflow_finished" &&
+					(e.status === "needs_attention" || (e.status === "completed" && e.failure !== null))),
+		)
+		.map((e) => `${orderId}:${e.seq}`);
+}
+
+/** Waits, bounded, until every alert the order raised has been posted; the alert sink's requests then. */
+export async function settledAlerts(orderId: string, ids: readonly string[]) {
+	const posts = async () => (await ledger(orderId)).requests.filter((r) => r.operation === "alert");
+	const until = Date.now() + DELIVERY_MS;
+	let seen = await posts();
+	while (ids.some((id) => !seen.some((r) => r.idempotencyKey === id)) && Date.now() < until) {
+		await scheduler.wait(25);
+		seen = await posts();
+	}
 }
 
 /** How D1 differs from what is expected, in words; empty when it matches. */
@@ -87,12 +109,8 @@ export async function settledProjection(orderId: string, expected: Expected, swe
 		d1 = await readProjection(orderId);
 	}
 	if (differences(expected, d1).length === 0) return { d1, swept: false };
-	const ctx = createExecutionContext();
-	await worker.scheduled?.(
-		createScheduledController({ scheduledTime: sweepAt + SWEEP_GRACE_MS + 1, cron: "* * * * *" }),
-		env,
-		ctx,
-	);
+	// The sweep the Cron Trigger would run within the minute, of this order alone: other worlds keep their own clocks.
+	await sweep(env, sweepAt + SWEEP_GRACE_MS + 1, [orderId]);
 	const again = Date.now() + DELIVERY_MS;
 	d1 = await readProjection(orderId);
 	while (differences(expected, d1).length > 0 && Date.now() < again) {

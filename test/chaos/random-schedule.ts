@@ -1,9 +1,10 @@
-import { type CaseSpec, caseSpec } from "./case";
+import { caseSpec } from "./case";
 import type { CrashPoint } from "./crash-plan";
 import { INTERLEAVED, type Interleave, type MidCallCrash, type PlatformFaultSpec } from "./families";
 import { FAULT_KIND_NAMES, type FaultSpec, isSlow, OPERATION_NAMES } from "./faults";
-import { rng, streamSeed } from "./prng";
+import { type Rng, rng, streamSeed } from "./prng";
 import type { Warehouse } from "./warehouse";
+import { type DeployChange, type Trigger, type WorldEvent, type WorldSpec, worldOf } from "./world-spec";
 
 /** Slow faults (timeouts, late answers) cost a quarter second each: at most this many hits per order keeps a run in minutes. */
 const SLOW_HITS_PER_ORDER = 6;
@@ -32,7 +33,7 @@ const WAREHOUSE_WEIGHTS: [Warehouse, number][] = [
  * call, a reset in the middle of a call or hand-over, and alarms delivered late, early or to a fresh
  * instance, and an outage window at one of its downstreams' breakers. Each order draws from its own stream, so `CHAOS_SEED=<seed> CHAOS_ORDER=<index>` replays it alone.
  */
-export function randomCase(seed: number, index: number): CaseSpec {
+export function randomCase(seed: number, index: number): WorldSpec {
 	const r = rng(streamSeed(seed, index));
 	const order = r.weighted([
 		["standard", 86],
@@ -96,7 +97,11 @@ export function randomCase(seed: number, index: number): CaseSpec {
 		: null;
 	// Drawn last, so that every earlier choice of a seed stays what it was.
 	if (r.chance(0.08)) interleave.push({ call: r.int(1, 4), action: r.pick(INTERLEAVED), during: "admission" });
-	return caseSpec({
+	// Newer families, drawn after all of the above: errors that repeat the customer's data, a deploy, the sweeper.
+	for (const fault of faults) fault.echo = r.chance(0.15);
+	const deploy = r.chance(0.1) ? randomDeploy(r) : null;
+	const sweeps = r.chance(0.3);
+	const spec = caseSpec({
 		id: `${seed}#${index}`,
 		orderId: `rnd-${seed}-${index}`,
 		order,
@@ -110,4 +115,21 @@ export function randomCase(seed: number, index: number): CaseSpec {
 		timing,
 		outage,
 	});
+	return worldOf(spec, { events: deploy ? [deploy] : [], sweeps });
+}
+
+/** A deploy at some point of the order's life: after a call, while it waits, or while a step is in doubt. */
+function randomDeploy(r: Rng): WorldEvent {
+	const change: DeployChange = r.pick([
+		{ config: "rotate-secret" },
+		{ config: "base-url" },
+		{ config: "api-key" },
+		{ versions: "add-v2" },
+	] as const);
+	const when: Trigger = r.pick([
+		{ on: "calls", n: r.int(1, 5) },
+		{ on: "state", order: 0, state: "waiting" },
+		{ on: "state", order: 0, state: "in-doubt" },
+	] as const);
+	return { kind: "deploy", change, when };
 }

@@ -21,7 +21,7 @@ describe(`chaos random schedules (${settings.profile} profile, seed ${settings.s
 			const indexes =
 				settings.onlyOrder !== null
 					? [settings.onlyOrder]
-					: settings.onlyCase !== null
+					: settings.onlyCase !== null || settings.onlyFleet !== null
 						? []
 						: Array.from({ length: settings.orders }, (_, i) => i);
 			if (indexes.length > 0)

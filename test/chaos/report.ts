@@ -1,25 +1,11 @@
 import type { Observation } from "./case";
 import { crashLabel } from "./crash-plan";
+import type { WorldObservation } from "./driver";
 import { familiesOf } from "./families";
 import { describeFault } from "./faults";
 import type { CaseResult, ChaosMeta, Violation } from "./summary";
 
 export type { CaseResult, ChaosMeta } from "./summary";
-
-export function caseResult(obs: Observation, violations: Violation[], rerun: string): CaseResult {
-	return {
-		id: obs.spec.id,
-		families: familiesOf(obs.spec),
-		orderId: obs.spec.orderId,
-		status: obs.status?.status ?? "absent",
-		crashes: obs.crashes,
-		checkpoints: obs.checkpoints,
-		elapsedMs: obs.elapsedMs,
-		violations,
-		notes: obs.notes,
-		rerun,
-	};
-}
 
 export function tally(
 	results: readonly CaseResult[],
@@ -45,12 +31,45 @@ const compact = (value: unknown) => {
 	return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 };
 
+/** What a failing world did beside its orders: its events, the sweeper, its breakers. */
+function worldLines(world: WorldObservation): string[] {
+	const breakers = world.breakers
+		.filter((b) => b.record)
+		.map(
+			(b) => `    ${b.name}: ${b.record?.state}, episode ${b.record?.episode}, ${b.held} held, ${b.owed} alerts owed`,
+		);
+	return [
+		...(world.spec.events.length > 0 ? [`  world events: ${JSON.stringify(world.spec.events)}`] : []),
+		...(world.log.length > 0 ? [`  world: ${world.log.join("; ")}`] : []),
+		...(Object.keys(world.nudges).length > 0 ? [`  sweeper nudges: ${JSON.stringify(world.nudges)}`] : []),
+		...(breakers.length > 0 ? ["  breakers:", ...breakers] : []),
+	];
+}
+
+/** A failing world of several orders: the world, then each order as a failing case would show it. */
+export function formatWorld(world: WorldObservation, violations: readonly Violation[], rerun: string): string {
+	return [
+		`CHAOS VIOLATION in world ${world.spec.id} (${world.orders.length} orders, ${world.spec.shared ? "sharing breakers" : "each its own breakers"})`,
+		`  rerun: ${rerun}`,
+		"  violations:",
+		...violations.map((x) => `    [${x.invariant}] ${x.message}`),
+		...worldLines(world),
+		...world.orders.map((order) => formatFailure(order, [], rerun)),
+	].join("\n");
+}
+
 /** Everything needed to understand a failing case without rerunning it: the case, the violations, the run, the history, the ledger. */
-export function formatFailure(obs: Observation, violations: readonly Violation[], rerun: string): string {
+export function formatFailure(
+	obs: Observation,
+	violations: readonly Violation[],
+	rerun: string,
+	world?: WorldObservation,
+): string {
 	const { spec, status, ledger } = obs;
 	const lines = [
 		`CHAOS VIOLATION in case ${spec.id} (order ${spec.orderId})`,
 		`  rerun: ${rerun}`,
+		...(world ? worldLines(world) : []),
 		`  order: ${spec.order}; warehouse: ${spec.warehouse}`,
 		`  faults: ${spec.faults.map(describeFault).join("; ") || "none"}`,
 		`  planned crashes: ${spec.crashes.map(crashLabel).join(", ") || "none"}${spec.restCrashes ? `; at rest with chance ${spec.restCrashes.chance}` : ""}`,

@@ -11,6 +11,8 @@ export interface ChaosSettings {
 	seed: number;
 	/** Random schedules to run. */
 	orders: number;
+	/** Fleet worlds to run (several orders sharing breakers each). */
+	fleets: number;
 	/** Requests fast-check generates against the HTTP API. */
 	fuzzRuns: number;
 	/** Orders driven at once: timeouts wait on the wall clock, so cases overlap well. */
@@ -18,6 +20,7 @@ export interface ChaosSettings {
 	/** Rerun one matrix case by its id, or one random order by its index; everything else is skipped. */
 	onlyCase: string | null;
 	onlyOrder: number | null;
+	onlyFleet: number | null;
 	/** Print progress lines while running. */
 	progress: boolean;
 }
@@ -35,10 +38,12 @@ export const CI_SETTINGS: ChaosSettings = {
 	profile: "ci",
 	seed: CI_SEED,
 	orders: 60,
+	fleets: 8,
 	fuzzRuns: 400,
 	concurrency: 16,
 	onlyCase: null,
 	onlyOrder: null,
+	onlyFleet: null,
 	progress: false,
 };
 
@@ -47,9 +52,13 @@ export function chaosSettings(): ChaosSettings {
 }
 
 /** How to run one failure again, as a shell command. */
-export function rerunCommand(settings: ChaosSettings, what: { caseId?: string; order?: number }): string {
+export function rerunCommand(
+	settings: ChaosSettings,
+	what: { caseId?: string; order?: number; fleet?: number },
+): string {
 	if (what.caseId !== undefined) return `CHAOS_CASE='${what.caseId}' npm run chaos`;
 	if (what.order !== undefined) return `CHAOS_SEED=${settings.seed} CHAOS_ORDER=${what.order} npm run chaos`;
+	if (what.fleet !== undefined) return `CHAOS_SEED=${settings.seed} CHAOS_FLEET=${what.fleet} npm run chaos`;
 	// A CI run is replayed as a CI run: the same seed with the same (smaller) numbers of orders and requests.
 	return `${settings.profile === "ci" ? "CHAOS_PROFILE=ci " : ""}CHAOS_SEED=${settings.seed} npm run chaos`;
 }

@@ -14,8 +14,11 @@ export interface CaseResult {
 	id: string;
 	/** The fault families it drew from (families.ts). */
 	families: string[];
+	/** The order's id, or the world's name when it has several. */
 	orderId: string;
-	/** The order's final status, "absent" when it does not exist. */
+	/** Orders in the case's world. */
+	orders?: number;
+	/** The order's final status, "absent" when it does not exist; a world's, each order's joined by "+". */
 	status: string;
 	crashes: number;
 	checkpoints: { committed: number; returned: number };
@@ -28,7 +31,7 @@ export interface CaseResult {
 
 /** One chaos test's summary. */
 export interface ChaosMeta {
-	part: "matrix" | "random" | "fuzz";
+	part: "matrix" | "fleet" | "random" | "fuzz";
 	seed: number;
 	profile: string;
 	/** Matrix cases, random orders, or generated requests. */

@@ -23,7 +23,8 @@ export type Warehouse =
 	| "customer-cancels"
 	| "customer-cancels-early"
 	| "operator-redrives"
-	| "operator-resolves";
+	| "operator-resolves"
+	| "abandons-then-redrives";
 
 /** The token the sandbox warehouse was handed with the shipment, if a shipment exists. */
 async function shipmentToken(orderId: string): Promise<string | null> {
@@ -72,10 +73,10 @@ const flipSignature = async (_: CaseRun, token: string) => {
 	return `${version}.${claims}.${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
 };
 
-function operatorActs(action: "retry" | "resolve") {
+function operatorActs(action: "retry" | "resolve", picks = true) {
 	return async (run: CaseRun) => {
 		await run.drive(settled);
-		await genuinePick(run);
+		if (picks) await genuinePick(run);
 		await run.drive(finished);
 		for (let round = 0; round < 2 && (await run.status())?.needsAttention; round++) {
 			const status = await run.operator(action);
@@ -161,6 +162,8 @@ export const WAREHOUSE: Record<Warehouse, (run: CaseRun) => Promise<void>> = {
 	"operator-redrives": operatorActs("retry"),
 	/** The same, but the operator fixes things by hand and resolves the order. */
 	"operator-resolves": operatorActs("resolve"),
+	/** The warehouse never picks: past the deadline everything is undone; an order that then needs a person is redriven. */
+	"abandons-then-redrives": operatorActs("retry", false),
 	/** Cancelled right after it was placed, while its first steps run: accepted, or refused as already stopping. */
 	"customer-cancels-early": async (run) => {
 		const status = await run.cancel();

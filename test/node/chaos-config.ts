@@ -17,6 +17,8 @@ import { muteInjectedCrashNoise } from "./mute-crash-noise";
  *   CHAOS_CONCURRENCY=<n>   orders driven at once (default 16)
  *   CHAOS_CASE=<id>         rerun one matrix case, as printed in a report
  *   CHAOS_ORDER=<n>         with CHAOS_SEED, rerun one random order
+ *   CHAOS_FLEETS=<n>        fleet worlds (default 500)
+ *   CHAOS_FLEET=<n>         with CHAOS_SEED, rerun one fleet
  */
 function whole(name: string, fallback: number, min = 0): number {
 	const raw = process.env[name];
@@ -34,10 +36,12 @@ export const settings: ChaosSettings = {
 	profile: ci ? "ci" : "full",
 	seed: whole("CHAOS_SEED", ci ? CI_SETTINGS.seed : randomInt(1, 2 ** 31)),
 	orders: whole("CHAOS_ORDERS", ci ? CI_SETTINGS.orders : 2000),
+	fleets: whole("CHAOS_FLEETS", ci ? CI_SETTINGS.fleets : 500),
 	fuzzRuns: whole("CHAOS_FUZZ_RUNS", ci ? CI_SETTINGS.fuzzRuns : 10_000),
 	concurrency: whole("CHAOS_CONCURRENCY", 16, 1),
 	onlyCase: process.env.CHAOS_CASE || null,
 	onlyOrder: process.env.CHAOS_ORDER ? whole("CHAOS_ORDER", 0) : null,
+	onlyFleet: process.env.CHAOS_FLEET ? whole("CHAOS_FLEET", 0) : null,
 	progress: true,
 };
 

@@ -52,20 +52,25 @@ export class ChaosReporter extends DefaultReporter {
 				else if (test.result().state === "failed") unreported++;
 			}
 		}
-		const failingCases = (parts.matrix?.failures.length ?? 0) + (parts.random?.failures.length ?? 0);
+		const { matrix: m, fleet: f, random: r, fuzz } = parts;
+		const failingCases = (m?.failures.length ?? 0) + (f?.failures.length ?? 0) + (r?.failures.length ?? 0);
 		const totals = {
-			cases: parts.matrix?.cases ?? 0,
-			randomOrders: parts.random?.cases ?? 0,
-			generatedRequests: parts.fuzz?.cases ?? 0,
+			// A fleet world is one case, of several orders.
+			cases: (m?.cases ?? 0) + (f?.cases ?? 0),
+			fleets: f?.cases ?? 0,
+			fleetOrders: (f?.results ?? []).reduce((n, c) => n + (c.orders ?? 1), 0),
+			randomOrders: r?.cases ?? 0,
+			generatedRequests: fuzz?.cases ?? 0,
 			violations:
-				(parts.matrix?.violations ?? 0) + (parts.random?.violations ?? 0) + (parts.fuzz?.violations ?? 0) + unreported,
+				(m?.violations ?? 0) + (f?.violations ?? 0) + (r?.violations ?? 0) + (fuzz?.violations ?? 0) + unreported,
 			failingCases,
-			crashes: (parts.matrix?.crashes ?? 0) + (parts.random?.crashes ?? 0),
-			hiccups: (parts.matrix?.hiccups ?? 0) + (parts.random?.hiccups ?? 0),
+			crashes: (m?.crashes ?? 0) + (f?.crashes ?? 0) + (r?.crashes ?? 0),
+			hiccups: (m?.hiccups ?? 0) + (f?.hiccups ?? 0) + (r?.hiccups ?? 0),
 		};
 		const wallTimeMs = Date.now() - this.startedAt;
-		const { results: matrixCases = [], ...matrix } = parts.matrix ?? ({} as Partial<ChaosMeta>);
-		const { results: randomOrders = [], ...random } = parts.random ?? ({} as Partial<ChaosMeta>);
+		const { results: matrixCases = [], ...matrix } = m ?? ({} as Partial<ChaosMeta>);
+		const { results: fleetCases = [], ...fleet } = f ?? ({} as Partial<ChaosMeta>);
+		const { results: randomOrders = [], ...random } = r ?? ({} as Partial<ChaosMeta>);
 		const report = {
 			seed: this.settings.seed,
 			rerun: this.rerun(),
@@ -73,10 +78,11 @@ export class ChaosReporter extends DefaultReporter {
 			wallTimeMs,
 			settings: this.settings,
 			totals,
-			/** Matrix cases and random orders per fault family; a case counts in every family it draws from. */
-			families: familyTotals(parts.matrix, parts.random),
-			parts: { matrix, random, fuzz: parts.fuzz ?? null },
+			/** Matrix cases, fleets and random orders per fault family; a case counts in every family it draws from. */
+			families: familyTotals(m, f, r),
+			parts: { matrix, fleet, random, fuzz: fuzz ?? null },
 			matrixCases,
+			fleetCases,
 			randomOrders,
 		};
 		writeFileSync(REPORT_FILE, `${JSON.stringify(report, null, 1)}\n`);
@@ -84,6 +90,8 @@ export class ChaosReporter extends DefaultReporter {
 			`chaos: seed ${this.settings.seed}, ${failingCases} failing cases, ${totals.generatedRequests} generated API requests, ${totals.crashes} crashes injected, ` +
 				`${totals.hiccups} cases with platform hiccups retried, ${(wallTimeMs / 1000).toFixed(1)} s; report in ${REPORT_FILE}`,
 		);
-		this.log(`chaos: ${totals.cases} cases, ${totals.randomOrders} random orders, ${totals.violations} violations`);
+		this.log(
+			`chaos: ${totals.cases} cases (${totals.fleets} fleets of ${totals.fleetOrders} orders), ${totals.randomOrders} random orders, ${totals.violations} violations`,
+		);
 	}
 }

@@ -1,0 +1,89 @@
+import type { Ledger } from "../helpers";
+import type { Observation, Violation } from "./case";
+import { TEMPLATE_OF } from "./deploys";
+import type { WorldObservation } from "./driver";
+import { checkInvariants } from "./invariants";
+import type { BreakerSeen } from "./simulation";
+
+/** How often the sweeper may nudge an order whose alarm works: a few, when its index lagged behind. */
+const NUDGES = 3;
+/** The same, for an order whose queue or D1 faults kept its index behind for a while. */
+const NUDGES_UNDER_FAULTS = 20;
+
+const v = (invariant: string, message: string): Violation => ({ invariant, message });
+
+/** The alerts a breaker owes: one opening per episode, and its closing once the breaker closed again. */
+export function expectedBreakerAlerts(breaker: BreakerSeen): string[] {
+	const { record, name } = breaker;
+	if (!record) return [];
+	const ids: string[] = [];
+	for (let episode = 1; episode <= record.episode; episode++) {
+		ids.push(`breaker:${name}:${episode}:opened`);
+		if (episode < record.episode || record.state === "closed") ids.push(`breaker:${name}:${episode}:closed`);
+	}
+	return ids;
+}
+
+/**
+ * (alerts) One `downstream_opened` and one `downstream_closed` per breaker episode, each posted once:
+ * the alert sink saw exactly the expected ids, each one time.
+ */
+export function breakerAlerts(breakers: readonly BreakerSeen[], posted: Ledger["requests"]): Violation[] {
+	const out: Violation[] = [];
+	for (const breaker of breakers) {
+		const expected = expectedBreakerAlerts(breaker);
+		const seen = posted.filter((r) => r.idempotencyKey.startsWith(`breaker:${breaker.name}:`));
+		for (const id of expected) {
+			const n = seen.filter((r) => r.idempotencyKey === id).length;
+			if (n !== 1) out.push(v("alerts", `${id} was posted ${n} times, not once`));
+		}
+		for (const r of seen)
+			if (!expected.includes(r.idempotencyKey)) out.push(v("alerts", `${r.idempotencyKey} was posted for no episode`));
+	}
+	return out;
+}
+
+/** (versions) An order ran, from start to end, on the version it started with: its confirmation says which. */
+function versions(orders: readonly Observation[]): Violation[] {
+	return orders.flatMap(({ spec, status, ledger }) =>
+		!status
+			? []
+			: ledger.emails
+					.filter((e) => e.data.template !== TEMPLATE_OF[status.workflowVersion])
+					.map((e) =>
+						v(
+							"versions",
+							`${spec.orderId} started on version ${status.workflowVersion} but was confirmed with ${String(e.data.template)}`,
+						),
+					),
+	);
+}
+
+/** (liveness) The sweeper nudges an order only when its own alarm would not have come, a bounded number of times. */
+function nudges(obs: WorldObservation): Violation[] {
+	return obs.spec.orders.flatMap((order) => {
+		const n = obs.nudges[order.orderId] ?? 0;
+		const bound = order.platform.length > 0 ? NUDGES_UNDER_FAULTS : NUDGES;
+		return n > bound ? [v("liveness", `the sweeper nudged ${order.orderId} ${n} times (at most ${bound})`)] : [];
+	});
+}
+
+/**
+ * Every invariant of a world: each order's own (named by order when there are several), what the
+ * world saw on the way (liveness, a stuck world), and what only the world can tell (breaker alerts,
+ * the sweeper's nudges, versions after a deploy).
+ */
+export function checkWorld(obs: WorldObservation, breakerPosts: Ledger["requests"]): Violation[] {
+	const several = obs.orders.length > 1;
+	const perOrder = obs.orders.flatMap((order) =>
+		checkInvariants(order).map((x) => (several ? { ...x, message: `${order.spec.orderId}: ${x.message}` } : x)),
+	);
+	const deployed = obs.spec.events.some((e) => e.kind === "deploy" && "versions" in e.change);
+	return [
+		...perOrder,
+		...obs.incidents,
+		...breakerAlerts(obs.breakers, breakerPosts),
+		...nudges(obs),
+		...(deployed ? versions(obs.orders) : []),
+	];
+}

@@ -30,10 +30,6 @@ export const settled = (status: string) => status !== "running" && status !== "c
 /** Settled, and not waiting for the warehouse either. */
 export const finished = (status: string) => settled(status) && status !== "waiting";
 
-/** Generous: the worst matrix case (every attempt of three undos failing, crashes on top) needs about 40. */
-const MAX_ROUNDS = 400;
-/** Rounds with nothing running and no alarm to fire before the order counts as stuck (a real alarm may be firing). */
-const STUCK_ROUNDS = 25;
 /** Client and warehouse retry a 5xx up to this often; with backoff that is about six seconds. */
 const MAX_TRIES = 8;
 /**

@@ -1,4 +1,4 @@
-import { type CaseSpec, caseSpec, type OrderKind } from "./case";
+import { caseSpec, type OrderKind } from "./case";
 import { type CrashPoint, crashLabel, parseCrashLabel } from "./crash-plan";
 import { INTERLEAVED, type Interleave, type MidCallCrash, type PlatformFaultSpec, type TimingSpec } from "./families";
 import {

@@ -1,5 +1,5 @@
 import { platform } from "../src/ops/platform";
-import { shareClock } from "./clock";
+import { belongsTo, shareClock } from "./clock";
 
 /**
  * Which breaker guards a downstream for each order. Storage is isolated per test file, not per test,
@@ -10,19 +10,22 @@ import { shareClock } from "./clock";
  */
 const shared = new Map<string, string>();
 let apiScope: string | null = null;
-/** Orders whose breaker answers are held back, and for how long, in ms. */
-const slowAdmissions = new Map<string, number>();
+/** Orders whose questions to their breaker (or its answers) are held back, and for how long, in ms. */
+const slowAdmissions = new Map<string, { ms: number; before: boolean }>();
 
 const scoped = (downstream: string, scope: string) => `${downstream}@${scope}`;
 
 export function installBreakerScopes(): void {
-	platform.admitting = async (workflowId) => {
-		const ms = slowAdmissions.get(workflowId);
-		if (ms) await scheduler.wait(ms);
+	platform.admission = async (workflowId, ask) => {
+		const slow = slowAdmissions.get(workflowId);
+		if (slow?.before) await scheduler.wait(slow.ms);
+		const answer = await ask();
+		if (slow && !slow.before) await scheduler.wait(slow.ms);
+		return answer;
 	};
 	platform.breaker = (downstream, workflowId) => {
 		if (workflowId === "") return apiScope === null ? downstream : scoped(downstream, apiScope);
-		for (const [prefix, scope] of shared) if (workflowId.startsWith(prefix)) return scoped(downstream, scope);
+		for (const [prefix, scope] of shared) if (belongsTo(workflowId, prefix)) return scoped(downstream, scope);
 		return scoped(downstream, workflowId);
 	};
 }
@@ -37,7 +40,12 @@ export function shareBreakers(prefix: string, { api = true }: { api?: boolean } 
 	shareClock(prefix);
 }
 
-/** Holds back every answer of the order's breakers by `ms`, so that requests can land while one is awaited. */
+/** Holds back every question of the order to its breakers by `ms`, so that requests can land while one is awaited. */
 export function slowAdmissionsOf(orderId: string, ms: number): void {
-	slowAdmissions.set(orderId, ms);
+	slowAdmissions.set(orderId, { ms, before: true });
+}
+
+/** Holds back every answer of the order's breakers by `ms`, once the breaker has given it: a release may overtake it. */
+export function slowAnswersOf(orderId: string, ms: number): void {
+	slowAdmissions.set(orderId, { ms, before: false });
 }

@@ -11,11 +11,14 @@ import { platform } from "../src/ops/platform";
 const offsets = new Map<string, number>();
 const sharedPrefixes: string[] = [];
 
+/** Whether `id` is the prefix itself or one of its members (`<prefix>-<i>`): "fl-2" is not a member of "fl-21". */
+export const belongsTo = (id: string, prefix: string) => id === prefix || id.startsWith(`${prefix}-`);
+
 /** The world a subject lives in: a breaker's scope, a shared prefix, or the order itself. */
 export function worldOf(subject: string): string {
 	const at = subject.indexOf("@");
 	const scope = at >= 0 ? subject.slice(at + 1) : subject;
-	return sharedPrefixes.find((prefix) => scope.startsWith(prefix)) ?? scope;
+	return sharedPrefixes.find((prefix) => belongsTo(scope, prefix)) ?? scope;
 }
 
 export function installClock(): void {

@@ -1,3 +1,5 @@
+import { withinMs } from "./time";
+
 /** The answer to "may this workflow call that downstream now?". */
 export type Admission = { admitted: true; probe: boolean } | { admitted: false; reason: string };
 
@@ -42,17 +44,6 @@ export const ADMIT_TIMEOUT_MS = 2_000;
 
 /** How long a report may take before it counts as lost (its sender may have died with another object), in ms. */
 export const REPORT_TIMEOUT_MS = 2_000;
-
-/** `work`, or a rejection once `ms` have passed: a promise of another object's context may never settle. */
-export function withinMs<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: number | undefined;
-	const late = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
-	});
-	return Promise.race([work, late]).finally(() => {
-		if (timer !== undefined) clearTimeout(timer);
-	});
-}
 
 const open: Admission = { admitted: true, probe: false };
 

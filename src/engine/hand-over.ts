@@ -1,5 +1,6 @@
 import { backoffDelay, type RetryPolicy } from "./retry-policy";
 import type { Store } from "./store";
+import { withinMs } from "./time";
 
 /**
  * Something the object hands to the outside world (notifications, an index row), one hand-over at a
@@ -46,14 +47,9 @@ export class HandOver {
 	}
 
 	private async attempt(send: () => Promise<void>, done: () => void): Promise<void> {
-		const limit = this.policy.attemptTimeoutMs;
-		let timer: number | undefined;
-		const timedOut = new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new Error(`no answer in ${limit} ms`)), limit);
-		});
 		let sent = false;
 		try {
-			await Promise.race([send(), timedOut]);
+			await withinMs(send(), this.policy.attemptTimeoutMs, this.what);
 			sent = true;
 			this.failures = 0;
 			this.retryAt = 0;
@@ -61,8 +57,6 @@ export class HandOver {
 			this.failures++;
 			this.retryAt = this.store.now() + backoffDelay(this.policy, this.failures, this.store.random);
 			console.error(`${this.what} failed; will retry`, error);
-		} finally {
-			if (timer !== undefined) clearTimeout(timer);
 		}
 		// Idle again before `done`, which may start the next hand-over.
 		this.inFlight = null;

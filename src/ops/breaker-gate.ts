@@ -1,4 +1,5 @@
-import { type Admission, type CallOutcome, type DownstreamGate, REPORT_TIMEOUT_MS, withinMs } from "../engine/gate";
+import { type Admission, type CallOutcome, type DownstreamGate, REPORT_TIMEOUT_MS } from "../engine/gate";
+import { withinMs } from "../engine/time";
 import type { DownstreamBreaker } from "./breaker";
 import type { AdmitAnswer, BreakerReport } from "./breaker-state";
 import { breakerConfig } from "./config";
@@ -76,13 +77,14 @@ export function breakerGate(env: Env): DownstreamGate {
 
 	return {
 		trusts: (downstream, workflowId) => trusts(platform.breaker(downstream, workflowId)),
-		async admit(downstream, workflowId, held) {
+		admit(downstream, workflowId, held) {
 			const name = platform.breaker(downstream, workflowId);
-			await platform.admitting(workflowId);
-			if (!held && trusts(name)) return ADMITTED;
-			const answer: AdmitAnswer = await stub(name).admit(downstream, name, workflowId);
-			trust(name, answer.fast);
-			return answer.admission;
+			return platform.admission(workflowId, async () => {
+				if (!held && trusts(name)) return ADMITTED;
+				const answer: AdmitAnswer = await stub(name).admit(downstream, name, workflowId);
+				trust(name, answer.fast);
+				return answer.admission;
+			});
 		},
 		report(downstream, workflowId, outcome: CallOutcome, probe, code) {
 			const name = platform.breaker(downstream, workflowId);

@@ -168,6 +168,22 @@ export function closed(r: BreakerRecord, now: number): { record: BreakerRecord; 
 	return { record, effect: isAnnounced(r) ? "closed" : null };
 }
 
+/** Paused by an operator: every new call is held; who and why is its reason. */
+export const paused = (r: BreakerRecord, now: number, { actor, reason }: BreakerRequest): BreakerRecord => ({
+	...r,
+	state: "paused",
+	since: now,
+	reason: `${reason} (${actor})`,
+	releasing: false,
+});
+
+/** When the breaker's alarm is due for the orders it holds: the probe, a lost probe's lease, the next wave. */
+export function heldDue(r: BreakerRecord, now: number, waveAt: number): number[] {
+	if (r.state === "open") return [r.probeAfter ?? now];
+	if (r.state === "half_open") return [r.probeUntil ?? now];
+	return r.state === "closed" && r.releasing ? [waveAt] : [];
+}
+
 /** Folds a report in: a probe decides a half-open breaker; enough failures in the window open a closed one. */
 export function reported(
 	r: BreakerRecord,

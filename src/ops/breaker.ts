@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Admission } from "../engine/gate";
+import { BreakerActions } from "./breaker-actions";
 import { BreakerAlerts } from "./breaker-alerts";
 import {
 	type ActionAnswer,
@@ -12,9 +13,12 @@ import {
 	type DownstreamView,
 	type Effect,
 	granted,
+	heldDue,
 	isFastPath,
 	newRecord,
+	paused,
 	probeMayGo,
+	probeReturned,
 	reported,
 	viewOf,
 } from "./breaker-state";
@@ -31,6 +35,9 @@ interface Releasable {
 /** After a failed alert hand-over, when to try again, in ms. */
 const ALERT_RETRY_MS = 5_000;
 
+/** After a probe's release did not reach its order, when it is sent again, in ms. */
+const PROBE_RESEND_MS = 5_000;
+
 /** How long one release wave spreads its orders over, in ms: the rate is per second. */
 const WAVE_MS = 1_000;
 
@@ -46,11 +53,13 @@ export class DownstreamBreaker extends DurableObject<Env> {
 	private readonly config: BreakerConfig;
 	private readonly held: HeldOrders;
 	private readonly alerts: BreakerAlerts;
+	private readonly actions: BreakerActions;
 	private record: BreakerRecord | null;
 	/** The object's name: the downstream, or a scope of it that tests give each case. */
 	private name: string;
-	/** When the next release wave may start. */
+	/** When the next release wave may start; when the probe goes again to a holder that could not be reached (0: none). */
 	private waveAt = 0;
+	private resendAt = 0;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -58,8 +67,10 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		this.config = breakerConfig(platform.config(env, ctx.id.name ?? ""));
 		this.held = new HeldOrders(this.sql);
 		this.alerts = new BreakerAlerts(this.sql);
-		this.sql.exec(`CREATE TABLE IF NOT EXISTS breaker (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, record TEXT NOT NULL);
-			CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, request_key TEXT UNIQUE);`);
+		this.actions = new BreakerActions(this.sql);
+		this.sql.exec(
+			"CREATE TABLE IF NOT EXISTS breaker (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, record TEXT NOT NULL)",
+		);
 		const row = this.sql.exec<{ name: string; record: string }>("SELECT name, record FROM breaker").toArray()[0];
 		this.record = row ? JSON.parse(row.record) : null;
 		this.name = ctx.id.name ?? row?.name ?? "";
@@ -92,37 +103,16 @@ export class DownstreamBreaker extends DurableObject<Env> {
 	/** Pause holds every new call; resume closes the breaker and releases held orders in waves. */
 	act(downstream: string, name: string, action: BreakerAction, request: BreakerRequest): ActionAnswer {
 		const r = this.current(downstream, name);
-		if (request.requestKey !== null) {
-			const earlier = this.sql
-				.exec<{ action: BreakerAction }>("SELECT action FROM actions WHERE request_key = ?", request.requestKey)
-				.toArray()[0];
-			if (earlier?.action === action) return { outcome: "repeated", view: this.view() };
-			if (earlier) return { outcome: "key_reused", earlier: earlier.action };
-		}
+		const earlier = this.actions.earlier(request.requestKey);
+		if (earlier === action) return { outcome: "repeated", view: this.view() };
+		if (earlier) return { outcome: "key_reused", earlier };
 		if ((action === "pause") === (r.state === "paused")) return { outcome: "conflict", view: this.view() };
 		const now = this.now();
-		const { actor, reason, requestKey } = request;
-		this.sql.exec(
-			"INSERT INTO actions (at, action, actor, reason, request_key) VALUES (?, ?, ?, ?, ?)",
-			now,
-			action,
-			actor,
-			reason,
-			requestKey,
-		);
+		this.actions.record(now, action, request);
 		if (action === "resume") {
 			const { record, effect } = closed(r, now);
 			this.save(record, effect);
-		} else {
-			const paused: BreakerRecord = {
-				...r,
-				state: "paused",
-				since: now,
-				reason: `${reason} (${actor})`,
-				releasing: false,
-			};
-			this.save(paused, null);
-		}
+		} else this.save(paused(r, now, request), null);
 		return { outcome: "accepted", view: this.view() };
 	}
 
@@ -136,6 +126,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		if (!this.record) return;
 		await this.alerts.send(platform.queue(this.env.ALERTS, ""), this.now(), ALERT_RETRY_MS);
 		if (probeMayGo(this.record, this.now())) await this.releaseProbe();
+		else if (this.resendAt > 0 && this.resendAt <= this.now()) await this.resendProbe();
 		if (this.record.state === "closed" && this.record.releasing && this.waveAt <= this.now()) {
 			this.waveAt = this.now() + WAVE_MS;
 			await this.releaseWave();
@@ -190,8 +181,9 @@ export class DownstreamBreaker extends DurableObject<Env> {
 
 	/**
 	 * The probe goes to the longest-held order. One that no longer holds a step of this downstream (it
-	 * was cancelled, or finished) leaves the list and the next is asked; one that could not be reached
-	 * keeps its place, and the lease runs out before another probe goes.
+	 * was cancelled, or finished) leaves the list and the next is asked. One that could not be reached
+	 * keeps the lease (its probe call may be in flight) and is sent the probe again shortly: restarted
+	 * before it wrote the release down, it takes it then, rather than every held order waiting out the lease.
 	 */
 	private async releaseProbe(): Promise<void> {
 		for (const workflowId of this.held.oldest(5)) {
@@ -199,11 +191,22 @@ export class DownstreamBreaker extends DurableObject<Env> {
 			if (!probeMayGo(this.record as BreakerRecord, this.now())) return;
 			this.save(granted(this.record as BreakerRecord, this.now(), this.config, workflowId), null);
 			const took = await this.release(workflowId, true).catch(() => null);
-			if (took === null) return;
+			if (took === null) return void (this.resendAt = this.now() + PROBE_RESEND_MS);
 			this.held.remove(workflowId);
 			if (took) return;
-			this.save({ ...(this.record as BreakerRecord), probeUntil: null, probeHolder: null }, null);
+			this.save(probeReturned(this.record as BreakerRecord), null);
 		}
+	}
+
+	/** The probe again, to the holder that could not be reached: taken, or not wanted any more (false), it is settled. */
+	private async resendProbe(): Promise<void> {
+		const r = this.record as BreakerRecord;
+		const holder = r.probeHolder;
+		this.resendAt = 0;
+		if (r.state !== "half_open" || !holder) return;
+		const took = await this.release(holder, true).catch(() => null);
+		if (took === null) this.resendAt = this.now() + PROBE_RESEND_MS;
+		else this.held.remove(holder);
 	}
 
 	/**
@@ -237,10 +240,8 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		const now = this.now();
 		const due: number[] = [];
 		if (this.alerts.owed) due.push(this.alerts.retryAt);
-		const held = this.held.count > 0;
-		if (held && r.state === "open") due.push(r.probeAfter ?? now);
-		if (held && r.state === "half_open") due.push(r.probeUntil ?? now);
-		if (held && r.state === "closed" && r.releasing) due.push(this.waveAt);
+		if (this.resendAt > 0) due.push(this.resendAt);
+		if (this.held.count > 0) due.push(...heldDue(r, now, this.waveAt));
 		if (due.length === 0) return;
 		const at = Math.max(now, Math.min(...due));
 		const set = await this.ctx.storage.getAlarm();

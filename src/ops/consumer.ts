@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { withinMs } from "../engine/time";
 import { postAlert } from "./alerts";
 import { opsConfig } from "./config";
 import { storeEpisode } from "./dead-letters";
@@ -23,7 +24,7 @@ const ALERT_CLAIM_MS = 15_000;
 /** The Worker's `queue()` handler. Every message is acknowledged or retried on its own. */
 export async function consume(batch: MessageBatch, env: Env): Promise<void> {
 	// A hung D1 call must not hold the batch: each message's handling has a time limit.
-	const limit = <T>(work: Promise<T>) => withinLimit(work, opsConfig(env).consumerTimeoutMs);
+	const limit = <T>(work: Promise<T>) => withinMs(work, opsConfig(env).consumerTimeoutMs, batch.queue);
 	switch (batch.queue) {
 		case QUEUES.deadLetters:
 		case QUEUES.deadLettersRetry:
@@ -49,16 +50,6 @@ const db = (env: Env, ...orderIds: string[]) => platform.database(env.DB, orderI
 const now = (alert: Alert) => platform.now(alert.workflowId || breakerOf(alert));
 /** A breaker's alert names no order; its id does name the breaker: `breaker:<name>:<episode>:<kind>`. */
 const breakerOf = (alert: Alert) => alert.id.split(":")[1] ?? "";
-
-function withinLimit<T>(work: Promise<T>, ms: number): Promise<T> {
-	let timer: number | undefined;
-	const timedOut = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-	});
-	return Promise.race([work, timedOut]).finally(() => {
-		if (timer !== undefined) clearTimeout(timer);
-	});
-}
 
 async function each<T>(batch: MessageBatch, schema: z.ZodType<T>, handle: (body: T) => Promise<void>) {
 	for (const message of batch.messages) {

@@ -22,8 +22,8 @@ export const platform = {
 	queue: <Body>(queue: Queue<Body>, _workflowId: string): Queue<Body> => queue,
 	/** The database a consumer or the sweeper writes, for work on these orders (by workflow id). */
 	database: (db: D1Database, _workflowIds: readonly string[]): D1Database => db,
-	/** Awaited before a workflow asks its breaker; tests hold the answer back here to land requests meanwhile. */
-	admitting: (_workflowId: string): Promise<void> => Promise.resolve(),
+	/** How a workflow's question to its breaker goes: tests hold it back, or its answer, to land requests meanwhile. */
+	admission: <T>(_workflowId: string, ask: () => Promise<T>): Promise<T> => ask(),
 	/** The name of the breaker object guarding `downstream` for this workflow: one per downstream. */
 	breaker: (downstream: string, _workflowId: string): string => downstream,
 	/** Where structured log lines go: Workers Logs, through the console. */

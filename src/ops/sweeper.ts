@@ -1,3 +1,5 @@
+import { withinMs } from "../engine/time";
+import { opsConfig } from "./config";
 import { storeEpisode } from "./dead-letters";
 import { markSwept, ordersToReconcile, upsertIndexRows } from "./order-index";
 import { platform } from "./platform";
@@ -16,22 +18,24 @@ const SWEEP_BATCH = 50;
  * in one database.
  */
 export async function sweep(env: Env, now = Date.now(), only?: readonly string[]): Promise<string[]> {
+	// Each call has the consumers' time limit: one hung D1 call or object holds up one order, not the sweep.
+	const limit = <T>(work: Promise<T>, what: string) => withinMs(work, opsConfig(env).consumerTimeoutMs, what);
 	const database = platform.database(env.DB, only ?? []);
 	const since = now - SWEEP_GRACE_MS;
-	const workflowIds = await ordersToReconcile(database, since, since, SWEEP_BATCH, only);
+	const workflowIds = await limit(ordersToReconcile(database, since, since, SWEEP_BATCH, only), "sweep");
 	const reconciled: string[] = [];
 	for (const workflowId of workflowIds) {
 		try {
-			const projection = await env.ORDERS.get(env.ORDERS.idFromName(workflowId)).reconcile();
+			const projection = await limit(env.ORDERS.get(env.ORDERS.idFromName(workflowId)).reconcile(), workflowId);
 			if (!projection) continue;
 			const db = platform.database(env.DB, [workflowId]);
-			await upsertIndexRows(db, [projection.row]);
-			for (const episode of projection.episodes) await storeEpisode(db, projection.row, episode);
+			await limit(upsertIndexRows(db, [projection.row]), workflowId);
+			for (const episode of projection.episodes) await limit(storeEpisode(db, projection.row, episode), workflowId);
 			reconciled.push(workflowId);
 		} catch (error) {
 			console.error(`sweep: order ${workflowId} not reconciled; the next sweep tries again`, error);
 		}
 	}
-	await markSwept(database, reconciled, now);
+	await limit(markSwept(database, reconciled, now), "sweep");
 	return reconciled;
 }

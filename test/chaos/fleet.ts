@@ -97,11 +97,11 @@ export function fleetCase(seed: number, index: number): WorldSpec {
 			});
 			break;
 		case "versions":
-			// Two orders in flight on version 1 (one waits for the pick, one has its shipment in doubt), the
-			// third placed after version 2 is added; version 1 goes once the first two are done.
+			// Two orders in flight on version 1 (one of them with its shipment in doubt) when version 2 is added;
+			// the third placed after it; version 1 goes once the first two are done.
 			orders[1]?.faults.push({ op: "ship", kind: "timeout_after", skip: 0, times: 1 });
 			events.push(
-				{ kind: "deploy", change: { versions: "add-v2" }, when: { on: "state", order: [0, 1], state: "waiting" } },
+				{ kind: "deploy", change: { versions: "add-v2" }, when: { on: "calls", n: r.int(2, 6) } },
 				{ kind: "deploy", change: { versions: "remove-v1" }, when: { on: "state", order: [0, 1], state: "finished" } },
 			);
 			placeWhen[2] = { on: "after", event: 0, ms: 0 };

@@ -154,22 +154,29 @@ export class Simulation {
 
 	private lastProbes = new Map<Driven, Probe>();
 
+	/** The script stops acting until its wait is over; it counts as acting again the moment it is let go. */
 	private wait(waiter: Omit<Waiter, "resolve">): Promise<Probe | undefined> {
 		return new Promise((resolve) => {
 			this.waiters.push({ ...waiter, resolve });
 			this.active--;
 			this.kick();
-		}).then((probe) => {
-			this.active++;
-			return probe as Probe | undefined;
 		});
 	}
 
+	/** Lets a waiter go: it acts from now on, before its continuation even runs, so the clock stands still for it. */
+	private let(waiter: Waiter, probe: Probe | undefined): void {
+		this.waiters.splice(this.waiters.indexOf(waiter), 1);
+		this.active++;
+		waiter.resolve(probe);
+	}
+
 	private kick(): void {
-		this.pumping ??= this.pump().finally(() => {
-			this.pumping = null;
-			if (this.waiters.length > 0) this.kick();
-		});
+		this.pumping ??= this.pump()
+			.catch((error: unknown) => this.giveUp(`the simulation failed: ${String(error)}`))
+			.finally(() => {
+				this.pumping = null;
+				if (this.waiters.length > 0) this.kick();
+			});
 	}
 
 	private async pump(): Promise<void> {
@@ -202,6 +209,8 @@ export class Simulation {
 			}
 			for (const waiter of [...this.waiters]) await waiter.beforeAlarm?.();
 			if (await this.sweepIfDue(probes)) continue;
+			// A request that lands in the middle of a call may have started meanwhile: its moment, not the clock's.
+			if (this.active > 0) continue;
 			if (await this.deliverNext(probes)) {
 				idle = 0;
 				continue;
@@ -222,21 +231,23 @@ export class Simulation {
 	/** Lets go every waiter whose wait is over; true if any was. */
 	private release(probes: Map<Driven, Probe>): boolean {
 		const ready = this.waiters.filter((w) => w.ready(w.order ? probes.get(w.order) : undefined));
-		for (const waiter of ready) {
-			this.waiters.splice(this.waiters.indexOf(waiter), 1);
-			waiter.resolve(waiter.order ? probes.get(waiter.order) : undefined);
-		}
+		for (const waiter of ready) this.let(waiter, waiter.order ? probes.get(waiter.order) : undefined);
 		return ready.length > 0;
 	}
 
+	/**
+	 * Lets every waiter go with an incident: an order that never got where its story waited for. A world
+	 * event's trigger that never held (an order ended otherwise) is no incident: the story goes on without it.
+	 */
 	private giveUp(why: string): void {
-		for (const waiter of this.waiters.splice(0)) {
-			const status = waiter.order ? this.lastProbes.get(waiter.order)?.status : null;
-			this.incidents.push({
-				invariant: "settled",
-				message: `${waiter.order?.orderId ?? "the world"}: ${why} (still ${status ?? "not started"})`,
-			});
-			waiter.resolve(waiter.order ? this.lastProbes.get(waiter.order) : undefined);
+		for (const waiter of [...this.waiters]) {
+			const probe = waiter.order ? this.lastProbes.get(waiter.order) : undefined;
+			if (waiter.order)
+				this.incidents.push({
+					invariant: "settled",
+					message: `${waiter.order.orderId}: ${why} (still ${probe?.status ?? "not started"})`,
+				});
+			this.let(waiter, probe);
 		}
 	}
 
@@ -319,7 +330,8 @@ export class Simulation {
 				return;
 			}
 			case "bulk-redrive": {
-				const query = `status=needs_attention&orderIdPrefix=${encodeURIComponent(this.spec.name)}`;
+				// The fleet's own orders: "fl-2-" is no prefix of fleet 21's.
+				const query = `status=needs_attention&orderIdPrefix=${encodeURIComponent(`${this.spec.name}-`)}`;
 				const response = await api(`/orders/retry?${query}`, {
 					method: "POST",
 					key: OPERATOR_KEY,
@@ -345,11 +357,12 @@ export class Simulation {
 		if (!this.spec.sweeps || now - this.lastSweep < SWEEP_EVERY_MS) return false;
 		if ([...probes.values()].some((p) => p.alarm !== null && p.alarm <= now)) return false;
 		this.lastSweep = now;
+		// A sweep whose D1 calls fail or hang (the case's own faults) does nothing; the next one tries again.
 		const nudged = await sweep(
 			env,
 			now,
 			this.orders.map((o) => o.orderId),
-		);
+		).catch(() => []);
 		for (const id of nudged) this.nudges.set(id, (this.nudges.get(id) ?? 0) + 1);
 		if (nudged.length > 0) this.log.push(`[world] sweep nudged ${nudged.join(", ")}`);
 		return nudged.length > 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { effectCounts, getHistory, newOrderId, orderBody, placeOrder, settle } from "../helpers";
+import { shareBreakers, slowAdmissionsOf } from "../breakers";
+import { api, crash, effectCounts, getHistory, newOrderId, orderBody, placeOrder, settle } from "../helpers";
 
 describe("POST /orders is idempotent by order id", () => {
 	it("the same body again answers 200 with the current status, and charges once", async () => {
@@ -32,5 +33,24 @@ describe("POST /orders is idempotent by order id", () => {
 		await settle(orderId);
 		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, reservations: 1, shipments: 1 });
 		expect((await getHistory(orderId)).filter((e) => e.type === "workflow_started")).toHaveLength(1);
+	});
+
+	it("a repeat that lands before the first placement is in storage is answered only once it is", async () => {
+		const prefix = newOrderId("before-durable");
+		shareBreakers(prefix, { api: false });
+		// A first order makes this isolate trust the payments breaker: the next one asks it nothing, and
+		// its run goes straight to the charge with its start not yet written.
+		const warm = `${prefix}-warm`;
+		expect((await placeOrder(orderBody(warm))).status).toBe(202);
+		await settle(warm);
+		const orderId = `${prefix}-0`;
+		slowAdmissionsOf(orderId, 300);
+		const first = placeOrder(orderBody(orderId)).catch(() => null);
+		await scheduler.wait(50);
+		expect((await placeOrder(orderBody(orderId))).status).toBe(200);
+		// The object crashes right after that 200: the order it confirmed must be there.
+		await crash(orderId);
+		await first;
+		expect((await api(`/orders/${orderId}`)).status).toBe(200);
 	});
 });

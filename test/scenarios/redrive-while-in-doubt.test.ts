@@ -1,8 +1,11 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SWEEP_GRACE_MS, sweep } from "../../src/ops/sweeper";
 import { clockOf } from "../clock";
 import {
 	act,
 	alarmOf,
+	d1Rows,
 	effectCounts,
 	eventually,
 	injectFault,
@@ -39,6 +42,14 @@ describe("a redrive of an order compensating around a step in doubt", () => {
 		const alarm = await alarmOf(orderId);
 		expect(alarm).not.toBeNull();
 		expect(alarm as number).toBeGreaterThan(clockOf(orderId));
+		// The index shows the time the alarm acts on, never the undo's time that is past and waits behind
+		// shipping: the sweeper would nudge the order every minute until shipping's retry.
+		const [row] = await eventually(
+			() => d1Rows("orders", orderId),
+			(rows) => rows[0]?.status === "compensating",
+		);
+		expect(Number(row?.due_at)).toBeGreaterThan(clockOf(orderId));
+		expect(await sweep(env, clockOf(orderId) + SWEEP_GRACE_MS, [orderId])).toEqual([]);
 		const status = await settle(orderId);
 		expect(status.status).toBe("compensated");
 		expect(await effectCounts(orderId)).toMatchObject({

@@ -7,6 +7,7 @@ import { isoTime } from "../engine/time";
 import type { DownstreamView } from "../ops/breaker-state";
 import { DOWNSTREAMS } from "../order/services";
 import { MAX_REASON, ReasonForm, RequestKey } from "./actions-panel";
+import { readForm } from "./form";
 import { Status, When } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
@@ -90,8 +91,8 @@ export const downstreamsPage = new Hono<ConsoleEnv>()
 		const action = Action.safeParse(c.req.param("action")).data;
 		if (!action) throw new ApiError(404, "not-found", `No action ${c.req.param("action")} on a downstream.`);
 		const { object, stub } = breaker(c.env, name);
-		const form = await c.req.parseBody();
-		const reason = typeof form.reason === "string" ? form.reason.trim() : "";
+		const form = await readForm(c);
+		const reason = form.reason?.trim() ?? "";
 		if (!reason || reason.length > MAX_REASON)
 			throw new ApiError(400, "reason-required", `A reason is required (at most ${MAX_REASON} characters).`);
 		const request = { actor: actorOf(c.get("caller")), reason, requestKey: RequestKey.parse(form.requestKey ?? null) };

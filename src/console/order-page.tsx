@@ -7,6 +7,7 @@ import { OperatorAction } from "../engine/events";
 import { OrderId } from "../order/order";
 import { type OrderRef, Tenant } from "../order/tenant";
 import { MAX_REASON, RequestKey } from "./actions-panel";
+import { readForm } from "./form";
 import { orderPath } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
@@ -148,8 +149,8 @@ export const orderPages = new Hono<ConsoleEnv>()
 		const ref = refOf(c);
 		const action = OperatorAction.safeParse(c.req.param("action")).data;
 		if (!ref || !action) return notFound(c, ref);
-		const form = await c.req.parseBody();
-		const reason = typeof form.reason === "string" ? form.reason.trim() : "";
+		const form = await readForm(c);
+		const reason = form.reason?.trim() ?? "";
 		if (!reason || reason.length > MAX_REASON)
 			return orderPage(
 				c,

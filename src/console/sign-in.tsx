@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { identify, operatorKeyNamed, withinRateLimit } from "../api/auth";
 import { isLoopback } from "../ops/config";
+import { readForm } from "./form";
 import type { ConsoleEnv } from "./guard";
 import { Layout, Notice } from "./layout";
 import { readSession, SESSION_COOKIE, SESSION_SECONDS, startSession } from "./session";
@@ -10,9 +11,12 @@ import { readSession, SESSION_COOKIE, SESSION_SECONDS, startSession } from "./se
 /** Where the console starts after signing in. */
 export const HOME = "/ops/orders";
 
-/** Only a console path may be where sign-in leads back to: never another site. */
+/**
+ * Only a console path may be where sign-in leads back to: never another site, and nothing but
+ * printable ASCII (a NUL or a line break cannot go in a Location header), without a backslash.
+ */
 const safeNext = (next: unknown) =>
-	typeof next === "string" && /^\/ops(?:[/?][^\\\s]*)?$/.test(next) && !next.startsWith("/ops//") ? next : HOME;
+	typeof next === "string" && /^\/ops(?:[/?][!-[\]-~]*)?$/.test(next) && !next.startsWith("/ops//") ? next : HOME;
 
 /**
  * The cookie's attributes: HttpOnly, SameSite=Strict, scoped to /ops, and Secure except on a loopback
@@ -62,9 +66,9 @@ export const signIn = new Hono<ConsoleEnv>()
 		return c.html(<SignInPage nonce={c.get("nonce")} next={next} notice={notice} />);
 	})
 	.post("/sign-in", async (c) => {
-		const form = await c.req.parseBody();
+		const form = await readForm(c);
 		const next = safeNext(form.next);
-		const presented = typeof form.key === "string" ? form.key.trim() : "";
+		const presented = form.key?.trim() ?? "";
 		const caller = presented ? await identify(c.env, presented) : null;
 		const key = caller?.role === "operator" ? await operatorKeyNamed(c.env, caller.keyId) : undefined;
 		if (!caller || !key) {

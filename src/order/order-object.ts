@@ -86,8 +86,8 @@ export class OrderObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Places the order once. The same body again is the same order, compared by digest (its personal
-	 * data may be erased by then); a different body under its id is a conflict.
+	 * Places the order once. The same body again is the same order, compared by digest; once its personal
+	 * data is erased, by what the journal holds only. A different body under its id is a conflict.
 	 */
 	async place(
 		input: Order,
@@ -96,15 +96,14 @@ export class OrderObject extends DurableObject<Env> {
 	): Promise<{ outcome: PlaceOutcome; status: OrderStatus }> {
 		this.engine.usage.requests++;
 		const order = Order.parse(input);
-		const digest = await orderDigest(order);
 		const state = this.engine.state;
 		let outcome: PlaceOutcome = "exists";
 		if (!state.started) {
 			const workflowId = workflowIdOf({ tenant: Tenant.parse(tenant), orderId: order.orderId });
 			const { journaled, personal } = split(order);
-			this.personal.keep(personal, digest);
+			this.personal.keep(personal, await orderDigest(order));
 			outcome = (await this.engine.start(workflowId, journaled)) ? "created" : "exists";
-		} else if ((this.personal.digest() ?? (await orderDigest(this.personal.order(state.input)))) !== digest) {
+		} else if (!(await this.personal.samePlacement(order, state.input))) {
 			outcome = "conflict";
 		}
 		return { outcome, status: this.snapshot(audience) };

@@ -5,6 +5,7 @@ import { breaker } from "../api/downstreams";
 import { ApiError } from "../api/problem";
 import { isoTime } from "../engine/time";
 import type { DownstreamView } from "../ops/breaker-state";
+import { CONSOLE_PATHS } from "../ops/console-paths";
 import { DOWNSTREAMS } from "../order/services";
 import { MAX_REASON, ReasonForm, RequestKey } from "./actions-panel";
 import { readForm } from "./form";
@@ -12,7 +13,7 @@ import { Status, When } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
 
-const PATH = "/ops/downstreams";
+const PATH = CONSOLE_PATHS.downstreams;
 const Action = z.enum(["pause", "resume"]);
 type Action = z.infer<typeof Action>;
 

@@ -3,6 +3,7 @@ import { postJson } from "../engine/http";
 import type { StepCall } from "../engine/steps";
 import { callbackSecrets, signCallbackToken } from "./callback-token";
 import type { OrderConfig } from "./config";
+import { knownCodesOnly } from "./failure-codes";
 import { type Order, orderTotalCents } from "./order";
 import type { OrderRef } from "./tenant";
 
@@ -29,7 +30,8 @@ export function createServices(config: OrderConfig, tenant: () => string) {
 	const auth: Record<string, string> = config.downstreamApiKey
 		? { Authorization: `Bearer ${config.downstreamApiKey}` }
 		: {};
-	const post = (url: string, body: unknown, call: StepCall) => postJson(url, body, call, Created, auth);
+	const post = (url: string, body: unknown, call: StepCall) =>
+		postJson(url, body, call, Created, auth).catch(knownCodesOnly);
 	const id = (created: { id: string }) => encodeURIComponent(created.id);
 
 	const payments = {

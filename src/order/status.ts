@@ -5,6 +5,7 @@ import type { WorkflowState } from "../engine/state";
 import { StepKind, type StepState, StepStatus } from "../engine/step-state";
 import { isoTime } from "../engine/time";
 import { Usage } from "../engine/usage";
+import { UNKNOWN_DOWNSTREAM_CODE } from "./failure-codes";
 import { Order, OrderId, orderTotalCents, ShippingAddress } from "./order";
 import { ERASED, type OrderView } from "./personal-data";
 import { type OrderRef, Tenant } from "./tenant";
@@ -19,8 +20,18 @@ export function neutralMessage(step: string, code: string): string {
 	return `${step} failed (${code})`;
 }
 
-const told = <T extends { code: string; message: string } | null>(audience: Audience, step: string, failure: T): T =>
-	failure && audience === "client" ? { ...failure, message: neutralMessage(step, failure.code) } : failure;
+/**
+ * A failure's code as a client may read it. Journals of this version hold only known codes (see
+ * failure-codes.ts); one written before may hold a downstream's raw code (a URL, 300 KB), which no
+ * client reads.
+ */
+const publicCode = (code: string) => (/^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : UNKNOWN_DOWNSTREAM_CODE);
+
+const told = <T extends { code: string; message: string } | null>(audience: Audience, step: string, failure: T): T => {
+	if (!failure || audience !== "client") return failure;
+	const code = publicCode(failure.code);
+	return { ...failure, code, message: neutralMessage(step, code) };
+};
 
 const Timestamp = z.iso.datetime().describe("ISO 8601, UTC");
 

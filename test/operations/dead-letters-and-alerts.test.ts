@@ -39,9 +39,11 @@ describe("dead letters and alerts", () => {
 		expect(deadLetter).toMatchObject({
 			status: "open",
 			step: "charge-payment:undo",
-			code: "fault_injected",
+			code: "downstream_error",
 			attempts: 5,
 		});
+		// The sandbox's own code is not one the business knows: operators read it, bounded, in the message.
+		expect(deadLetter).toMatchObject({ message: expect.stringContaining("(its code: fault_injected)") });
 
 		const alerts = await eventually(
 			() => alertsOf(orderId),
@@ -94,7 +96,7 @@ describe("dead letters and alerts", () => {
 			at: row?.created_at ?? 0,
 			episode: {
 				id: row?.id ?? "",
-				failure: { step: "charge-payment:undo", code: "fault_injected", message: "redelivered" },
+				failure: { step: "charge-payment:undo", code: "downstream_error", message: "redelivered" },
 				attempts: 5,
 				openedAt: row?.created_at ?? 0,
 				closed: null,

@@ -1,5 +1,6 @@
 import { app } from "./api/app";
 import { opsConsole } from "./console";
+import { pruneSessions } from "./console/session-store";
 import { consume } from "./ops/consumer";
 import { sweep } from "./ops/sweeper";
 
@@ -14,6 +15,7 @@ const worker: ExportedHandler<Env> = {
 	queue: consume,
 	scheduled: async (controller, env) => {
 		await sweep(env, controller.scheduledTime);
+		await pruneSessions(env.DB, controller.scheduledTime);
 	},
 };
 

@@ -6,7 +6,10 @@ export interface ServerEvent {
 }
 
 /** Reads server-sent events from a stream until `enough` holds; comments and `retry:` are skipped. */
-export async function readEvents(response: Response, enough: (events: ServerEvent[]) => boolean): Promise<ServerEvent[]> {
+export async function readEvents(
+	response: Response,
+	enough: (events: ServerEvent[]) => boolean,
+): Promise<ServerEvent[]> {
 	const reader = (response.body as ReadableStream<Uint8Array>).getReader();
 	const decoder = new TextDecoder();
 	const events: ServerEvent[] = [];

@@ -9,6 +9,7 @@ import { type ConsoleEnv, consoleHeaders, requireSession, sameOrigin } from "./g
 import { Layout, Notice } from "./layout";
 import { orderPages } from "./order-page";
 import { ordersPage } from "./orders-page";
+import { sessionsPage } from "./sessions-page";
 import { HOME, signIn } from "./sign-in";
 
 /**
@@ -33,6 +34,7 @@ opsConsole.use("/dead-letters", requireSession("redirect"));
 opsConsole.route("/", ordersPage);
 opsConsole.route("/", deadLettersPage);
 opsConsole.route("/", downstreamsPage);
+opsConsole.route("/", sessionsPage);
 opsConsole.route("/", orderPages);
 
 // Errors are pages here, not problem documents: a person reads them.

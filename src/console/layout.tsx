@@ -14,6 +14,7 @@ export const NAV: NavLink[] = [
 	{ href: "/ops/orders", label: "Orders" },
 	{ href: "/ops/dead-letters", label: "Dead letters" },
 	{ href: CONSOLE_PATHS.downstreams, label: "Downstreams" },
+	{ href: CONSOLE_PATHS.sessions, label: "Sessions" },
 ];
 
 interface LayoutProps {

@@ -4,9 +4,10 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { identify, operatorKeyNamed, withinRateLimit } from "../api/auth";
 import { isLoopback } from "../ops/config";
 import { readForm } from "./form";
-import type { ConsoleEnv } from "./guard";
+import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
 import { readSession, SESSION_COOKIE, SESSION_SECONDS, startSession } from "./session";
+import { endEverySession, endSession } from "./session-store";
 
 /** Where the console starts after signing in. */
 export const HOME = "/ops/orders";
@@ -62,7 +63,13 @@ export const signIn = new Hono<ConsoleEnv>()
 	.get("/sign-in", async (c) => {
 		const next = safeNext(c.req.query("next"));
 		if (await readSession(c.env, getCookie(c, SESSION_COOKIE), Date.now())) return c.redirect(next, 303);
-		const notice = c.req.query("signed-out") === undefined ? undefined : "You are signed out.";
+		const signedOut = c.req.query("signed-out");
+		const notice =
+			signedOut === undefined
+				? undefined
+				: signedOut === "all"
+					? "Every session of your key is signed out, in every browser."
+					: "You are signed out.";
 		return c.html(<SignInPage nonce={c.get("nonce")} next={next} notice={notice} />);
 	})
 	.post("/sign-in", async (c) => {
@@ -78,12 +85,22 @@ export const signIn = new Hono<ConsoleEnv>()
 			return c.html(<SignInPage nonce={c.get("nonce")} next={next} error={error} />, caller ? 403 : 401);
 		}
 		await withinRateLimit(c.env, caller);
-		const { cookie } = await startSession(key, Date.now());
+		const { cookie } = await startSession(c.env.DB, key, Date.now());
 		setCookie(c, SESSION_COOKIE, cookie, { ...cookieOptions(c), maxAge: SESSION_SECONDS });
 		return c.redirect(next, 303);
 	})
 	// No session needed to leave one: the same-origin check already keeps other sites from signing anyone out.
-	.post("/sign-out", (c) => {
+	// The session ends on the server, so a copy of the cookie taken before is worth nothing after.
+	.post("/sign-out", async (c) => {
+		const now = Date.now();
+		const session = await readSession(c.env, getCookie(c, SESSION_COOKIE), now);
+		if (session) await endSession(c.env.DB, session.sid, now);
 		deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
 		return c.redirect("/ops/sign-in?signed-out", 303);
+	})
+	// Every session of the signed-in key, in every browser: for a key that may have been left signed in somewhere.
+	.post("/sessions/sign-out-all", requireSession("redirect"), async (c) => {
+		await endEverySession(c.env.DB, c.get("session").keyName, Date.now());
+		deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
+		return c.redirect("/ops/sign-in?signed-out=all", 303);
 	});

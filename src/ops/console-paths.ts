@@ -8,4 +8,6 @@ export const CONSOLE_PATHS = {
 	/** One order's page; the tenant is part of its identity, so it is part of the path. */
 	order: (ref: OrderRef) => `/ops/orders/${encodeURIComponent(ref.tenant)}/${encodeURIComponent(ref.orderId)}`,
 	downstreams: "/ops/downstreams",
+	/** The signed-in key's sessions, and "sign out every session of this key". */
+	sessions: "/ops/sessions",
 } as const;

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { shareBreakers } from "../breakers";
-import {
-	act,
-	api,
-	newOrderId,
-	OPERATOR_KEY,
-	orderBody,
-	placeFailedRefund,
-	placeOrder,
-	settle,
-} from "../helpers";
+import { act, api, newOrderId, OPERATOR_KEY, orderBody, placeFailedRefund, placeOrder, settle } from "../helpers";
 import { readEvents } from "../server-events";
 
 /** An operator's free text and key name: neither may reach a client of any tenant. */
@@ -73,7 +64,9 @@ describe("an operator's notes and name stay on the operator's side", () => {
 		const cancelled = newOrderId("own-cancel");
 		await placeOrder(orderBody(cancelled));
 		await settle(cancelled);
-		expect((await act(cancelled, "cancel", { key: "test-client-key-0001", reason: "changed my mind" })).status).toBe(202);
+		expect((await act(cancelled, "cancel", { key: "test-client-key-0001", reason: "changed my mind" })).status).toBe(
+			202,
+		);
 		await settle(cancelled);
 		const own = (await (await api(`/orders/${cancelled}/history`)).json()) as { events: { type: string }[] };
 		expect(own.events.find((e) => e.type === "operator_action")).toMatchObject({ reason: "changed my mind" });

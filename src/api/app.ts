@@ -11,6 +11,7 @@ import { downstreams } from "./downstreams";
 import { OPENAPI_CONFIG } from "./openapi";
 import { operator } from "./operator";
 import { orders } from "./orders";
+import { pickCallback } from "./pick-callback";
 import { ApiError } from "./problem";
 
 const app = new OpenAPIHono<AppEnv>();
@@ -49,6 +50,7 @@ app.use(
 app.route("/", bulkRetry);
 app.route("/orders", orders);
 app.route("/orders", actions);
+app.route("/orders", pickCallback);
 app.route("/", operator);
 app.route("/", downstreams);
 

@@ -1,10 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { Delivery } from "../engine/host";
-import { callbackSecrets, verifyCallbackToken } from "../order/callback-token";
-import { orderConfig } from "../order/config";
 import { Order, OrderId } from "../order/order";
-import { PickConfirmation } from "../order/pick";
-import { PICK_EVENT } from "../order/services";
 import { OrderHistory, OrderStatus } from "../order/status";
 import { requireApiKey } from "./auth";
 import { requireJson } from "./body";
@@ -22,14 +17,7 @@ import {
 	orderStub,
 	problem,
 	TenantQuery,
-	unexpected,
 } from "./route-kit";
-
-const PickAccepted = z.object({
-	orderId: OrderId,
-	event: z.literal(PICK_EVENT),
-	outcome: Delivery.extract(["accepted", "duplicate"]),
-});
 
 const EventsHeaders = z.object({
 	"last-event-id": z.coerce
@@ -111,25 +99,6 @@ const routes = {
 			404: problem("No such order in this tenant"),
 		},
 	}),
-	pick: createRoute({
-		method: "post",
-		path: `/{orderId}/events/${PICK_EVENT}`,
-		operationId: "confirmPick",
-		summary: "The warehouse confirms the pick (authenticated by the callback token alone)",
-		security: [],
-		middleware: [requireJson] as const,
-		request: { params: OrderParams, query: TenantQuery, body: jsonRequest(PickConfirmation) },
-		responses: {
-			202: json(PickAccepted, "Accepted: the order resumes"),
-			200: json(PickAccepted, "Already accepted before; nothing happened twice"),
-			...bodied,
-			...unexpected,
-			401: problem("Malformed or forged token"),
-			403: problem("The token belongs to another order, tenant or event"),
-			404: problem("No such order"),
-			410: problem("The order no longer waits for a pick: its deadline passed, or it was cancelled or undone"),
-		},
-	}),
 };
 
 /** The orders resource. Every input is validated here, so nothing invalid reaches an order's object. */
@@ -175,30 +144,4 @@ export const orders = new OpenAPIHono<AppEnv>({
 			"Cache-Control": "no-store",
 			"X-Accel-Buffering": "no",
 		});
-	})
-	.openapi(routes.pick, async (c) => {
-		const { orderId } = c.req.valid("param");
-		const { tenant } = c.req.valid("query");
-		const { token, ...confirmation } = c.req.valid("json");
-		const secrets = await callbackSecrets(orderConfig(c.env).callbackSecrets);
-		const check = await verifyCallbackToken(secrets, token, { orderId, event: PICK_EVENT });
-		if (!check.ok && check.reason !== "wrong_order")
-			throw new ApiError(
-				401,
-				"invalid-callback-token",
-				"The callback token is malformed or its signature is not valid.",
-			);
-		// The signed claims say whose order it is; a tenant in the URL must agree with them.
-		if (!check.ok || (tenant !== undefined && tenant !== check.claims.tenant))
-			throw new ApiError(403, "token-not-for-this-order", "The callback token was issued for another order or event.");
-		const delivery = await orderStub(c.env, { tenant: check.claims.tenant, orderId }).confirmPick(confirmation);
-		if (delivery === "not_found") throw orderNotFound(orderId);
-		if (delivery === "gone")
-			throw new ApiError(
-				410,
-				"pick-not-wanted",
-				`Order ${orderId} no longer waits for a pick: its deadline passed, or it was cancelled or undone.`,
-			);
-		const body = { orderId, event: PICK_EVENT, outcome: delivery } as const;
-		return delivery === "accepted" ? c.json(body, 202) : c.json(body, 200);
 	});

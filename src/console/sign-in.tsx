@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { identify, operatorKeyNamed, withinRateLimit } from "../api/auth";
+import { clientAddress, countFailure, refuseIfLocked } from "../api/failed-auth";
 import { isLoopback } from "../ops/config";
 import { readForm } from "./form";
 import { type ConsoleEnv, requireSession } from "./guard";
@@ -73,12 +74,15 @@ export const signIn = new Hono<ConsoleEnv>()
 		return c.html(<SignInPage nonce={c.get("nonce")} next={next} notice={notice} />);
 	})
 	.post("/sign-in", async (c) => {
+		const address = clientAddress(c.req.raw);
+		refuseIfLocked(address);
 		const form = await readForm(c);
 		const next = safeNext(form.next);
 		const presented = form.key?.trim() ?? "";
 		const caller = presented ? await identify(c.env, presented) : null;
 		const key = caller?.role === "operator" ? await operatorKeyNamed(c.env, caller.keyId) : undefined;
 		if (!caller || !key) {
+			await countFailure(c.env, address);
 			const error = caller
 				? "That is a client key. The console needs an operator key."
 				: "That key is not valid. Sign in with an operator key.";

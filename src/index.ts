@@ -4,6 +4,7 @@ import { pruneSessions } from "./console/session-store";
 import { consume } from "./ops/consumer";
 import { sweep } from "./ops/sweeper";
 
+export { StreamQuota } from "./api/stream-quota";
 export { DownstreamBreaker } from "./ops/breaker";
 export { OrderObject } from "./order/order-object";
 

@@ -4,6 +4,7 @@ import { OrderHistory, OrderStatus } from "../order/status";
 import { requireApiKey } from "./auth";
 import { requireJson } from "./body";
 import type { AppEnv } from "./context";
+import { openEventStream } from "./event-streams";
 import { ApiError, validationHook } from "./problem";
 import {
 	bearer,
@@ -88,7 +89,7 @@ const routes = {
 		operationId: "streamOrderEvents",
 		summary: "An order's journal as server-sent events, live",
 		description:
-			"One event per journal entry (id: its sequence number, event: its type, data: the entry as the history shows it): the history first, or what follows Last-Event-ID, then each new entry as it is written. Heartbeat comments keep it open; it ends after five minutes and the client reconnects with Last-Event-ID. At most four streams per order: a fifth closes the oldest.",
+			"One event per journal entry (id: its sequence number, event: its type, data: the entry as the history shows it): the history first, or what follows Last-Event-ID, then each new entry as it is written. Heartbeat comments keep it open; it ends after five minutes and the client reconnects with Last-Event-ID. Streams are capped: four client streams per order (operators have four of their own), and per key and per tenant across orders (STREAMS_PER_KEY, 10; STREAMS_PER_TENANT, 50). Past a cap the answer is 429 with Retry-After; no open stream is closed for it.",
 		security: bearer,
 		middleware: [requireApiKey] as const,
 		request: { params: OrderParams, query: TenantQuery, headers: EventsHeaders },
@@ -137,8 +138,7 @@ export const orders = new OpenAPIHono<AppEnv>({
 		const caller = c.get("caller");
 		const ref = orderRefOf(caller, orderId, c.req.valid("query").tenant);
 		const after = c.req.valid("header")["last-event-id"] ?? 0;
-		const stream = await orderStub(c.env, ref).events(after, caller.role);
-		if (!stream) throw orderNotFound(orderId);
+		const stream = await openEventStream(c.env, (work) => c.executionCtx.waitUntil(work), caller, ref, after);
 		return c.body(stream, 200, {
 			"Content-Type": "text/event-stream",
 			"Cache-Control": "no-store",

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { REFUSALS } from "../api/actions";
 import { actorOf } from "../api/auth";
+import { openEventStream } from "../api/event-streams";
 import { orderStub } from "../api/route-kit";
 import { OperatorAction } from "../engine/events";
 import { OrderId } from "../order/order";
@@ -141,8 +142,7 @@ export const orderPages = new Hono<ConsoleEnv>()
 		const ref = refOf(c);
 		if (!ref) return c.text("No such order.", 404);
 		const after = LastEventId.parse(c.req.header("Last-Event-ID") ?? c.req.query("after"));
-		const stream = await orderStub(c.env, ref).events(after, "operator");
-		if (!stream) return c.text("No such order.", 404);
+		const stream = await openEventStream(c.env, (work) => c.executionCtx.waitUntil(work), c.get("caller"), ref, after);
 		return c.body(stream, 200, { "Content-Type": "text/event-stream", "X-Accel-Buffering": "no" });
 	})
 	.post("/orders/:tenant/:orderId/:action", requireSession("redirect"), async (c) => {

@@ -122,11 +122,14 @@ export class OrderObject extends DurableObject<Env> {
 		return orderHistory(this.ref(), this.engine.history(), this.personal.view(state.input), audience);
 	}
 
-	/** The journal as server-sent events: what follows `after`, then each entry as it becomes durable. Null: never placed. */
-	events(after: number, audience: Audience): ReadableStream<Uint8Array> | null {
+	/**
+	 * The journal as server-sent events: what follows `after`, then each entry as it becomes durable.
+	 * Null: never placed. "full": the audience's streams of this order are all taken.
+	 */
+	events(after: number, audience: Audience): ReadableStream<Uint8Array> | "full" | null {
 		this.engine.usage.requests++;
 		if (!this.engine.state.started) return null;
-		return this.streams.subscribe(this.engine.history(), after, audience);
+		return this.streams.subscribe(this.engine.history(), after, audience) ?? "full";
 	}
 
 	/** The warehouse's pick, its token already verified by the Worker; the order's own deadline decides if it is late. */

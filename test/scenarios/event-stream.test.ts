@@ -43,17 +43,4 @@ describe("GET /orders/{id}/events: the journal as server-sent events", () => {
 		expect((await api(`/orders/${orderId}/events`, { key: null })).status).toBe(401);
 		expect((await api(`/orders/${newOrderId("none")}/events`)).status).toBe(404);
 	});
-
-	it("holds at most four streams per order: a fifth closes the oldest", async () => {
-		const orderId = newOrderId("streams");
-		await placeUntilPick(orderBody(orderId));
-		const streams: Response[] = [];
-		for (let i = 0; i < 5; i++) streams.push(await api(`/orders/${orderId}/events`, { key: OPERATOR_KEY }));
-		const [oldest] = streams as [Response];
-		const first = (oldest.body as ReadableStream<Uint8Array>).getReader();
-		let done = false;
-		while (!done) ({ done } = await first.read());
-		expect(done).toBe(true);
-		for (const s of streams.slice(1)) await s.body?.cancel();
-	});
 });

@@ -18,6 +18,8 @@ export const TEST_BINDINGS = {
 	SHIPPING_URL: "https://sandbox.test/shipping",
 	EMAIL_URL: "https://sandbox.test/email",
 	PUBLIC_BASE_URL: "https://orders.test",
+	// Not the local settings, which serve loopback hosts only: the tests' requests go to orders.test.
+	ENVIRONMENT: "test",
 	ALERT_WEBHOOK_URL: "https://sandbox.test/alerts",
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",

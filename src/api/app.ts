@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { configured } from "../config/startup";
 import { ConfigError } from "../order/config";
 import { actions } from "./actions";
 import { bulkRetry } from "./bulk-retry";
@@ -37,6 +38,8 @@ app.use(async (c, next) => {
 });
 // A header a route set itself is kept: the console sets its own CSP and Referrer-Policy.
 app.use(secureHeaders({ overwrite: false }));
+// The configuration and the database, checked before any route; the console checks for itself, to answer with a page.
+app.use(configured("/ops"));
 app.use(
 	methodNotAllowed({
 		app,

@@ -4,7 +4,7 @@ import { actorOf } from "./auth";
 import type { Caller } from "./context";
 import { ApiError } from "./problem";
 import { orderNotFound, orderStub } from "./route-kit";
-import { streamConfig } from "./stream-quota";
+import { streamConfig } from "./stream-config";
 
 /** How long a refused stream's client waits before trying again, in seconds. */
 const RETRY_AFTER_S = 30;

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { Order, OrderId } from "../order/order";
+import { Order } from "../order/order";
 import { OrderHistory, OrderStatus } from "../order/status";
 import { requireApiKey } from "./auth";
 import { requireJson } from "./body";

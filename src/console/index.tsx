@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MAX_BODY_BYTES } from "../api/body";
 import { ApiError } from "../api/problem";
+import { configured } from "../config/startup";
 import { deadLettersPage } from "./dead-letters-page";
 import { downstreamsPage } from "./downstreams-page";
 import { type ConsoleEnv, consoleHeaders, requireSession, sameOrigin } from "./guard";
@@ -26,7 +27,7 @@ const formLimit = bodyLimit({
 	},
 });
 
-opsConsole.use(consoleHeaders, formLimit, sameOrigin);
+opsConsole.use(consoleHeaders, configured(), formLimit, sameOrigin);
 opsConsole.get("/", requireSession("redirect"), (c) => c.redirect(HOME, 303));
 opsConsole.route("/", signIn);
 opsConsole.use("/orders", requireSession("redirect"));

@@ -1,5 +1,6 @@
 import { DurableObject, tracing } from "cloudflare:workers";
 import { z } from "zod";
+import { assertConfigured } from "../config/check";
 import { WorkflowEngine } from "../engine/engine";
 import type { JournalEntry, OperatorAction } from "../engine/events";
 import type { Delivery } from "../engine/host";
@@ -52,6 +53,9 @@ export class OrderObject extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
+		// The object's own start (an alarm may be the first thing to wake it): the whole configuration,
+		// each bad setting named, or nothing runs.
+		assertConfigured(env);
 		const config = orderConfig(env);
 		const objectId = ctx.id.toString();
 		this.engine = new WorkflowEngine(ctx.storage, {

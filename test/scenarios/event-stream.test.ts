@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-	ACME_KEY,
-	api,
-	confirmPick,
-	getHistory,
-	newOrderId,
-	OPERATOR_KEY,
-	orderBody,
-	placeUntilPick,
-} from "../helpers";
+import { ACME_KEY, api, confirmPick, getHistory, newOrderId, orderBody, placeUntilPick } from "../helpers";
 import { readEvents } from "../server-events";
 
 describe("GET /orders/{id}/events: the journal as server-sent events", () => {

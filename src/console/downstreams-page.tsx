@@ -101,7 +101,7 @@ export const downstreamsPage = new Hono<ConsoleEnv>()
 		const action = Action.safeParse(c.req.param("action")).data;
 		if (!action) throw new ApiError(404, "not-found", `No action ${c.req.param("action")} on a downstream.`);
 		const { object, stub } = breaker(c.env, name);
-		const form = await readForm(c);
+		const form = await readForm(c.req);
 		const reason = form.reason?.trim() ?? "";
 		if (!reason || reason.length > MAX_REASON)
 			throw new ApiError(400, "reason-required", `A reason is required (at most ${MAX_REASON} characters).`);

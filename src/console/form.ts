@@ -1,16 +1,15 @@
-import type { Context } from "hono";
+import type { HonoRequest } from "hono";
 import { ApiError } from "../api/problem";
-import type { ConsoleEnv } from "./guard";
 
 /**
  * The fields of a posted form, as text. A body that is not a readable form (a broken multipart, say)
  * is the sender's mistake: 400, never a 500. Hono keeps the parsed body, so the guard and the route
  * read it once between them.
  */
-export async function readForm(c: Context<ConsoleEnv>): Promise<Record<string, string>> {
+export async function readForm(req: HonoRequest): Promise<Record<string, string>> {
 	let body: Record<string, unknown>;
 	try {
-		body = await c.req.parseBody();
+		body = await req.parseBody();
 	} catch {
 		throw new ApiError(400, "malformed-form", "The form could not be read; nothing was done.");
 	}

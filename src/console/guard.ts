@@ -54,7 +54,7 @@ export const requireSession = (onMissing: "redirect" | "refuse") =>
 			return c.redirect(`/ops/sign-in?next=${encodeURIComponent(pathname + search)}`, 303);
 		}
 		if (c.req.method === "POST") {
-			const form = await readForm(c);
+			const form = await readForm(c.req);
 			if (!csrfMatches(session, form.csrf))
 				throw new ApiError(403, "csrf", "This form has expired or was not sent from the console; nothing was done.");
 		}

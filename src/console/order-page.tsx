@@ -149,7 +149,7 @@ export const orderPages = new Hono<ConsoleEnv>()
 		const ref = refOf(c);
 		const action = OperatorAction.safeParse(c.req.param("action")).data;
 		if (!ref || !action) return notFound(c, ref);
-		const form = await readForm(c);
+		const form = await readForm(c.req);
 		const reason = form.reason?.trim() ?? "";
 		if (!reason || reason.length > MAX_REASON)
 			return orderPage(

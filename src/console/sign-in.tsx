@@ -76,7 +76,7 @@ export const signIn = new Hono<ConsoleEnv>()
 	.post("/sign-in", async (c) => {
 		const address = clientAddress(c.req.raw);
 		refuseIfLocked(address);
-		const form = await readForm(c);
+		const form = await readForm(c.req);
 		const next = safeNext(form.next);
 		const presented = form.key?.trim() ?? "";
 		const caller = presented ? await identify(c.env, presented) : null;

@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ORDERS } from "./api";
 import { CHROMIUM, signIn, useBrowser, VIEWPORT } from "./console";
+import { KEYS } from "./keys";
 
 /** A second browser (its own cookies), signed in as the first one is, or given a cookie copied from it. */
 async function anotherBrowser(page: Page) {
@@ -41,10 +42,11 @@ describe.skipIf(!CHROMIUM)("console sessions, recorded on the server", () => {
 
 	it("'Sign out every session of this key' signs out the other browsers of the key too", async () => {
 		const page = browser.page();
-		await signIn(page);
+		// A key of its own: the other test files run side by side, signed in with the usual operator key.
+		await signIn(page, KEYS.sessionsOperator);
 		const other = await anotherBrowser(page);
 		try {
-			await signIn(other.page);
+			await signIn(other.page, KEYS.sessionsOperator);
 			await page.getByRole("link", { name: "Sessions" }).click();
 			await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Sessions");
 			expect(await page.locator("tr[data-session]").count()).toBeGreaterThanOrEqual(2);

@@ -6,10 +6,11 @@ import { SummaryReporter } from "./test/node/summary-reporter";
 
 /** Secrets and settings of the Worker under test; the sandbox stands in for every downstream service. */
 export const TEST_BINDINGS = {
-	// Two keys of the default tenant (one unnamed, so named by its position), one of tenant "acme", and
-	// three of tenant "burst" that only the rate-limit test and the API fuzz use.
+	// Two keys of the default tenant (one unnamed, so named by its position), one of tenant "acme",
+	// three of tenant "burst" that only the rate-limit test and the API fuzz use, and two of tenant
+	// "streams" that only the event-stream caps test uses.
 	API_KEYS:
-		"test-client-key-0001, shop:test-client-key-0002, acme:shop:test-acme-key-00001, burst:a:test-burst-key-0000a, burst:b:test-burst-key-0000b, burst:fuzz:test-burst-key-fuzz1",
+		"test-client-key-0001, shop:test-client-key-0002, acme:shop:test-acme-key-00001, burst:a:test-burst-key-0000a, burst:b:test-burst-key-0000b, burst:fuzz:test-burst-key-fuzz1, streams:viewer:test-streams-key-0001, streams:other:test-streams-key-0002",
 	OPERATOR_KEYS: "alice:test-operator-key-01, test-operator-key-02",
 	CALLBACK_SECRET: "test-callback-secret-0123456789",
 	PAYMENTS_URL: "https://sandbox.test/payments",
@@ -17,6 +18,8 @@ export const TEST_BINDINGS = {
 	SHIPPING_URL: "https://sandbox.test/shipping",
 	EMAIL_URL: "https://sandbox.test/email",
 	PUBLIC_BASE_URL: "https://orders.test",
+	// Not the local settings, which serve loopback hosts only: the tests' requests go to orders.test.
+	ENVIRONMENT: "test",
 	ALERT_WEBHOOK_URL: "https://sandbox.test/alerts",
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",

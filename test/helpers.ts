@@ -51,8 +51,9 @@ export async function getStatus(orderId: string): Promise<OrderStatus> {
 	return response.json();
 }
 
-export async function getHistory(orderId: string): Promise<OrderHistory["events"]> {
-	const response = await api(`/orders/${orderId}/history`);
+/** The order's history as a client key reads it, or as `key` does (an operator reads operators' notes and names). */
+export async function getHistory(orderId: string, key = API_KEY): Promise<OrderHistory["events"]> {
+	const response = await api(`/orders/${orderId}/history`, { key });
 	expect(response.status).toBe(200);
 	return ((await response.json()) as OrderHistory).events;
 }

@@ -106,5 +106,13 @@ app.delete("/faults", async (c) => {
 });
 
 app.notFound((c) => c.json({ code: "not_found" }, 404));
+// A key in the alert webhook's path that is not valid percent-encoding (`/alerts/%ZZ`) cannot be the
+// key: the same 401 as a wrong one, never a 500. Anything else is a bug, answered 500 and logged.
+app.onError((error, c) => {
+	if (error instanceof URIError)
+		return c.json({ code: "sandbox_key_required" }, 401, { "WWW-Authenticate": 'Bearer realm="sandbox"' });
+	console.error(`sandbox: ${c.req.method} ${c.req.path} failed`, error);
+	return c.json({ code: "internal_error" }, 500);
+});
 
 export default app;

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { configured } from "../config/startup";
 import { ConfigError } from "../order/config";
 import { actions } from "./actions";
 import { bulkRetry } from "./bulk-retry";
@@ -11,14 +12,34 @@ import { downstreams } from "./downstreams";
 import { OPENAPI_CONFIG } from "./openapi";
 import { operator } from "./operator";
 import { orders } from "./orders";
+import { pickCallback } from "./pick-callback";
 import { ApiError } from "./problem";
 
 const app = new OpenAPIHono<AppEnv>();
 
-// Cloudflare's ray id when there is one, so a problem's requestId finds the request in Cloudflare's logs too.
-app.use(requestId({ generator: (c) => c.req.header("cf-ray") ?? crypto.randomUUID() }));
+/** What Cloudflare's ray ids look like: 16 hex digits and the data centre. Anything else in `cf-ray` is a client's own. */
+const RAY = /^[0-9a-f]{16}(?:-[A-Z]{3,4})?$/;
+
+// Cloudflare's ray id when there is one, so a problem's requestId finds the request in Cloudflare's logs too; a
+// `cf-ray` that is not a ray is no way around the sanity check of X-Request-Id (it would go into every log line).
+app.use(
+	requestId({
+		generator: (c) => {
+			const ray = c.req.header("cf-ray");
+			return ray && RAY.test(ray) ? ray : crypto.randomUUID();
+		},
+	}),
+);
+// Every answer is one caller's (an order's status and history carry its customer's email and address): no cache,
+// shared or private, may keep it. A route that sets its own Cache-Control keeps it.
+app.use(async (c, next) => {
+	await next();
+	if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+});
 // A header a route set itself is kept: the console sets its own CSP and Referrer-Policy.
 app.use(secureHeaders({ overwrite: false }));
+// The configuration and the database, checked before any route; the console checks for itself, to answer with a page.
+app.use(configured("/ops"));
 app.use(
 	methodNotAllowed({
 		app,
@@ -32,6 +53,7 @@ app.use(
 app.route("/", bulkRetry);
 app.route("/orders", orders);
 app.route("/orders", actions);
+app.route("/orders", pickCallback);
 app.route("/", operator);
 app.route("/", downstreams);
 

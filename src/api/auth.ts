@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Caller } from "./context";
+import { clientAddress, countFailure, refuseIfLocked } from "./failed-auth";
 import { type Key, parseKeys, sha256 } from "./keys";
 import { ApiError } from "./problem";
 
@@ -46,12 +47,16 @@ export async function operatorKeyNamed(env: Env, name: string): Promise<Key | un
 /**
  * Requires `Authorization: Bearer <key>` with a key of one of `roles`: an unknown or missing key is 401,
  * a known key of another role is 403. Operator keys come from `OPERATOR_KEYS`, client keys from `API_KEYS`.
+ * Failures are counted per client address: past the limit, 429 (see failed-auth.ts).
  */
 export const requireKey = (...roles: Caller["role"][]) =>
 	createMiddleware<AppEnv>(async (c, next) => {
+		const address = clientAddress(c.req.raw);
+		refuseIfLocked(address);
 		const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "")?.[1];
 		const caller = presented ? await identify(c.env, presented) : null;
 		if (!caller) {
+			await countFailure(c.env, address);
 			throw new ApiError(401, "unauthorized", "A valid key is required: Authorization: Bearer <key>.", {
 				headers: { "WWW-Authenticate": 'Bearer realm="orders"' },
 			});

@@ -11,7 +11,8 @@ export const OPENAPI_CONFIG = {
 			"Each key may send 1,000 requests per 10 seconds; past that, 429 with Retry-After. Every time is ISO 8601 in UTC.",
 			"Errors are RFC 9457 problem documents carrying the request's id (also in the X-Request-Id header).",
 		].join("\n"),
-		license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+		// The project's licence, as an SPDX expression: MIT or Apache-2.0, at the user's choice (LICENSE-MIT, LICENSE-APACHE).
+		license: { name: "MIT OR Apache-2.0", identifier: "MIT OR Apache-2.0" },
 	},
 	// Relative: the document is served by the deployment it describes.
 	servers: [{ url: "/", description: "The deployment that serves this document" }],

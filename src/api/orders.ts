@@ -1,16 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { Delivery } from "../engine/host";
-import { platform } from "../ops/platform";
-import { callbackSecrets, verifyCallbackToken } from "../order/callback-token";
-import { orderConfig } from "../order/config";
-import { Order, OrderId } from "../order/order";
-import { PickConfirmation } from "../order/pick";
-import { PICK_EVENT } from "../order/services";
+import { Order } from "../order/order";
 import { OrderHistory, OrderStatus } from "../order/status";
-import { DEFAULT_TENANT, workflowIdOf } from "../order/tenant";
 import { requireApiKey } from "./auth";
 import { requireJson } from "./body";
 import type { AppEnv } from "./context";
+import { openEventStream } from "./event-streams";
 import { ApiError, validationHook } from "./problem";
 import {
 	bearer,
@@ -24,14 +18,7 @@ import {
 	orderStub,
 	problem,
 	TenantQuery,
-	unexpected,
 } from "./route-kit";
-
-const PickAccepted = z.object({
-	orderId: OrderId,
-	event: z.literal(PICK_EVENT),
-	outcome: Delivery.extract(["accepted", "duplicate"]),
-});
 
 const EventsHeaders = z.object({
 	"last-event-id": z.coerce
@@ -102,7 +89,7 @@ const routes = {
 		operationId: "streamOrderEvents",
 		summary: "An order's journal as server-sent events, live",
 		description:
-			"One event per journal entry (id: its sequence number, event: its type, data: the entry as the history shows it): the history first, or what follows Last-Event-ID, then each new entry as it is written. Heartbeat comments keep it open; it ends after five minutes and the client reconnects with Last-Event-ID. At most four streams per order: a fifth closes the oldest.",
+			"One event per journal entry (id: its sequence number, event: its type, data: the entry as the history shows it): the history first, or what follows Last-Event-ID, then each new entry as it is written. Heartbeat comments keep it open; it ends after five minutes and the client reconnects with Last-Event-ID. Streams are capped: four client streams per order (operators have four of their own), and per key and per tenant across orders (STREAMS_PER_KEY, 10; STREAMS_PER_TENANT, 50). Past a cap the answer is 429 with Retry-After; no open stream is closed for it.",
 		security: bearer,
 		middleware: [requireApiKey] as const,
 		request: { params: OrderParams, query: TenantQuery, headers: EventsHeaders },
@@ -111,25 +98,6 @@ const routes = {
 			400: problem("Invalid order id, tenant or Last-Event-ID"),
 			...keyed,
 			404: problem("No such order in this tenant"),
-		},
-	}),
-	pick: createRoute({
-		method: "post",
-		path: `/{orderId}/events/${PICK_EVENT}`,
-		operationId: "confirmPick",
-		summary: "The warehouse confirms the pick (authenticated by the callback token alone)",
-		security: [],
-		middleware: [requireJson] as const,
-		request: { params: OrderParams, query: TenantQuery, body: jsonRequest(PickConfirmation) },
-		responses: {
-			202: json(PickAccepted, "Accepted: the order resumes"),
-			200: json(PickAccepted, "Already accepted before; nothing happened twice"),
-			...bodied,
-			...unexpected,
-			401: problem("Malformed or forged token"),
-			403: problem("The token belongs to another order, tenant or event"),
-			404: problem("No such order"),
-			410: problem("The order no longer waits for a pick: its deadline passed, or it was cancelled or undone"),
 		},
 	}),
 };
@@ -170,39 +138,10 @@ export const orders = new OpenAPIHono<AppEnv>({
 		const caller = c.get("caller");
 		const ref = orderRefOf(caller, orderId, c.req.valid("query").tenant);
 		const after = c.req.valid("header")["last-event-id"] ?? 0;
-		const stream = await orderStub(c.env, ref).events(after, caller.role);
-		if (!stream) throw orderNotFound(orderId);
+		const stream = await openEventStream(c.env, (work) => c.executionCtx.waitUntil(work), caller, ref, after);
 		return c.body(stream, 200, {
 			"Content-Type": "text/event-stream",
 			"Cache-Control": "no-store",
 			"X-Accel-Buffering": "no",
 		});
-	})
-	.openapi(routes.pick, async (c) => {
-		const { orderId } = c.req.valid("param");
-		const { tenant } = c.req.valid("query");
-		const { token, ...confirmation } = c.req.valid("json");
-		// The settings the order's object runs with: after a deploy, both sides read the same.
-		const workflowId = workflowIdOf({ tenant: tenant ?? DEFAULT_TENANT, orderId });
-		const secrets = await callbackSecrets(orderConfig(platform.config(c.env, workflowId)).callbackSecrets);
-		const check = await verifyCallbackToken(secrets, token, { orderId, event: PICK_EVENT });
-		if (!check.ok && check.reason !== "wrong_order")
-			throw new ApiError(
-				401,
-				"invalid-callback-token",
-				"The callback token is malformed or its signature is not valid.",
-			);
-		// The signed claims say whose order it is; a tenant in the URL must agree with them.
-		if (!check.ok || (tenant !== undefined && tenant !== check.claims.tenant))
-			throw new ApiError(403, "token-not-for-this-order", "The callback token was issued for another order or event.");
-		const delivery = await orderStub(c.env, { tenant: check.claims.tenant, orderId }).confirmPick(confirmation);
-		if (delivery === "not_found") throw orderNotFound(orderId);
-		if (delivery === "gone")
-			throw new ApiError(
-				410,
-				"pick-not-wanted",
-				`Order ${orderId} no longer waits for a pick: its deadline passed, or it was cancelled or undone.`,
-			);
-		const body = { orderId, event: PICK_EVENT, outcome: delivery } as const;
-		return delivery === "accepted" ? c.json(body, 202) : c.json(body, 200);
 	});

@@ -36,15 +36,20 @@ export const unexpected = {
 	500: problem("An unexpected error, logged under the request id; safe to retry, every operation is idempotent"),
 };
 
+/** A 429's documentation: why, and the Retry-After every one carries. */
+export const tooMany = (description: string) => ({
+	description,
+	headers: z.object({ "Retry-After": z.string().describe("Seconds to wait before trying again") }),
+	content: { "application/problem+json": { schema: Problem } },
+});
+
 /** What every route with an API key may also answer: unknown key, the key's rate limit, the unforeseen. */
 export const keyed = {
 	...unexpected,
 	401: problem("Missing or unknown key"),
-	429: {
-		description: "This key passed its rate limit (1,000 requests per 10 seconds by default); other keys are not slowed",
-		headers: z.object({ "Retry-After": z.string().describe("Seconds to wait before trying again") }),
-		content: { "application/problem+json": { schema: Problem } },
-	},
+	429: tooMany(
+		"This key passed its rate limit (1,000 requests per 10 seconds by default; other keys are not slowed), or this address made too many failed attempts to authenticate (20 a minute)",
+	),
 };
 
 /** What every route with a JSON body may also answer about the body itself. */

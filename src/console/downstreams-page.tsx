@@ -5,13 +5,15 @@ import { breaker } from "../api/downstreams";
 import { ApiError } from "../api/problem";
 import { isoTime } from "../engine/time";
 import type { DownstreamView } from "../ops/breaker-state";
+import { CONSOLE_PATHS } from "../ops/console-paths";
 import { DOWNSTREAMS } from "../order/services";
 import { MAX_REASON, ReasonForm, RequestKey } from "./actions-panel";
+import { readForm } from "./form";
 import { Status, When } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
 
-const PATH = "/ops/downstreams";
+const PATH = CONSOLE_PATHS.downstreams;
 const Action = z.enum(["pause", "resume"]);
 type Action = z.infer<typeof Action>;
 
@@ -19,6 +21,14 @@ const DONE = {
 	pause: "Paused: new calls to it are held (isolates learn within seconds); calls in flight finish.",
 	resume: "Resumed: held orders are being released in waves.",
 } satisfies Record<Action, string>;
+
+/** Why an action was refused, in the page's own words: a link's query names the action and a known downstream, never the text. */
+const REFUSED = {
+	pause: (name: string) => `Cannot pause ${name}: it is paused.`,
+	resume: (name: string) => `Cannot resume ${name}: it is not paused.`,
+} satisfies Record<Action, (name: string) => string>;
+
+const Refusal = z.object({ refused: Action, name: z.enum(DOWNSTREAMS) });
 
 /** Pause for a running service, resume for a paused one: a reason, the button, a request key per rendering. */
 const ActionForm = ({ view, csrf }: { view: DownstreamView; csrf: string }) => {
@@ -72,7 +82,8 @@ export const downstreamsPage = new Hono<ConsoleEnv>()
 			}),
 		);
 		const done = Action.safeParse(c.req.query("done")).data;
-		const error = c.req.query("error");
+		const refusal = Refusal.safeParse(c.req.query()).data;
+		const error = refusal && REFUSED[refusal.refused](refusal.name);
 		return c.html(
 			<Layout title="Downstreams" nonce={c.get("nonce")} signedIn={c.get("session")} current={PATH}>
 				{done && <Notice kind="done">{DONE[done]}</Notice>}
@@ -90,16 +101,13 @@ export const downstreamsPage = new Hono<ConsoleEnv>()
 		const action = Action.safeParse(c.req.param("action")).data;
 		if (!action) throw new ApiError(404, "not-found", `No action ${c.req.param("action")} on a downstream.`);
 		const { object, stub } = breaker(c.env, name);
-		const form = await c.req.parseBody();
-		const reason = typeof form.reason === "string" ? form.reason.trim() : "";
+		const form = await readForm(c.req);
+		const reason = form.reason?.trim() ?? "";
 		if (!reason || reason.length > MAX_REASON)
 			throw new ApiError(400, "reason-required", `A reason is required (at most ${MAX_REASON} characters).`);
 		const request = { actor: actorOf(c.get("caller")), reason, requestKey: RequestKey.parse(form.requestKey ?? null) };
 		const answer = await stub.act(name, object, action, request);
-		if (answer.outcome === "conflict") {
-			const error = `Cannot ${action} ${name}: it is ${answer.view.state}.`;
-			return c.redirect(`${PATH}?error=${encodeURIComponent(error)}`, 303);
-		}
+		if (answer.outcome === "conflict") return c.redirect(`${PATH}?refused=${action}&name=${name}`, 303);
 		if (answer.outcome === "key_reused") throw new ApiError(422, "form-reused", "This form was already used.");
 		return c.redirect(`${PATH}?done=${action}`, 303);
 	});

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import type { OrderRef } from "../order/tenant";
+import { CONSOLE_PATHS } from "../ops/console-paths";
 
 /** A time as the API gives it (ISO 8601, UTC), shown to the millisecond: a timeline's entries are often that close. */
 export const When: FC<{ iso: string | null | undefined }> = ({ iso }) =>
@@ -10,9 +10,8 @@ export const Status: FC<{ value: string }> = ({ value }) => <span class={`status
 
 export const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
 
-/** The console's page of one order; the tenant is part of its identity, so it is part of the path. */
-export const orderPath = (ref: OrderRef) =>
-	`/ops/orders/${encodeURIComponent(ref.tenant)}/${encodeURIComponent(ref.orderId)}`;
+/** The console's page of one order. */
+export const orderPath = CONSOLE_PATHS.order;
 
 /** A list page's link to the page after `cursor`, keeping its filters. */
 export function nextPage(path: string, filters: Record<string, string | number | undefined>, cursor: string): string {

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { withinRateLimit } from "../api/auth";
 import type { Caller } from "../api/context";
 import { ApiError } from "../api/problem";
+import { readForm } from "./form";
 import { csrfMatches, readSession, SESSION_COOKIE, type Session } from "./session";
 
 /** Hono's environment of the console's routes: the bindings, this page's script nonce, the operator signed in. */
@@ -53,9 +54,8 @@ export const requireSession = (onMissing: "redirect" | "refuse") =>
 			return c.redirect(`/ops/sign-in?next=${encodeURIComponent(pathname + search)}`, 303);
 		}
 		if (c.req.method === "POST") {
-			const form = await c.req.parseBody();
-			const token = typeof form.csrf === "string" ? form.csrf : undefined;
-			if (!csrfMatches(session, token))
+			const form = await readForm(c.req);
+			if (!csrfMatches(session, form.csrf))
 				throw new ApiError(403, "csrf", "This form has expired or was not sent from the console; nothing was done.");
 		}
 		const caller: Caller = { role: "operator", tenant: null, keyId: session.keyName };

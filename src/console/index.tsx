@@ -3,12 +3,14 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MAX_BODY_BYTES } from "../api/body";
 import { ApiError } from "../api/problem";
+import { configured } from "../config/startup";
 import { deadLettersPage } from "./dead-letters-page";
 import { downstreamsPage } from "./downstreams-page";
 import { type ConsoleEnv, consoleHeaders, requireSession, sameOrigin } from "./guard";
 import { Layout, Notice } from "./layout";
 import { orderPages } from "./order-page";
 import { ordersPage } from "./orders-page";
+import { sessionsPage } from "./sessions-page";
 import { HOME, signIn } from "./sign-in";
 
 /**
@@ -25,7 +27,7 @@ const formLimit = bodyLimit({
 	},
 });
 
-opsConsole.use(consoleHeaders, formLimit, sameOrigin);
+opsConsole.use(consoleHeaders, configured(), formLimit, sameOrigin);
 opsConsole.get("/", requireSession("redirect"), (c) => c.redirect(HOME, 303));
 opsConsole.route("/", signIn);
 opsConsole.use("/orders", requireSession("redirect"));
@@ -33,6 +35,7 @@ opsConsole.use("/dead-letters", requireSession("redirect"));
 opsConsole.route("/", ordersPage);
 opsConsole.route("/", deadLettersPage);
 opsConsole.route("/", downstreamsPage);
+opsConsole.route("/", sessionsPage);
 opsConsole.route("/", orderPages);
 
 // Errors are pages here, not problem documents: a person reads them.

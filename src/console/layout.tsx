@@ -1,5 +1,6 @@
 import { raw } from "hono/html";
 import type { Child, FC } from "hono/jsx";
+import { CONSOLE_PATHS } from "../ops/console-paths";
 import { STYLE } from "./style";
 
 /** A page of the nav: where it is and what it is called. */
@@ -12,7 +13,8 @@ interface NavLink {
 export const NAV: NavLink[] = [
 	{ href: "/ops/orders", label: "Orders" },
 	{ href: "/ops/dead-letters", label: "Dead letters" },
-	{ href: "/ops/downstreams", label: "Downstreams" },
+	{ href: CONSOLE_PATHS.downstreams, label: "Downstreams" },
+	{ href: CONSOLE_PATHS.sessions, label: "Sessions" },
 ];
 
 interface LayoutProps {

@@ -2,11 +2,13 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { REFUSALS } from "../api/actions";
 import { actorOf } from "../api/auth";
+import { openEventStream } from "../api/event-streams";
 import { orderStub } from "../api/route-kit";
 import { OperatorAction } from "../engine/events";
 import { OrderId } from "../order/order";
 import { type OrderRef, Tenant } from "../order/tenant";
 import { MAX_REASON, RequestKey } from "./actions-panel";
+import { readForm } from "./form";
 import { orderPath } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
@@ -140,16 +142,15 @@ export const orderPages = new Hono<ConsoleEnv>()
 		const ref = refOf(c);
 		if (!ref) return c.text("No such order.", 404);
 		const after = LastEventId.parse(c.req.header("Last-Event-ID") ?? c.req.query("after"));
-		const stream = await orderStub(c.env, ref).events(after, "operator");
-		if (!stream) return c.text("No such order.", 404);
+		const stream = await openEventStream(c.env, (work) => c.executionCtx.waitUntil(work), c.get("caller"), ref, after);
 		return c.body(stream, 200, { "Content-Type": "text/event-stream", "X-Accel-Buffering": "no" });
 	})
 	.post("/orders/:tenant/:orderId/:action", requireSession("redirect"), async (c) => {
 		const ref = refOf(c);
 		const action = OperatorAction.safeParse(c.req.param("action")).data;
 		if (!ref || !action) return notFound(c, ref);
-		const form = await c.req.parseBody();
-		const reason = typeof form.reason === "string" ? form.reason.trim() : "";
+		const form = await readForm(c.req);
+		const reason = form.reason?.trim() ?? "";
 		if (!reason || reason.length > MAX_REASON)
 			return orderPage(
 				c,

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { operatorKeyNamed } from "../api/auth";
 import type { Key } from "../api/keys";
+import { recordSession, sessionGoing } from "./session-store";
 
-/** How long a console session lasts, in seconds: a working day (8 hours). */
+/** How long a console session lasts at most, in seconds: a working day (8 hours). It ends sooner when idle. */
 export const SESSION_SECONDS = 8 * 60 * 60;
 
 /** The session cookie's name; its path is /ops, so no API request ever carries it. */
@@ -14,9 +15,11 @@ export const SESSION_COOKIE = "ops_session";
  */
 const Payload = z.object({ key: z.string(), exp: z.int(), sid: z.string() }).strict();
 
-/** A signed-in operator, as a request's cookie proves. */
+/** A signed-in operator, as a request's cookie proves and the session's record confirms. */
 export interface Session {
 	keyName: string;
+	/** The cookie's random session id: which record it is. */
+	sid: string;
 	/** When it ends, in seconds since the epoch. */
 	exp: number;
 	/** The token every form of this session posts back: a cross-site page cannot know it. */
@@ -73,19 +76,29 @@ function signingKey(key: Key): Promise<CryptoKey> {
 const sign = async (key: CryptoKey, purpose: string, text: string) =>
 	new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${purpose}\n${text}`)));
 
-/** A new session for this operator key from `now` (ms): the cookie's value and the session it proves. */
-export async function startSession(key: Key, now: number): Promise<{ cookie: string; session: Session }> {
+/**
+ * A new session for this operator key from `now` (ms), recorded on the server: the cookie's value and
+ * the session it proves.
+ */
+export async function startSession(
+	db: D1Database,
+	key: Key,
+	now: number,
+): Promise<{ cookie: string; session: Session }> {
 	const sid = base64url(crypto.getRandomValues(new Uint8Array(16)));
 	const exp = Math.floor(now / 1000) + SESSION_SECONDS;
 	const payload = base64url(encoder.encode(JSON.stringify({ key: key.name, exp, sid })));
 	const signing = await signingKey(key);
+	await recordSession(db, sid, key.name, now, exp * 1000);
 	const cookie = `${payload}.${base64url(await sign(signing, "session", payload))}`;
-	return { cookie, session: { keyName: key.name, exp, csrf: base64url(await sign(signing, "csrf", payload)) } };
+	const csrf = base64url(await sign(signing, "csrf", payload));
+	return { cookie, session: { keyName: key.name, sid, exp, csrf } };
 }
 
 /**
  * The session a cookie proves at `now` (ms), or null: malformed, signed by no current operator key
- * (forged, tampered with, or its key removed or replaced), or expired.
+ * (forged, tampered with, or its key removed or replaced), expired, or ended on the server (signed
+ * out, signed out everywhere, or idle for 30 minutes).
  */
 export async function readSession(env: Env, cookie: string | undefined, now: number): Promise<Session | null> {
 	const [payload, signature, ...rest] = (cookie ?? "").split(".");
@@ -103,7 +116,9 @@ export async function readSession(env: Env, cookie: string | undefined, now: num
 	const signing = await signingKey(key);
 	const valid = await crypto.subtle.verify("HMAC", signing, mac, encoder.encode(`session\n${payload}`));
 	if (!valid || parsed.exp * 1000 <= now) return null;
-	return { keyName: key.name, exp: parsed.exp, csrf: base64url(await sign(signing, "csrf", payload)) };
+	if (!(await sessionGoing(env.DB, parsed.sid, key.name, now))) return null;
+	const csrf = base64url(await sign(signing, "csrf", payload));
+	return { keyName: key.name, sid: parsed.sid, exp: parsed.exp, csrf };
 }
 
 /** Whether a posted token is this session's, compared in constant time. */

@@ -2,17 +2,23 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { identify, operatorKeyNamed, withinRateLimit } from "../api/auth";
+import { clientAddress, countFailure, refuseIfLocked } from "../api/failed-auth";
 import { isLoopback } from "../ops/config";
-import type { ConsoleEnv } from "./guard";
+import { readForm } from "./form";
+import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
 import { readSession, SESSION_COOKIE, SESSION_SECONDS, startSession } from "./session";
+import { endEverySession, endSession } from "./session-store";
 
 /** Where the console starts after signing in. */
 export const HOME = "/ops/orders";
 
-/** Only a console path may be where sign-in leads back to: never another site. */
+/**
+ * Only a console path may be where sign-in leads back to: never another site, and nothing but
+ * printable ASCII (a NUL or a line break cannot go in a Location header), without a backslash.
+ */
 const safeNext = (next: unknown) =>
-	typeof next === "string" && /^\/ops(?:[/?][^\\\s]*)?$/.test(next) && !next.startsWith("/ops//") ? next : HOME;
+	typeof next === "string" && /^\/ops(?:[/?][!-[\]-~]*)?$/.test(next) && !next.startsWith("/ops//") ? next : HOME;
 
 /**
  * The cookie's attributes: HttpOnly, SameSite=Strict, scoped to /ops, and Secure except on a loopback
@@ -58,28 +64,47 @@ export const signIn = new Hono<ConsoleEnv>()
 	.get("/sign-in", async (c) => {
 		const next = safeNext(c.req.query("next"));
 		if (await readSession(c.env, getCookie(c, SESSION_COOKIE), Date.now())) return c.redirect(next, 303);
-		const notice = c.req.query("signed-out") === undefined ? undefined : "You are signed out.";
+		const signedOut = c.req.query("signed-out");
+		const notice =
+			signedOut === undefined
+				? undefined
+				: signedOut === "all"
+					? "Every session of your key is signed out, in every browser."
+					: "You are signed out.";
 		return c.html(<SignInPage nonce={c.get("nonce")} next={next} notice={notice} />);
 	})
 	.post("/sign-in", async (c) => {
-		const form = await c.req.parseBody();
+		const address = clientAddress(c.req.raw);
+		refuseIfLocked(address);
+		const form = await readForm(c.req);
 		const next = safeNext(form.next);
-		const presented = typeof form.key === "string" ? form.key.trim() : "";
+		const presented = form.key?.trim() ?? "";
 		const caller = presented ? await identify(c.env, presented) : null;
 		const key = caller?.role === "operator" ? await operatorKeyNamed(c.env, caller.keyId) : undefined;
 		if (!caller || !key) {
+			await countFailure(c.env, address);
 			const error = caller
 				? "That is a client key. The console needs an operator key."
 				: "That key is not valid. Sign in with an operator key.";
 			return c.html(<SignInPage nonce={c.get("nonce")} next={next} error={error} />, caller ? 403 : 401);
 		}
 		await withinRateLimit(c.env, caller);
-		const { cookie } = await startSession(key, Date.now());
+		const { cookie } = await startSession(c.env.DB, key, Date.now());
 		setCookie(c, SESSION_COOKIE, cookie, { ...cookieOptions(c), maxAge: SESSION_SECONDS });
 		return c.redirect(next, 303);
 	})
 	// No session needed to leave one: the same-origin check already keeps other sites from signing anyone out.
-	.post("/sign-out", (c) => {
+	// The session ends on the server, so a copy of the cookie taken before is worth nothing after.
+	.post("/sign-out", async (c) => {
+		const now = Date.now();
+		const session = await readSession(c.env, getCookie(c, SESSION_COOKIE), now);
+		if (session) await endSession(c.env.DB, session.sid, now);
 		deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
 		return c.redirect("/ops/sign-in?signed-out", 303);
+	})
+	// Every session of the signed-in key, in every browser: for a key that may have been left signed in somewhere.
+	.post("/sessions/sign-out-all", requireSession("redirect"), async (c) => {
+		await endEverySession(c.env.DB, c.get("session").keyName, Date.now());
+		deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
+		return c.redirect("/ops/sign-in?signed-out=all", 303);
 	});

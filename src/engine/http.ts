@@ -2,10 +2,25 @@ import { z } from "zod";
 import { PermanentError, RetryableError, UnknownOutcomeError } from "./errors";
 import type { StepCall } from "./steps";
 
-/** The error body downstream services send: `{ code, message? }`, both optional. */
+/** Longest excerpt of a downstream's error message kept, in characters. */
+const MAX_REFUSAL_MESSAGE = 500;
+
+/**
+ * The error body downstream services send: `{ code, message? }`, both optional, both outside text,
+ * bounded here before anything journals, queues or shows them. A code that is not a short identifier
+ * (a URL, 300 KB) is dropped; the message is kept as a one-line excerpt.
+ */
 const Refusal = z.object({
-	code: z.string().optional(),
-	message: z.string().optional(),
+	code: z
+		.string()
+		.regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/)
+		.optional()
+		.catch(undefined),
+	message: z
+		.string()
+		.transform((text) => text.slice(0, MAX_REFUSAL_MESSAGE).replace(/\p{Cc}+/gu, " "))
+		.optional()
+		.catch(undefined),
 });
 
 const UNREADABLE = Symbol("unreadable");

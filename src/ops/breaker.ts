@@ -174,8 +174,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 
 	/** Lets the order go; true: it held a step of this downstream. Throws when the order could not be reached. */
 	private release(workflowId: string, probe: boolean, notBefore?: number): Promise<boolean> {
-		const orders = this.env.ORDERS as unknown as DurableObjectNamespace;
-		const stub = orders.get(orders.idFromName(workflowId)) as unknown as Releasable;
+		const stub = this.env.ORDERS.get(this.env.ORDERS.idFromName(workflowId)) as unknown as Releasable;
 		return stub.releaseHold((this.record as BreakerRecord).downstream, probe, notBefore);
 	}
 
@@ -190,23 +189,24 @@ export class DownstreamBreaker extends DurableObject<Env> {
 			// A pause, or a report, may have come in while the last candidate was asked.
 			if (!probeMayGo(this.record as BreakerRecord, this.now())) return;
 			this.save(granted(this.record as BreakerRecord, this.now(), this.config, workflowId), null);
-			const took = await this.release(workflowId, true).catch(() => null);
-			if (took === null) return void (this.resendAt = this.now() + PROBE_RESEND_MS);
-			this.held.remove(workflowId);
-			if (took) return;
+			if ((await this.offerProbe(workflowId)) !== false) return;
 			this.save(probeReturned(this.record as BreakerRecord), null);
 		}
 	}
 
-	/** The probe again, to the holder that could not be reached: taken, or not wanted any more (false), it is settled. */
+	/** The probe again, to the holder that could not be reached; settled once it answers. */
 	private async resendProbe(): Promise<void> {
-		const r = this.record as BreakerRecord;
-		const holder = r.probeHolder;
+		const { state, probeHolder } = this.record as BreakerRecord;
 		this.resendAt = 0;
-		if (r.state !== "half_open" || !holder) return;
-		const took = await this.release(holder, true).catch(() => null);
-		if (took === null) this.resendAt = this.now() + PROBE_RESEND_MS;
-		else this.held.remove(holder);
+		if (state === "half_open" && probeHolder) await this.offerProbe(probeHolder);
+	}
+
+	/** True: the order took the probe; false: it waits for nothing here any more; null: unreachable, offered again shortly. */
+	private async offerProbe(workflowId: string): Promise<boolean | null> {
+		const took = await this.release(workflowId, true).catch(() => null);
+		this.resendAt = took === null ? this.now() + PROBE_RESEND_MS : 0;
+		if (took !== null) this.held.remove(workflowId);
+		return took;
 	}
 
 	/**

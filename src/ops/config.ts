@@ -17,7 +17,7 @@ export const ServiceUrl = z
 	.transform((url) => url.replace(/\/+$/, ""));
 
 /** Settings of the queue consumers and the sweeper, read from the Worker's vars and secrets. Defaults live here only. */
-const OpsEnv = z.object({
+export const OpsEnv = z.object({
 	/** Slack-compatible webhook the alerts are posted to (a secret). */
 	ALERT_WEBHOOK_URL: ServiceUrl,
 	/** Public URL of this Worker, for the links in alerts. */
@@ -36,7 +36,7 @@ export function opsConfig(env: object) {
 }
 
 /** The downstream breakers' settings. Defaults live here only; the README's table repeats them. */
-const BreakerEnv = z.object({
+export const BreakerEnv = z.object({
 	/** Failures (retryable or unknown outcome) in one window, across all orders, that open a breaker. Default 10. */
 	BREAKER_FAILURES: z.coerce.number().int().positive().default(10),
 	/** ...and the share of the window's calls they must be. Default 0.5. */

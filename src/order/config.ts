@@ -10,7 +10,7 @@ const CallbackSecretEntry = z
 	);
 
 /** The order workflow's settings, read from the Worker's vars and secrets. Defaults live here only. */
-const OrderEnv = z.object({
+export const OrderEnv = z.object({
 	PAYMENTS_URL: Url,
 	INVENTORY_URL: Url,
 	SHIPPING_URL: Url,

@@ -1,10 +1,17 @@
 import type { JournalEntry } from "../engine/events";
 import type { Audience, HistoryEntry } from "./status";
 
-/** Streams held open per order; a new one past this closes the oldest (its client reconnects). */
+/**
+ * Streams held open per order, for each audience apart: clients never take an operator's place. Past
+ * it a new stream is refused (429), never one rotated out: a rotated stream reconnects and rotates
+ * out the next, for ever.
+ */
 export const MAX_STREAMS = 4;
-/** A comment this often keeps proxies from closing an idle stream. */
-const HEARTBEAT_MS = 15_000;
+/**
+ * A comment this often keeps proxies from closing an idle stream, and finds a client that went away:
+ * across the Worker's RPC its cancel shows only when a write fails, so its place is free within this.
+ */
+const HEARTBEAT_MS = 5_000;
 /** A stream ends after this long; the client reconnects with Last-Event-ID and loses nothing. */
 export const STREAM_LIFETIME_MS = 5 * 60_000;
 
@@ -28,11 +35,11 @@ export class EventStreams {
 
 	constructor(private readonly view: (entry: JournalEntry, audience: Audience) => HistoryEntry) {}
 
-	subscribe(history: readonly JournalEntry[], after: number, audience: Audience): ReadableStream<Uint8Array> {
+	/** A new stream for `audience`; null when that audience's streams of this order are all taken. */
+	subscribe(history: readonly JournalEntry[], after: number, audience: Audience): ReadableStream<Uint8Array> | null {
+		if ([...this.open].filter((s) => s.audience === audience).length >= MAX_STREAMS) return null;
 		const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
 		const subscriber: Subscriber = { writer: writable.getWriter(), audience, sent: after, stop: () => undefined };
-		const oldest = this.open.values().next().value;
-		if (this.open.size >= MAX_STREAMS && oldest) this.close(oldest);
 		this.open.add(subscriber);
 		const heartbeat = setInterval(() => this.write(subscriber, ": keep-alive\n\n"), HEARTBEAT_MS);
 		const end = setTimeout(() => this.close(subscriber), STREAM_LIFETIME_MS);

@@ -1,5 +1,6 @@
 import { DurableObject, tracing } from "cloudflare:workers";
 import { z } from "zod";
+import { assertConfigured } from "../config/check";
 import { WorkflowEngine } from "../engine/engine";
 import type { JournalEntry, OperatorAction } from "../engine/events";
 import type { Delivery } from "../engine/host";
@@ -52,8 +53,12 @@ export class OrderObject extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		const config = orderConfig(platform.config(env, ctx.id.name ?? ""));
-		// The clock and the deployment are the platform's, for this order: tests put the fleet on one clock.
+		// The object's own start (an alarm may be the first thing to wake it): the whole configuration,
+		// each bad setting named, or nothing runs. The deployment and the clock are the platform's, for
+		// this order: tests deploy between two wakes, and put a fleet on one clock.
+		const deployed = platform.config(env, ctx.id.name ?? "") as Env;
+		assertConfigured(deployed);
+		const config = orderConfig(deployed);
 		const subject = ctx.id.name ?? ctx.id.toString();
 		this.engine = new WorkflowEngine(ctx.storage, {
 			workflows: platform.workflows(
@@ -70,7 +75,7 @@ export class OrderObject extends DurableObject<Env> {
 			report: async () => {
 				await this.queue(this.env.ORDER_INDEX).send(this.indexRow());
 			},
-			gate: breakerGate(platform.config(env, subject) as Env),
+			gate: breakerGate(deployed),
 			redact: (text) => this.personal.redact(text),
 			clock: () => platform.now(subject),
 			trace: (name, attributes, work) =>
@@ -91,8 +96,8 @@ export class OrderObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Places the order once. The same body again is the same order, compared by digest (its personal
-	 * data may be erased by then); a different body under its id is a conflict.
+	 * Places the order once. The same body again is the same order, compared by digest; once its personal
+	 * data is erased, by what the journal holds only. A different body under its id is a conflict.
 	 */
 	async place(
 		input: Order,
@@ -101,15 +106,14 @@ export class OrderObject extends DurableObject<Env> {
 	): Promise<{ outcome: PlaceOutcome; status: OrderStatus }> {
 		this.engine.usage.requests++;
 		const order = Order.parse(input);
-		const digest = await orderDigest(order);
 		const state = this.engine.state;
 		let outcome: PlaceOutcome = "exists";
 		if (!state.started) {
 			const workflowId = workflowIdOf({ tenant: Tenant.parse(tenant), orderId: order.orderId });
 			const { journaled, personal } = split(order);
-			this.personal.keep(personal, digest);
+			this.personal.keep(personal, await orderDigest(order));
 			outcome = (await this.engine.start(workflowId, journaled)) ? "created" : "exists";
-		} else if ((this.personal.digest() ?? (await orderDigest(this.personal.order(state.input)))) !== digest) {
+		} else if (!(await this.personal.samePlacement(order, state.input))) {
 			outcome = "conflict";
 		} else {
 			// The first placement may still be on its way to storage: "it exists" is answered once it does.
@@ -131,11 +135,14 @@ export class OrderObject extends DurableObject<Env> {
 		return orderHistory(this.ref(), this.engine.history(), this.personal.view(state.input), audience);
 	}
 
-	/** The journal as server-sent events: what follows `after`, then each entry as it becomes durable. Null: never placed. */
-	events(after: number, audience: Audience): ReadableStream<Uint8Array> | null {
+	/**
+	 * The journal as server-sent events: what follows `after`, then each entry as it becomes durable.
+	 * Null: never placed. "full": the audience's streams of this order are all taken.
+	 */
+	events(after: number, audience: Audience): ReadableStream<Uint8Array> | "full" | null {
 		this.engine.usage.requests++;
 		if (!this.engine.state.started) return null;
-		return this.streams.subscribe(this.engine.history(), after, audience);
+		return this.streams.subscribe(this.engine.history(), after, audience) ?? "full";
 	}
 
 	/** The warehouse's pick, its token already verified by the Worker; the order's own deadline decides if it is late. */

@@ -24,12 +24,15 @@ export type OrderView = Omit<Order, "customer" | "shippingAddress"> & {
 	shippingAddress: Order["shippingAddress"] | typeof ERASED;
 };
 
-/** The order's SHA-256, over its canonical JSON: a placement is compared by it, never by erased fields. */
-export async function orderDigest(order: Order): Promise<string> {
-	const bytes = new TextEncoder().encode(JSON.stringify(Order.parse(order)));
+/** SHA-256 of a value's JSON, parsed by `schema` first so that its keys come in one order. */
+async function digestOf(schema: z.ZodType, value: unknown): Promise<string> {
+	const bytes = new TextEncoder().encode(JSON.stringify(schema.parse(value)));
 	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** The whole order's digest: a placement is compared by it while its personal data is kept. */
+export const orderDigest = (order: Order) => digestOf(Order, order);
 
 /** Splits an order into what the journal keeps and what is kept apart. */
 export function split(order: Order): { journaled: JournaledOrder; personal: Personal } {
@@ -59,7 +62,8 @@ const caseless = (text: string) =>
 /** The key of the customer's personal data in the object's key-value storage. */
 const KEY = "personal-data";
 
-const Row = z.object({ digest: z.string(), data: Personal.nullable() });
+/** `digest` is the whole order's; erasing drops it with the data, since a digest of them would confirm a guess. */
+const Row = z.object({ digest: z.string().nullable(), data: Personal.nullable() });
 type Row = z.infer<typeof Row>;
 
 /**
@@ -108,8 +112,16 @@ export class PersonalData {
 		this.write({ digest, data: personal });
 	}
 
-	digest(): string | null {
-		return this.load()?.digest ?? null;
+	/**
+	 * Whether `order` is the order placed (as journaled, `journaled`): the whole of it while its personal
+	 * data is kept; once erased, only what the journal holds, so that no answer tells a right guess of the
+	 * erased email or address from a wrong one.
+	 */
+	async samePlacement(order: Order, journaled: unknown): Promise<boolean> {
+		const row = this.load();
+		if (row && row.data === null)
+			return (await digestOf(JournaledOrder, split(order).journaled)) === (await digestOf(JournaledOrder, journaled));
+		return (row?.digest ?? (await orderDigest(this.order(journaled)))) === (await orderDigest(order));
 	}
 
 	/**
@@ -120,7 +132,7 @@ export class PersonalData {
 	erase(): string[] {
 		const row = this.load();
 		if (!row?.data) return [];
-		this.write({ digest: row.digest, data: null });
+		this.write({ digest: null, data: null });
 		if (metered(this.usage, this.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'personal_data'")).length > 0)
 			metered(this.usage, this.sql.exec("UPDATE personal_data SET data = NULL"));
 		this.row = undefined;

@@ -4,6 +4,7 @@ import { postJson } from "../engine/http";
 import type { Action, PinnedAction, StepCall } from "../engine/steps";
 import { callbackSecrets, signCallbackToken } from "./callback-token";
 import type { OrderConfig } from "./config";
+import { knownCodesOnly } from "./failure-codes";
 import { type Order, orderTotalCents } from "./order";
 import type { OrderRef } from "./tenant";
 
@@ -34,7 +35,8 @@ export function createServices(config: OrderConfig, tenant: () => string) {
 	const auth: Record<string, string> = config.downstreamApiKey
 		? { Authorization: `Bearer ${config.downstreamApiKey}` }
 		: {};
-	const send = (url: string, body: unknown, call: StepCall) => postJson(url, body, call, Created, auth);
+	const send = (url: string, body: unknown, call: StepCall) =>
+		postJson(url, body, call, Created, auth).catch(knownCodesOnly);
 	const post =
 		(url: string, body: unknown): Action<{ id: string }> =>
 		(call) =>

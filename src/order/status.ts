@@ -5,22 +5,13 @@ import type { WorkflowState } from "../engine/state";
 import { StepKind, type StepState, StepStatus } from "../engine/step-state";
 import { isoTime } from "../engine/time";
 import { Usage } from "../engine/usage";
+import { type Audience, tellable, told } from "./audience";
 import { Order, OrderId, orderTotalCents, ShippingAddress } from "./order";
 import { ERASED, type OrderView } from "./personal-data";
+
+export type { Audience };
+
 import { type OrderRef, Tenant } from "./tenant";
-
-/** Who reads a status or a history: a client sees failure codes and neutral messages; an operator, the details. */
-export type Audience = "client" | "operator";
-
-/** What a client is told of a failure: its code in plain words, never a downstream's URL or answer. */
-export function neutralMessage(step: string, code: string): string {
-	if (code === "outcome_unknown") return `${step} may have taken effect; the order is with a person`;
-	if (code === "cancelled") return "the order was cancelled";
-	return `${step} failed (${code})`;
-}
-
-const told = <T extends { code: string; message: string } | null>(audience: Audience, step: string, failure: T): T =>
-	failure && audience === "client" ? { ...failure, message: neutralMessage(step, failure.code) } : failure;
 
 const Timestamp = z.iso.datetime().describe("ISO 8601, UTC");
 
@@ -172,31 +163,11 @@ export function orderStatus(
 	};
 }
 
-/**
- * One journal entry as the audience may read it: a client's failures carry codes and neutral
- * messages; the order placed shows its personal data, or "[erased]", from where it is kept apart.
- */
+/** One journal entry as the audience may read it (see audience.ts), its times as ISO 8601. */
 export function historyEntry(entry: JournalEntry, order: OrderView, audience: Audience): HistoryEntry {
 	const told = tellable(entry, order, audience) as Record<string, unknown>;
 	for (const key of TIME_FIELDS) if (typeof told[key] === "number") told[key] = isoTime(told[key]);
 	return { ...told, at: isoTime(entry.at) } as HistoryEntry;
-}
-
-function tellable(entry: JournalEntry, order: OrderView, audience: Audience): JournalEntry {
-	switch (entry.type) {
-		case "workflow_started":
-			return { ...entry, input: order };
-		case "step_failed":
-			return { ...entry, error: told(audience, entry.step, entry.error) };
-		case "step_stuck":
-			return entry;
-		case "compensation_started":
-			return { ...entry, failure: told(audience, entry.failure.step, entry.failure) };
-		case "workflow_finished":
-			return { ...entry, failure: entry.failure && told(audience, entry.failure.step, entry.failure) };
-		default:
-			return entry;
-	}
 }
 
 export function orderHistory(

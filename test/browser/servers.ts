@@ -58,7 +58,7 @@ export default async function setup(project: TestProject) {
 	const common = ["--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", "warn"];
 	const secrets: Record<(typeof SECRETS)[number], string> = {
 		API_KEYS: `shop:${KEYS.client},acme:shop:${KEYS.acmeClient}`,
-		OPERATOR_KEYS: `${OPERATOR_NAME}:${KEYS.operator}`,
+		OPERATOR_KEYS: `${OPERATOR_NAME}:${KEYS.operator},ops-sessions:${KEYS.sessionsOperator}`,
 		CALLBACK_SECRET: "browser:browser-callback-secret-0001",
 		ALERT_WEBHOOK_URL: `${sandbox}/alerts`,
 	};

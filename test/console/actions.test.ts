@@ -5,6 +5,7 @@ import {
 	getHistory,
 	getStatus,
 	newOrderId,
+	OPERATOR_KEY,
 	orderBody,
 	placeFailedRefund,
 	placeUntilPick,
@@ -12,7 +13,9 @@ import {
 } from "../helpers";
 import { consoleRequest, csrfOf, page, postAction, signIn } from "./console";
 
-const audit = async (orderId: string) => (await getHistory(orderId)).filter((e) => e.type === "operator_action");
+/** The audit trail as an operator reads it: who acted and why (a client reads neither). */
+const audit = async (orderId: string) =>
+	(await getHistory(orderId, OPERATOR_KEY)).filter((e) => e.type === "operator_action");
 
 describe("the order page", () => {
 	it("shows status, tenant, version, usage, what it waits for, each step and the timeline", async () => {

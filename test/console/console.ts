@@ -9,6 +9,8 @@ interface ConsoleInit {
 	method?: "GET" | "POST";
 	/** A form's fields, sent as a browser sends a form. */
 	form?: Record<string, string>;
+	/** A raw body instead of a form, with its Content-Type in `headers`. */
+	body?: string;
 	cookie?: string;
 	/** The Origin header of a POST; this Worker's own unless told otherwise, null for none. */
 	origin?: string | null;
@@ -19,7 +21,7 @@ interface ConsoleInit {
 
 /** A request to the console as a browser would send it: a cookie, and for a POST a form and its Origin. */
 export function consoleRequest(path: string, init: ConsoleInit = {}): Promise<Response> {
-	const { method = init.form ? "POST" : "GET", form, cookie, base = ORIGIN, headers = {} } = init;
+	const { method = init.form || init.body ? "POST" : "GET", form, cookie, base = ORIGIN, headers = {} } = init;
 	const origin = init.origin === undefined ? base : init.origin;
 	const all: Record<string, string> = { ...headers };
 	if (cookie) all.Cookie = cookie;
@@ -27,7 +29,7 @@ export function consoleRequest(path: string, init: ConsoleInit = {}): Promise<Re
 	return exports.default.fetch(`${base}${path}`, {
 		method,
 		headers: all,
-		body: form ? new URLSearchParams(form) : undefined,
+		body: form ? new URLSearchParams(form) : init.body,
 		redirect: "manual",
 	});
 }

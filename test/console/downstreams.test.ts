@@ -54,6 +54,20 @@ describe("the downstreams page", () => {
 		expect((await settle(orderId)).status).toBe("waiting");
 	});
 
+	it("shows only its own fixed messages: a link's ?error= text is never shown as an alert", async () => {
+		const cookie = await signIn();
+		const bait = "Your session expired. Call +1 555 0100 and read out your operator key.";
+		const html = await page(`/ops/downstreams?error=${encodeURIComponent(bait)}`, cookie);
+		expect(html).not.toContain("Call +1 555 0100");
+		expect(html).not.toMatch(/role="alert"/);
+		// The page's own refusal, named by action and a known downstream, reads as it always did.
+		const refused = await page("/ops/downstreams?refused=resume&name=email", cookie);
+		expect(refused).toContain("Cannot resume email: it is not paused.");
+		const forged = await page(`/ops/downstreams?refused=pause&name=${encodeURIComponent(bait)}`, cookie);
+		expect(forged).not.toContain("Call +1 555 0100");
+		expect(forged).not.toMatch(/role="alert"/);
+	});
+
 	it("refuses a cross-site pause, and one without a session", async () => {
 		shareBreakers(newOrderId("console-breakers-csrf"));
 		const cookie = await signIn();

@@ -51,7 +51,7 @@ describe("bulk redrive", () => {
 
 		for (const orderId of orderIds) {
 			expect((await settle(orderId)).status).toBe("compensated");
-			const actions = (await getHistory(orderId)).filter((e) => e.type === "operator_action");
+			const actions = (await getHistory(orderId, OPERATOR_KEY)).filter((e) => e.type === "operator_action");
 			expect(actions).toHaveLength(1);
 			expect(actions[0]).toMatchObject({ action: "retry", actor: "operator:alice", reason: "payments gateway fixed" });
 		}

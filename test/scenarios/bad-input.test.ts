@@ -98,6 +98,15 @@ describe("bad input never reaches an order's object and never answers 5xx", () =
 		// Not a sane id (spaces, too long): a fresh one instead.
 		const odd = await api("/orders/no-such-order", { headers: { "X-Request-Id": "a b" } });
 		expect(odd.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+		// Cloudflare's ray id stands in when there is no id of the caller's, but only one that looks like a ray:
+		// a client's own cf-ray header is no way around the check (10 KB into every log line).
+		const ray = await api("/orders/no-such-order", { headers: { "cf-ray": "8f2c1a2b3c4d5e6f-LHR" } });
+		expect(ray.headers.get("X-Request-Id")).toBe("8f2c1a2b3c4d5e6f-LHR");
+		for (const forged of ["x".repeat(10_000), "8f2c1a2b3c4d5e6f-LHR; drop", "<script>", "a b"]) {
+			const answer = await api("/orders/no-such-order", { headers: { "cf-ray": forged } });
+			expect(answer.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+			expect(await answer.json()).toMatchObject({ requestId: answer.headers.get("X-Request-Id") });
+		}
 		for (const response of [mine, await api("/openapi.json", { key: null })]) {
 			expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
 			expect(response.headers.get("Strict-Transport-Security")).toContain("max-age=");

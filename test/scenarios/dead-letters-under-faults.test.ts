@@ -74,7 +74,7 @@ describe("dead letters and the index under queue and D1 faults", () => {
 			() => deadLetters(orderId),
 			(found) => found.length > 0,
 		);
-		expect(rows).toMatchObject([{ status: "open", step: "charge-payment:undo", code: "fault_injected" }]);
+		expect(rows).toMatchObject([{ status: "open", step: "charge-payment:undo", code: "downstream_error" }]);
 	});
 
 	it("a close that overtakes its open still closes the dead letter, and the late open does not reopen it", async () => {

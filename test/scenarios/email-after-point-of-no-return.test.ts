@@ -10,7 +10,7 @@ describe("the confirmation email fails for good, after the point of no return", 
 		expect(status).toMatchObject({
 			status: "completed",
 			needsAttention: true,
-			failure: { step: "send-confirmation", code: "fault_injected" },
+			failure: { step: "send-confirmation", code: "downstream_error" },
 		});
 		expect(status.steps.find((s) => s.name === "send-confirmation")).toMatchObject({ status: "failed", attempts: 5 });
 		expect(await effectCounts(orderId)).toMatchObject({

@@ -1,49 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-	ACME_KEY,
-	api,
-	confirmPick,
-	getHistory,
-	newOrderId,
-	OPERATOR_KEY,
-	orderBody,
-	placeUntilPick,
-} from "../helpers";
-
-interface ServerEvent {
-	id: number;
-	event: string;
-	data: { seq: number; type: string; at: string } & Record<string, unknown>;
-}
-
-/** Reads server-sent events from a stream until `enough` holds; comments and `retry:` are skipped. */
-async function readEvents(response: Response, enough: (events: ServerEvent[]) => boolean): Promise<ServerEvent[]> {
-	const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-	const decoder = new TextDecoder();
-	const events: ServerEvent[] = [];
-	let buffer = "";
-	const until = Date.now() + 10_000;
-	while (!enough(events)) {
-		if (Date.now() > until) throw new Error(`stream stalled after ${JSON.stringify(events.map((e) => e.id))}`);
-		const { done, value } = await reader.read();
-		if (done) break;
-		buffer += decoder.decode(value, { stream: true });
-		for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-			const fields = Object.fromEntries(
-				buffer
-					.slice(0, end)
-					.split("\n")
-					.filter((line) => line && !line.startsWith(":"))
-					.map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
-			);
-			buffer = buffer.slice(end + 2);
-			if (fields.id)
-				events.push({ id: Number(fields.id), event: String(fields.event), data: JSON.parse(String(fields.data)) });
-		}
-	}
-	await reader.cancel();
-	return events;
-}
+import { ACME_KEY, api, confirmPick, getHistory, newOrderId, orderBody, placeUntilPick } from "../helpers";
+import { readEvents } from "../server-events";
 
 describe("GET /orders/{id}/events: the journal as server-sent events", () => {
 	it("sends the history, then each entry as it is written, until the order ends", async () => {
@@ -76,18 +33,5 @@ describe("GET /orders/{id}/events: the journal as server-sent events", () => {
 		expect((await api(`/orders/${orderId}/events`, { key: ACME_KEY })).status).toBe(404);
 		expect((await api(`/orders/${orderId}/events`, { key: null })).status).toBe(401);
 		expect((await api(`/orders/${newOrderId("none")}/events`)).status).toBe(404);
-	});
-
-	it("holds at most four streams per order: a fifth closes the oldest", async () => {
-		const orderId = newOrderId("streams");
-		await placeUntilPick(orderBody(orderId));
-		const streams: Response[] = [];
-		for (let i = 0; i < 5; i++) streams.push(await api(`/orders/${orderId}/events`, { key: OPERATOR_KEY }));
-		const [oldest] = streams as [Response];
-		const first = (oldest.body as ReadableStream<Uint8Array>).getReader();
-		let done = false;
-		while (!done) ({ done } = await first.read());
-		expect(done).toBe(true);
-		for (const s of streams.slice(1)) await s.body?.cancel();
 	});
 });

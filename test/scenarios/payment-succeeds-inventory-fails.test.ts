@@ -54,7 +54,7 @@ describe("payment succeeds, inventory is out of stock", () => {
 		expect(status).toMatchObject({
 			status: "needs_attention",
 			needsAttention: true,
-			failure: { step: "charge-payment:undo", code: "fault_injected" },
+			failure: { step: "charge-payment:undo", code: "downstream_error" },
 		});
 		expect(status.steps.find((s) => s.name === "charge-payment:undo")).toMatchObject({ status: "failed", attempts: 5 });
 		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
 	act,
+	api,
 	dueAlarm,
 	eventually,
 	fireAlarm,
@@ -64,20 +65,53 @@ describe("personal data: kept apart from the journal, erased 30 days after the o
 		expect(await dueAlarm(orderId)).toBeNull();
 	});
 
-	it("answers a repeated placement as before once erased: same body 200, another body 422", async () => {
+	it("once erased, a repeated placement confirms no guess of the erased data; the rest is still compared", async () => {
 		const orderId = newOrderId("pii-again");
 		await placeOrder(outOfStockOrder(orderId));
 		await settle(orderId);
+		// Before the erasure the caller may read the data anyway: another email is another body, 422.
+		const early = outOfStockOrder(orderId);
+		early.customer.email = "grace@example.com";
+		expect((await placeOrder(early)).status).toBe(422);
 		await dueAlarm(orderId);
 		await fireAlarm(orderId);
 		expect((await getStatus(orderId)).customer.email).toBe("[erased]");
 
+		// The right guess and a wrong one get the same answer: nothing tells them apart.
 		const again = await placeOrder(outOfStockOrder(orderId));
 		expect(again.status).toBe(200);
 		expect(await again.json()).toMatchObject({ status: "compensated", customer: { email: "[erased]" } });
-		const changed = outOfStockOrder(orderId);
-		changed.customer.email = "grace@example.com";
-		expect((await placeOrder(changed)).status).toBe(422);
+		for (const guess of ["grace@example.com", "ada@example.org"]) {
+			const changed = outOfStockOrder(orderId);
+			changed.customer.email = guess;
+			changed.shippingAddress.line1 = "1 Another Street";
+			const answer = await placeOrder(changed);
+			expect(answer.status).toBe(200);
+			expect(await answer.json()).toMatchObject({ customer: { email: "[erased]" }, shippingAddress: "[erased]" });
+		}
+		// What was not erased is still the order's: other items are another order under its id.
+		const otherItems = outOfStockOrder(orderId);
+		otherItems.items[0] = { sku: "OOS-CHAIR", quantity: 1, unitPriceCents: 100 };
+		expect((await placeOrder(otherItems)).status).toBe(422);
+		// Nothing kept about the erased data lets a guess be checked later either: no digest of it stays.
+		expect(await storedText(orderId)).not.toMatch(/"digest":"[0-9a-f]{64}"/);
+	});
+
+	it("answers that carry personal data are never stored by a cache: Cache-Control: no-store", async () => {
+		const orderId = newOrderId("pii-cache");
+		const placed = await placeOrder(outOfStockOrder(orderId));
+		expect(placed.status).toBe(202);
+		const answers = [
+			placed,
+			await placeOrder(outOfStockOrder(orderId)),
+			await api(`/orders/${orderId}`),
+			await api(`/orders/${orderId}/history`),
+			await act(orderId, "cancel", { reason: "no longer wanted", dryRun: true }),
+			await api(`/orders/${orderId}`, { key: "test-operator-key-01" }),
+			await api("/orders/no-such-order"),
+		];
+		for (const answer of answers) expect(answer.headers.get("Cache-Control"), answer.url).toBe("no-store");
+		await settle(orderId);
 	});
 
 	it("keeps the data of an order a person must look at; erases it 30 days after it is resolved", async () => {

@@ -35,6 +35,7 @@ describe("rate limit per API key", () => {
 		expect((await probe(API_KEY)).status).toBe(400);
 	});
 
+	// Sent from inside the account (no CF-Connecting-IP), so no address's failures are counted either: see failed-attempts.test.ts.
 	it("counts only authenticated requests: unknown keys past the limit get 401, and use up no one's budget", async () => {
 		const statuses = new Set<number>();
 		for (let sent = 0; sent < LIMIT + 100; sent += 50) {

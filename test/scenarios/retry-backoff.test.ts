@@ -23,7 +23,7 @@ describe("retries with backoff", () => {
 			expect(delay).toBeGreaterThanOrEqual(0);
 			expect(delay).toBeLessThan(bound);
 			// A 500 may have taken effect: retried under the same key all the same, but never taken as "did not happen".
-			expect(failure.error).toMatchObject({ kind: "unknown_outcome", code: "fault_injected" });
+			expect(failure.error).toMatchObject({ kind: "unknown_outcome", code: "downstream_error" });
 		});
 		expect(requestsFor(await ledger(orderId), "reserve")).toHaveLength(3);
 		expect((await ledger(orderId)).reservations).toHaveLength(1);
@@ -53,7 +53,7 @@ describe("retries with backoff", () => {
 		const status = await settle(orderId);
 		expect(status).toMatchObject({
 			status: "compensated",
-			failure: { step: "schedule-shipping", code: "fault_injected" },
+			failure: { step: "schedule-shipping", code: "downstream_error" },
 		});
 		expect(status.steps.find((s) => s.name === "schedule-shipping")?.attempts).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
 		const l = await ledger(orderId);

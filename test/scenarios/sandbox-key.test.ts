@@ -31,6 +31,8 @@ describe("a deployed sandbox (SANDBOX_KEY set)", () => {
 		["POST", "/shipping/shipments/sh_1/pick"],
 		["POST", "/alerts"],
 		["POST", "/alerts/wrong-key"],
+		// A key segment that is not valid percent-encoding is a wrong key, not a crash.
+		["POST", "/alerts/%ZZ"],
 	])("refuses %s %s without the key: 401", async (method, path) => {
 		const response = await locked(path, { method, body: method === "POST" ? {} : undefined, key: undefined });
 		expect(response.status).toBe(401);

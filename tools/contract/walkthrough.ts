@@ -1,8 +1,8 @@
 // A third-party client of the orchestrator, generated from the served OpenAPI document: place an
 // order, poll it, confirm the warehouse's pick, poll it to the end. `npm run contract` type-checks it
 // against types openapi-typescript generates from the document, so a change to the document that
-// breaks generated clients breaks the build. Run it against `npm run dev` with
-// `node --experimental-strip-types tools/contract/walkthrough.ts` (Node 22.6+).
+// breaks generated clients breaks the build. Run it against `npm run dev` with `npm run walkthrough`
+// (the project's Node 22 runs it); each run places a fresh order.
 import createClient from "openapi-fetch";
 import type { components, paths } from "../../.build/openapi-client";
 
@@ -13,11 +13,18 @@ const client = createClient<paths>({
 	headers: { Authorization: `Bearer ${process.env.API_KEY ?? "local-dev-client-key"}` },
 });
 
-async function poll(orderId: string, done: (status: OrderStatus) => boolean): Promise<OrderStatus> {
+/** How long a wait for the order may take before the walk-through gives up, in ms. */
+const WAIT_MS = 60_000;
+
+/** Polls the order until `done`, saying what it waits for; gives up after a minute. */
+async function poll(orderId: string, what: string, done: (status: OrderStatus) => boolean): Promise<OrderStatus> {
+	console.log(`waiting for ${orderId} to be ${what}...`);
+	const until = Date.now() + WAIT_MS;
 	for (;;) {
 		const { data, error } = await client.GET("/orders/{orderId}", { params: { path: { orderId } } });
 		if (error) throw new Error(`${error.status} ${error.title}: ${error.detail} (request ${error.requestId})`);
 		if (done(data)) return data;
+		if (Date.now() > until) throw new Error(`gave up: ${orderId} is ${data.status}, not ${what}, after a minute`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
@@ -54,7 +61,7 @@ export async function walkthrough(orderId: string): Promise<OrderStatus> {
 	const location: string | null = placed.response.headers.get("Location");
 	console.log(`placed ${placed.data.orderId} (${placed.data.status}); status at ${location}`);
 
-	const waiting = await poll(orderId, (s) => s.status === "waiting");
+	const waiting = await poll(orderId, "waiting", (s) => s.status === "waiting");
 	console.log(`waiting for ${waiting.waitingFor?.event} until ${waiting.waitingFor?.deadline}`);
 
 	const picked = await client.POST("/orders/{orderId}/events/warehouse-picked", {
@@ -64,7 +71,7 @@ export async function walkthrough(orderId: string): Promise<OrderStatus> {
 	if (picked.error) throw new Error(`pick: ${picked.error.status} ${picked.error.detail}`);
 	console.log(`pick ${picked.data.outcome}`);
 
-	const done = await poll(orderId, (s) => s.status !== "running" && s.status !== "waiting");
+	const done = await poll(orderId, "finished", (s) => s.status !== "running" && s.status !== "waiting");
 	const history = await client.GET("/orders/{orderId}/history", { params: { path: { orderId } } });
 	const events = history.data?.events ?? [];
 	console.log(`${done.status}: ${events.map((e) => `${e.at} ${e.type}`).join(", ")}`);

@@ -14,11 +14,27 @@ const FIXTURES = Object.values(
 	import.meta.glob<Fixture>("./fixtures/v*/*.json", { eager: true, import: "default" }),
 ).sort((a, b) => a.version - b.version || a.name.localeCompare(b.name));
 
-const config = orderConfig(env);
-const WORKFLOWS = orderWorkflows(
-	createServices(config, () => "default"),
-	config.pickDeadlineMs,
-) as Record<number, Workflow<unknown>>;
+/** The code of every version, built with `settings` on top of the test bindings (a deploy's). */
+function workflowsWith(settings: Record<string, string> = {}) {
+	const config = orderConfig({ ...env, ...settings });
+	return orderWorkflows(
+		createServices(config, () => "default"),
+		config.pickDeadlineMs,
+	) as Record<number, Workflow<unknown>>;
+}
+const WORKFLOWS = workflowsWith();
+
+/**
+ * The deploys an order in flight may meet between two attempts: the secret rotated as the README says
+ * (the new one first), the public URL moved. What it pinned at its first attempt, it sends again.
+ */
+const DEPLOYS = {
+	"a rotated CALLBACK_SECRET": { CALLBACK_SECRET: `rotated:a-brand-new-secret-0123456789,${env.CALLBACK_SECRET}` },
+	"a moved PUBLIC_BASE_URL": { PUBLIC_BASE_URL: "https://orders.moved.example" },
+};
+
+/** Journals recorded since steps pin what they take from configuration; the earlier ones replay as they were. */
+const pinning = (f: Fixture) => !f.name.startsWith("before-pinning-");
 
 const ADVICE =
 	'An order in flight would now do something else. Keep this version as it is and add a new one in src/order/versions.ts (see "Changing the workflow" in the README).';
@@ -54,6 +70,30 @@ function renamed(workflow: Workflow<unknown>, from: string, to: string): Workflo
 			} as Step),
 	};
 }
+
+describe("replaying recorded journals after a deploy that changed the configuration", () => {
+	const cases = Object.entries(DEPLOYS).flatMap(([deploy, settings]) =>
+		FIXTURES.filter(pinning).map((f) => [`${deploy}: v${f.version} ${f.name}`, f, settings] as const),
+	);
+	it.each(cases)("%s replays exactly", async (_, fixture, settings) => {
+		const workflow = workflowsWith(settings)[fixture.version];
+		if (!workflow) return;
+		expect(await replay(fixture, workflow), ADVICE).toEqual([]);
+	});
+
+	it("catches a step that reads its configuration again at a retry instead of what it pinned", async () => {
+		const waiting = FIXTURES.find((f) => f.name === "waiting-for-pick") as Fixture;
+		// The journal as a step that pins nothing would have left it: every retry then signs anew.
+		const unpinned = {
+			...waiting,
+			entries: waiting.entries.map((e) => (e.type === "step_started" ? { ...e, pinned: undefined } : e)),
+		};
+		const workflow = workflowsWith(DEPLOYS["a moved PUBLIC_BASE_URL"])[1] as Workflow<unknown>;
+		expect((await replay(unpinned, workflow))[0]).toMatch(
+			/step "schedule-shipping" now sends .*orders\.moved\.example/,
+		);
+	});
+});
 
 describe("the replay check catches an edit in place", () => {
 	const v1 = WORKFLOWS[1] as Workflow<unknown>;

@@ -167,7 +167,6 @@ describe("a downstream outage", () => {
 		// The charge's breaker is being asked (held back 300 ms): the customer cancels meanwhile.
 		expect((await act(orderId, "cancel", { key: API_KEY })).status).toBe(202);
 		expect((await settle(orderId)).status).toBe("cancelled");
-		console.log(JSON.stringify((await getHistory(orderId)).map((e) => [e.type, "step" in e ? e.step : "", e.at])));
 		expect(await effectCounts(orderId)).toMatchObject({ charges: 0, refunds: 0 });
 		expect((await ledger(orderId)).requests).toEqual([]);
 	});

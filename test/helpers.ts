@@ -215,8 +215,10 @@ export async function crashAt(
 	});
 }
 
-/** What an order's object has stored: its tables and its alarm. Empty for an object that was never written. */
-export async function storedState(orderId: string): Promise<{ tables: string[]; alarm: number | null }> {
+/** What an order's object has stored: its tables, its key-value entries and its alarm. Empty for an object never written. */
+export async function storedState(
+	orderId: string,
+): Promise<{ tables: string[]; entries: number; alarm: number | null }> {
 	return inObject(orderId, async (_, state) => ({
 		tables: state.storage.sql
 			.exec<{ name: string }>(
@@ -224,9 +226,22 @@ export async function storedState(orderId: string): Promise<{ tables: string[]; 
 			)
 			.toArray()
 			.map((row) => row.name),
+		entries: [...state.storage.kv.list()].length,
 		alarm: await state.storage.getAlarm(),
 	}));
 }
+
+/** The journal's rows as stored (in the key-value storage; in a table for journals of earlier releases), as text. */
+export const journalRowsOf = (orderId: string) =>
+	inObject(orderId, (_, state) => {
+		const legacy = state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'");
+		if (legacy.toArray().length > 0)
+			return state.storage.sql
+				.exec<{ events: string }>("SELECT events FROM journal ORDER BY seq")
+				.toArray()
+				.map((row) => row.events);
+		return [...state.storage.kv.list<{ events: string }>({ prefix: "journal:" })].map(([, row]) => row.events);
+	});
 
 /** Every value the order's object has stored, in every table and key-value entry: where personal data could hide. */
 export const storedText = (orderId: string) =>

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { platform } from "../ops/platform";
 import type { AppEnv, Caller } from "./context";
 import { clientAddress, countFailure, refuseIfLocked } from "./failed-auth";
 import { type Key, parseKeys, sha256 } from "./keys";
@@ -78,6 +79,7 @@ const RATE_LIMIT_PERIOD_S = 10;
  * an unknown key cannot use up a real key's budget.
  */
 export async function withinRateLimit(env: Env, caller: Caller): Promise<void> {
+	platform.count("rate-limit", actorOf(caller));
 	const { success } = await env.API_RATE_LIMIT.limit({ key: actorOf(caller) });
 	if (success) return;
 	throw new ApiError(

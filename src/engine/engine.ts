@@ -18,12 +18,7 @@ import { earliest } from "./time";
 import type { Usage } from "./usage";
 import { newestVersion, UnknownWorkflowVersion, workflowOf } from "./versions";
 
-/**
- * Runs one workflow inside one Durable Object: its lifecycle, the run loop and compensation. The
- * journal in SQLite is the only state; one alarm, set to the earliest due time folded from it,
- * drives retries, deadlines and crash recovery. At most one run is under way at a time; reads never
- * wait for it, and notifications and index reports never hold it up.
- */
+/** Runs one workflow in one Durable Object: lifecycle, run loop, compensation. The journal is the only state; one alarm at its earliest due time drives retries, deadlines and recovery. One run at a time; reads, notifications and index reports never wait for it. */
 export class WorkflowEngine<Input> {
 	private readonly store: Store;
 	private readonly notifier: Notifier;
@@ -172,15 +167,17 @@ export class WorkflowEngine<Input> {
 
 	/**
 	 * Takes events from outside and resumes the workflow at once; the alarm is armed first, so a crash after
-	 * the answer still resumes. An idle run writes them with its next step's intent, in one row; the answer waits.
+	 * the answer still resumes. An idle run writes them with its next step's intent, in one row; the answer
+	 * waits for that write, registered before the run starts, so the run knows an answer waits on it.
 	 */
 	private async accept(...events: JournalEvent[]): Promise<void> {
 		for (const event of events) this.store.append(event);
 		await this.store.alarm.setBy(this.store.now() + this.defaults.attemptTimeoutMs + WATCHDOG_GRACE_MS);
 		// A run under way may be waiting on a slow call: write the events now rather than after it.
 		if (this.running) this.store.flush();
+		const durable = this.store.flushed();
 		this.kick();
-		await this.store.flushed();
+		await durable;
 	}
 
 	/** Starts a run without waiting for it; a failure is logged and the alarm retries. */

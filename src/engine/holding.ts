@@ -30,7 +30,8 @@ export async function admitted(
 	if (!downstream || step?.admission) return step?.admission === "probe";
 	const wasHeld = step?.status === "held";
 	// Events accepted before the step are answered once durable: they must not wait for the breaker too.
-	if (holds.asks(downstream, store.state.workflowId, wasHeld)) store.flush();
+	// Nobody waiting, the entries ride with the step's intent (a row saved per step asked).
+	if (store.awaited && holds.asks(downstream, store.state.workflowId, wasHeld)) store.flush();
 	store.checkpoint({ at: "admitting", step: spec.name });
 	const admission = await holds.admit(downstream, store.state.workflowId, wasHeld);
 	const now = store.now();

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { JournalEntry, type JournalEvent } from "./events";
-import { metered, Usage } from "./usage";
+import { type JournalRow, type JournalRows, journalRows } from "./journal-rows";
+import { Usage } from "./usage";
 
 const JournalEntries = z.array(JournalEntry);
 
 /**
- * The journal's SQLite table. Events are buffered and written as one row per transition (a step's
- * result together with the next step's intent), flushed before any call leaves the object.
- * The table is created on the first write only, so reading an unknown workflow writes nothing.
+ * A workflow's journal, in its object's storage (journal-rows.ts). Events are buffered and written as
+ * one row per transition (a step's result together with the next step's intent), flushed before any
+ * call leaves the object. Reading an unknown workflow writes nothing.
  */
 export class Journal {
 	private pending: JournalEntry[] = [];
@@ -15,10 +16,10 @@ export class Journal {
 	private nextSeq = 1;
 	/** The last entry known to be in storage. */
 	private durable = 0;
-	private created = false;
+	private where: JournalRows | null = null;
 
 	constructor(
-		private readonly sql: SqlStorage,
+		private readonly storage: DurableObjectStorage,
 		private readonly usage: Usage,
 	) {}
 
@@ -48,20 +49,13 @@ export class Journal {
 		return this.parse(this.rows());
 	}
 
-	private rows() {
-		if (!this.created) {
-			const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'");
-			if (metered(this.usage, exists).length === 0) return [];
-			this.created = true;
-		}
-		return metered(
-			this.usage,
-			this.sql.exec<{ events: string; usage: string }>("SELECT events, usage FROM journal ORDER BY seq"),
-		);
+	private rows(): JournalRow[] {
+		this.where ??= journalRows(this.storage, this.usage);
+		return this.where.read();
 	}
 
 	/** Stored state is validated on read like any other input. */
-	private parse(rows: { events: string }[]): JournalEntry[] {
+	private parse(rows: JournalRow[]): JournalEntry[] {
 		return rows.flatMap((row) => JournalEntries.parse(JSON.parse(row.events)));
 	}
 
@@ -82,24 +76,8 @@ export class Journal {
 		this.pending = [];
 		const waiting = this.waiting.splice(0);
 		try {
-			if (!this.created) {
-				metered(
-					this.usage,
-					this.sql.exec(
-						"CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, events TEXT NOT NULL, usage TEXT NOT NULL)",
-					),
-				);
-				this.created = true;
-			}
-			metered(
-				this.usage,
-				this.sql.exec(
-					"INSERT INTO journal (seq, events, usage) VALUES (?, ?, ?)",
-					entries[0]?.seq,
-					JSON.stringify(entries),
-					JSON.stringify(this.usage),
-				),
-			);
+			this.where ??= journalRows(this.storage, this.usage);
+			this.where.write(entries[0]?.seq ?? 0, { events: JSON.stringify(entries), usage: JSON.stringify(this.usage) });
 		} catch (error) {
 			for (const waiter of waiting) waiter.reject(error);
 			throw error;
@@ -107,6 +85,11 @@ export class Journal {
 		this.durable = entries.at(-1)?.seq ?? this.durable;
 		for (const waiter of waiting) waiter.resolve();
 		return entries;
+	}
+
+	/** Whether someone waits for what is buffered to be written (an answer to a request). */
+	get awaited(): boolean {
+		return this.waiting.length > 0;
 	}
 
 	/** Resolves once everything buffered so far is written; rejects if that write fails. */

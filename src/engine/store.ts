@@ -51,7 +51,7 @@ export class Store {
 		private readonly observers: Observers & { redact?: (text: string) => string } = {},
 	) {
 		this.redact = observers.redact ?? ((text) => text);
-		this.journal = new Journal(storage.sql, this.usage);
+		this.journal = new Journal(storage, this.usage);
 		this.alarm = new Alarm(storage, this.usage);
 	}
 
@@ -102,6 +102,11 @@ export class Store {
 	/** Resolves once everything appended so far is durable. */
 	flushed(): Promise<void> {
 		return this.journal.flushed();
+	}
+
+	/** Whether an answer waits for what was appended to be durable. */
+	get awaited(): boolean {
+		return this.journal.awaited;
 	}
 
 	checkpoint(point: Checkpoint): void {

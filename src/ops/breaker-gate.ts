@@ -51,6 +51,7 @@ export function breakerGate(env: Env): DownstreamGate {
 			Object.assign(batch, { ...EMPTY, successesSince: platform.now(name) });
 			mine.report = report;
 			try {
+				platform.count("breaker", name);
 				trust(name, (await withinMs(stub(name).report(downstream, name, report), REPORT_TIMEOUT_MS, name)).fast);
 				mine.report = null;
 			} catch (error) {
@@ -81,6 +82,7 @@ export function breakerGate(env: Env): DownstreamGate {
 			const name = platform.breaker(downstream, workflowId);
 			return platform.admission(workflowId, async () => {
 				if (!held && trusts(name)) return ADMITTED;
+				platform.count("breaker", workflowId);
 				const answer: AdmitAnswer = await stub(name).admit(downstream, name, workflowId);
 				trust(name, answer.fast);
 				return answer.admission;

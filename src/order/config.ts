@@ -35,6 +35,11 @@ export const OrderEnv = z.object({
 	RETENTION_DAYS: z.coerce.number().positive().default(30),
 	/** Bearer key sent with every downstream call (a secret), e.g. a deployed sandbox's SANDBOX_KEY. */
 	DOWNSTREAM_API_KEY: z.string().min(1).optional(),
+	/**
+	 * `info`: one log line per outcome, failure, retry, hold and operator action (about one per happy
+	 * order: Workers Logs bills per event). `debug`: one per journal entry. Default `info`.
+	 */
+	LOG_LEVEL: z.enum(["info", "debug"]).default("info"),
 });
 
 export interface OrderConfig {
@@ -49,6 +54,7 @@ export interface OrderConfig {
 	downstreamTimeoutMs: number | undefined;
 	downstreamApiKey: string | undefined;
 	retentionMs: number;
+	logLevel: "info" | "debug";
 }
 
 export class ConfigError extends Error {
@@ -73,5 +79,6 @@ export function orderConfig(env: object): OrderConfig {
 		downstreamTimeoutMs: e.DOWNSTREAM_TIMEOUT_MS,
 		downstreamApiKey: e.DOWNSTREAM_API_KEY,
 		retentionMs: e.RETENTION_DAYS * 86_400_000,
+		logLevel: e.LOG_LEVEL,
 	};
 }

@@ -2,7 +2,7 @@ import { DurableObject, tracing } from "cloudflare:workers";
 import { z } from "zod";
 import { assertConfigured } from "../config/check";
 import { WorkflowEngine } from "../engine/engine";
-import type { JournalEntry, OperatorAction } from "../engine/events";
+import type { OperatorAction } from "../engine/events";
 import type { Delivery } from "../engine/host";
 import type { ActionRequest, ActionResult } from "../engine/operator";
 import type { Episode, Notification } from "../engine/outbox";
@@ -11,6 +11,7 @@ import { alertFor, type IndexRow } from "../ops/messages";
 import { platform } from "../ops/platform";
 import { orderConfig } from "./config";
 import { EventStreams } from "./event-stream";
+import { logLine } from "./log-lines";
 import { Order, orderTotalCents } from "./order";
 import { JournaledOrder, orderDigest, PersonalData, split } from "./personal-data";
 import type { PickConfirmation } from "./pick";
@@ -25,21 +26,6 @@ export type PlaceOutcome = "created" | "exists" | "conflict";
 export interface Projection {
 	row: IndexRow;
 	episodes: Episode[];
-}
-
-/** One log line per journal entry, so that Workers Logs can be queried by order, step and attempt. */
-function journalLine(ref: OrderRef, entry: JournalEntry): Record<string, unknown> {
-	const step = "step" in entry ? entry.step : null;
-	const attempt = "attempt" in entry ? entry.attempt : null;
-	return {
-		message: "journal",
-		orderId: ref.orderId,
-		tenant: ref.tenant,
-		seq: entry.seq,
-		type: entry.type,
-		step,
-		attempt,
-	};
 }
 
 /** One order, one object: its journal, its alarm, its single run at a time. */
@@ -85,7 +71,8 @@ export class OrderObject extends DurableObject<Env> {
 					return work((key, value) => span.setAttribute(key, value));
 				}),
 			log: (entry) => {
-				platform.log(journalLine(this.ref(), entry));
+				const line = logLine(this.ref(), entry, config.logLevel);
+				if (line) platform.log(line);
 				this.streams.publish(entry);
 			},
 		});

@@ -477,7 +477,9 @@ function storedText(orderId: string): Promise<{ journal: string; all: string }> 
 		// The key-value entries live in a hidden table of their own: dumped too.
 		const entries = JSON.stringify([...state.storage.kv.list()]);
 		return {
-			journal: tables.includes("journal") ? dump("journal") : "",
+			journal: tables.includes("journal")
+				? dump("journal")
+				: JSON.stringify([...state.storage.kv.list({ prefix: "journal:" })]),
 			all: [...tables.map(dump), entries].join("\n"),
 		};
 	});

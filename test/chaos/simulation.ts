@@ -409,12 +409,15 @@ export class Simulation {
 		await this.happen(i, event);
 	}
 
-	/** Notes when each breaker is seen closed after an episode; held steps are then released within a bound. */
+	/**
+	 * Notes since when each breaker is closed after an episode (its record's own `since`, so an episode
+	 * that opened and closed again between two looks is not taken for the earlier one); held steps are
+	 * then released within a bound.
+	 */
 	private noteClosed(breakers: (BreakerSeen & { alarm: number | null })[]): void {
-		for (const b of breakers) {
-			const closed = b.record?.state === "closed";
-			if (!closed) this.closedAt.delete(b.name);
-			else if (!this.closedAt.has(b.name) && (b.record?.episode ?? 0) > 0) this.closedAt.set(b.name, this.now());
+		for (const { name, record } of breakers) {
+			if (record?.state === "closed" && record.episode > 0) this.closedAt.set(name, record.since);
+			else this.closedAt.delete(name);
 		}
 	}
 }

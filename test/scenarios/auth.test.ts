@@ -17,7 +17,7 @@ describe("client endpoints need an API key", () => {
 			expect(response.headers.get("Content-Type")).toBe("application/problem+json");
 			expect(response.headers.get("WWW-Authenticate")).toContain("Bearer");
 		}
-		expect(await storedState(orderId)).toEqual({ tables: [], alarm: null });
+		expect(await storedState(orderId)).toEqual({ tables: [], entries: 0, alarm: null });
 	});
 
 	it("accepts every configured key", async () => {

@@ -17,7 +17,7 @@ describe("bad input never reaches an order's object and never answers 5xx", () =
 	it("malformed JSON → 400", async () => {
 		const orderId = newOrderId("malformed");
 		await expectProblem(await api("/orders", { method: "POST", body: `{"orderId":"${orderId}",` }), 400);
-		expect(await storedState(orderId)).toEqual({ tables: [], alarm: null });
+		expect(await storedState(orderId)).toEqual({ tables: [], entries: 0, alarm: null });
 	});
 
 	it("schema violations → 400 with field errors", async () => {
@@ -30,7 +30,7 @@ describe("bad input never reaches an order's object and never answers 5xx", () =
 			errors: { path: string; message: string }[];
 		};
 		expect(problem.errors.map((e) => e.path).sort()).toEqual(["currency", "items.0.quantity"]);
-		expect(await storedState(orderId)).toEqual({ tables: [], alarm: null });
+		expect(await storedState(orderId)).toEqual({ tables: [], entries: 0, alarm: null });
 	});
 
 	it.each([
@@ -78,7 +78,7 @@ describe("bad input never reaches an order's object and never answers 5xx", () =
 		const orderId = newOrderId("unknown");
 		await expectProblem(await api(`/orders/${orderId}`), 404);
 		await expectProblem(await api(`/orders/${orderId}/history`), 404);
-		expect(await storedState(orderId)).toEqual({ tables: [], alarm: null });
+		expect(await storedState(orderId)).toEqual({ tables: [], entries: 0, alarm: null });
 	});
 
 	it("a malformed pick callback → 400 before any token check", async () => {

@@ -68,6 +68,6 @@ describe("warehouse callback tokens", () => {
 			event: "warehouse-picked",
 		});
 		expect((await confirmPick(orderId, token)).status).toBe(404);
-		expect(await storedState(orderId)).toEqual({ tables: [], alarm: null });
+		expect(await storedState(orderId)).toEqual({ tables: [], entries: 0, alarm: null });
 	});
 });

@@ -9,7 +9,7 @@ import {
 	fireAlarm,
 	getStatus,
 	injectFault,
-	inObject,
+	journalRowsOf,
 	ledger,
 	newOrderId,
 	OPERATOR_KEY,
@@ -26,9 +26,7 @@ const POSTCODE = "SW1Y 4JH";
 
 /** What the project keeps or sends about the order outside its personal-data row: the journal, D1, the alerts posted. */
 async function outsideTheRow(orderId: string): Promise<string> {
-	const journal = await inObject(orderId, (_, state) =>
-		JSON.stringify(state.storage.sql.exec("SELECT events FROM journal").toArray()),
-	);
+	const journal = JSON.stringify(await journalRowsOf(orderId));
 	const deadLetters = await d1Rows("dead_letters", orderId);
 	const alerts = (await ledger(orderId)).alerts;
 	return [journal, JSON.stringify(deadLetters), JSON.stringify(alerts)].join("\n");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { traceIdOf } from "../../src/engine/trace";
+import { configure } from "../deploys";
 import {
 	confirmPick,
 	getHistory,
@@ -30,8 +31,34 @@ describe("traces and logs follow an order", () => {
 		expect(new Set(parsed.map((m) => m?.[2])).size).toBe(requests.length);
 	});
 
-	it("writes one structured log line per journal entry, with order, tenant, sequence, type, step and attempt", async () => {
+	it("writes one log line per outcome, failure, retry, hold and operator action: one for a happy order", async () => {
 		const orderId = newOrderId("logged");
+		await injectFault({ service: "inventory", operation: "reserve", orderId, fault: "error", status: 503, times: 1 });
+		await confirmPick(orderId, await placeUntilPick(orderBody(orderId)));
+		await settle(orderId, (s) => s.status === "completed");
+		const history = await getHistory(orderId);
+		const lines = logged.filter((l) => l.orderId === orderId);
+		const failed = history.find((e) => e.type === "step_failed");
+		expect(lines).toEqual([
+			{
+				message: "journal",
+				orderId,
+				tenant: "default",
+				seq: failed?.seq,
+				type: "step_failed",
+				step: "reserve-inventory",
+				attempt: 1,
+				code: "downstream_error",
+				kind: "unknown_outcome",
+				retryAt: expect.any(Number),
+			},
+			expect.objectContaining({ type: "workflow_finished", status: "completed", code: null }),
+		]);
+	});
+
+	it("with LOG_LEVEL=debug, one line per journal entry, with order, tenant, sequence, type, step and attempt", async () => {
+		const orderId = newOrderId("logged-debug");
+		configure(orderId, { LOG_LEVEL: "debug" });
 		await placeUntilPick(orderBody(orderId));
 		const history = await getHistory(orderId);
 		const lines = logged.filter((l) => l.orderId === orderId);
@@ -46,6 +73,5 @@ describe("traces and logs follow an order", () => {
 			step: "charge-payment",
 			attempt: 1,
 		});
-		expect(lines.every((l) => l.type === history.find((e) => e.seq === l.seq)?.type)).toBe(true);
 	});
 });

@@ -4,18 +4,33 @@ import { Retention } from "../../src/engine/retention";
 import { JournalWriteError, Store } from "../../src/engine/store";
 import { newOrderId, orderStub } from "../helpers";
 
+/** The object's storage, but for the journal's writes, which throw `error` while `failing()` says so. */
+function failingWrites(storage: DurableObjectStorage, failing: () => boolean, error: string): DurableObjectStorage {
+	const kv = {
+		get: (key: string) => storage.kv.get(key),
+		list: (options?: SyncKvListOptions) => storage.kv.list(options),
+		delete: (key: string) => storage.kv.delete(key),
+		put: (key: string, value: unknown) => {
+			if (failing() && key.startsWith("journal:")) throw new Error(`the write failed: ${error}`);
+			return storage.kv.put(key, value);
+		},
+	} as SyncKvStorage;
+	return {
+		sql: storage.sql,
+		kv,
+		transactionSync: <T>(work: () => T) => storage.transactionSync(work),
+	} as unknown as DurableObjectStorage;
+}
+
 describe("a journal write that fails", () => {
 	it("leaves memory as storage has it, fails whoever waited on it, and the next write goes on from there", async () => {
 		await runInDurableObject(orderStub(newOrderId("store")), async (_, state) => {
 			let failing = false;
-			const real = state.storage.sql;
-			const sql = {
-				exec: (query: string, ...bindings: unknown[]) => {
-					if (failing && query.startsWith("INSERT")) throw new Error("string or blob too big: SQLITE_TOOBIG");
-					return real.exec(query, ...bindings);
-				},
-			} as SqlStorage;
-			const store = new Store({ sql } as DurableObjectStorage, () => 1_000, Math.random);
+			const store = new Store(
+				failingWrites(state.storage, () => failing, "SQLITE_TOOBIG"),
+				() => 1_000,
+				Math.random,
+			);
 			store.append({ type: "workflow_started", workflowId: "w", input: {} });
 			store.flush();
 
@@ -44,14 +59,8 @@ describe("an erasure whose journal entry cannot be written", () => {
 		await runInDurableObject(orderStub(newOrderId("erase")), async (_, state) => {
 			let failing = false;
 			const real = state.storage.sql;
-			const sql = {
-				exec: (query: string, ...bindings: unknown[]) => {
-					if (failing && query.startsWith("INSERT")) throw new Error("disk I/O error: SQLITE_IOERR");
-					return real.exec(query, ...bindings);
-				},
-			} as SqlStorage;
-			const storage = { sql, transactionSync: (work: () => unknown) => state.storage.transactionSync(work) };
-			const store = new Store(storage as DurableObjectStorage, () => 5_000, Math.random);
+			const storage = failingWrites(state.storage, () => failing, "SQLITE_IOERR");
+			const store = new Store(storage, () => 5_000, Math.random);
 			real.exec("CREATE TABLE kept (data TEXT)");
 			real.exec("INSERT INTO kept VALUES ('ada@example.com')");
 			const erase = () => {
@@ -64,7 +73,7 @@ describe("an erasure whose journal entry cannot be written", () => {
 			store.flush();
 			expect(retention.dueAt).toBe(6_000);
 
-			const later = new Retention(new Store(storage as DurableObjectStorage, () => 6_000, Math.random), {
+			const later = new Retention(new Store(storage, () => 6_000, Math.random), {
 				afterMs: 1_000,
 				erase,
 			});
@@ -75,7 +84,7 @@ describe("an erasure whose journal entry cannot be written", () => {
 			failing = false;
 			later.eraseIfDue();
 			expect(real.exec("SELECT data FROM kept").one().data).toBeNull();
-			const reloaded = new Store(storage as DurableObjectStorage, () => 6_000, Math.random);
+			const reloaded = new Store(storage, () => 6_000, Math.random);
 			expect(reloaded.history().at(-1)).toMatchObject({ type: "data_erased", fields: ["email"] });
 			expect(new Retention(reloaded, { afterMs: 1_000, erase }).dueAt).toBeNull();
 		});

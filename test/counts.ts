@@ -2,7 +2,7 @@ import { platform } from "../src/ops/platform";
 
 /**
  * What the code does beside an order's own work, counted by subject (a workflow id, a key's name, a
- * breaker): breaker round trips, rate-limit checks, messages handed to a queue. Installed for every
+ * breaker): breaker round trips, rate-limit checks, messages handed to a queue, alarm wakes. Installed for every
  * test file by test/setup.ts, on top of the platform faults.
  */
 const counts = new Map<string, number>();
@@ -29,7 +29,7 @@ export function installCounts(): void {
 }
 
 /** How often `roundTrip` happened about `subject` so far. */
-export const countOf = (roundTrip: "breaker" | "rate-limit" | "queue", subject: string) =>
+export const countOf = (roundTrip: "breaker" | "rate-limit" | "queue" | "wake", subject: string) =>
 	counts.get(`${roundTrip}:${subject}`) ?? 0;
 
 /** Every count whose subject starts with `prefix`, summed: a breaker's round trips are counted by its name. */

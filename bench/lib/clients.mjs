@@ -31,15 +31,14 @@ export function durableClient(name, baseUrl, finishedAt) {
 }
 
 /**
- * The orchestrator's `updatedAt` is its last journal entry's time. Its `usage` is read again 13 s
- * after the finish: the alarm armed when the pick arrived (attempt timeout 10 s + 2 s grace) is kept
- * rather than moved, fires then, and re-arms for the data's erasure; that read sees the write and
- * the wake, and the object is still in memory (an object restarted since reports the counts saved
- * with its last journal row, which miss what followed).
+ * The orchestrator's `updatedAt` is its last journal entry's time. Its `usage` is read again 1 s
+ * after the finish: by then the last hand-over is done and the alarm moved to the data's erasure
+ * (its last write), and the object is still in memory (an object restarted since reports the counts
+ * saved with its last journal row, which miss what followed).
  */
 export const orchestratorClient = (baseUrl) => ({
 	...durableClient("orchestrator", baseUrl, (body) => Date.parse(body.updatedAt)),
-	settleMs: 13_000,
+	settleMs: 1000,
 });
 
 export const workflowsClient = (baseUrl) =>

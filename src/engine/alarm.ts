@@ -25,11 +25,12 @@ export class Alarm {
 	 * not later, is kept rather than moved: it fires early, finds nothing due and re-arms then. A wake
 	 * is billed as a request and a move as a row written, which costs several times more, and the
 	 * watchdog set when work arrives usually covers the next due time already (the whole happy path).
+	 * `last`: `at` is the last thing due, so the early wake would only re-arm for it; move now instead.
 	 */
-	settle(at: number | null, now: number): Promise<void> {
+	settle(at: number | null, now: number, last = false): Promise<void> {
 		return this.serially(async () => {
 			const current = await this.current();
-			if (current !== null && current > now && (at === null || current <= at)) return;
+			if (!last && current !== null && current > now && (at === null || current <= at)) return;
 			await this.write(at);
 		});
 	}

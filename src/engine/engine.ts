@@ -42,7 +42,7 @@ export class WorkflowEngine<Input> {
 		const settled = async () => {
 			if (this.running) return;
 			this.store.flush();
-			await this.store.alarm.settle(this.dueAt(), this.store.now());
+			await this.settleAlarm();
 		};
 		this.notifier = new Notifier(this.store, options.notify, this.defaults, settled);
 		this.reporter = new Reporter(this.store, options.report, this.defaults, settled, this.nextDueAt);
@@ -69,18 +69,18 @@ export class WorkflowEngine<Input> {
 		return this.store.durableVersion;
 	}
 
-	/**
-	 * When the engine next needs its alarm: the journal's due times (held steps' rechecks too), any
-	 * notification or report owed, the data's erasure. The alarm set may be earlier (see Alarm.settle).
-	 */
+	/** When the engine next needs its alarm: the journal's due times, hand-overs owed, the erasure. The alarm may be earlier (Alarm.settle). */
 	readonly dueAt = (): number | null =>
 		earliest([this.nextDueAt(), this.notifier.dueAt, this.reporter.dueAt, this.retention.dueAt]);
 
-	/**
-	 * When the workflow next has something due that its alarm acts on (a retry, a deadline, a recheck):
-	 * what an index shows, so that a sweeper nudges only a workflow whose alarm was lost, never one whose
-	 * due time waits behind another step.
-	 */
+	/** Once only the data's erasure is left, the alarm moves there: the one write a kept alarm's early wake would make, less the wake. */
+	private settleAlarm(): Promise<void> {
+		const owed = earliest([this.nextDueAt(), this.notifier.dueAt, this.reporter.dueAt]);
+		const onlyErasure = this.state.finished !== null && owed === null && this.retention.dueAt !== null;
+		return this.store.alarm.settle(this.dueAt(), this.store.now(), onlyErasure);
+	}
+
+	/** The workflow's next retry, deadline or recheck: what an index shows, so a sweeper nudges only an order whose alarm was lost. */
 	readonly nextDueAt = (): number | null => this.state.nextWakeAfter(this.reachedBy);
 
 	/** True while a run, a notification hand-over, an index report or a report to a breaker is under way. */
@@ -200,7 +200,7 @@ export class WorkflowEngine<Input> {
 				this.reporter.kick();
 				this.notifier.kick();
 			} while (this.again);
-			await this.store.alarm.settle(this.dueAt(), this.store.now());
+			await this.settleAlarm();
 		} catch (error) {
 			// Storage failed under the run; memory was rebuilt from storage. Come back soon, by our own alarm.
 			await this.store.alarm.setBy(this.store.now() + AFTER_FAILED_RUN_MS).catch(() => undefined);

@@ -30,7 +30,7 @@ export const platform = {
 	 * A round trip the code makes beside its own work, by what it is about (a workflow, a key): a breaker
 	 * asked or told, a rate limit checked. Nothing in production; tests hold each order to a budget of them.
 	 */
-	count: (_roundTrip: "breaker" | "rate-limit", _subject: string): void => undefined,
+	count: (_roundTrip: "breaker" | "rate-limit" | "wake", _subject: string): void => undefined,
 	/** Where structured log lines go: Workers Logs, through the console. */
 	log: (line: Record<string, unknown>): void => console.log(JSON.stringify(line)),
 };

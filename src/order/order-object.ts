@@ -168,6 +168,7 @@ export class OrderObject extends DurableObject<Env> {
 
 	override async alarm(): Promise<void> {
 		this.engine.usage.requests++;
+		platform.count("wake", this.engine.state.workflowId);
 		await this.engine.alarm();
 	}
 

@@ -29,6 +29,8 @@ interface Budget {
 	/** Billed rows written: the journal's rows, the personal-data row, and the alarm changes. */
 	rowsWritten: number;
 	alarmsSet: number;
+	/** Alarm invocations: each is a request billed, and a reload when the object was evicted meanwhile. */
+	wakes: number;
 	journalRows: number;
 	logLines: number;
 	downstreamCalls: number;
@@ -43,6 +45,7 @@ const BUDGETS: Record<"happy" | "outOfStock" | "declined", Budget> = {
 	happy: {
 		rowsWritten: 9,
 		alarmsSet: 2,
+		wakes: 0,
 		journalRows: 6,
 		logLines: 1,
 		downstreamCalls: 4,
@@ -53,6 +56,7 @@ const BUDGETS: Record<"happy" | "outOfStock" | "declined", Budget> = {
 	outOfStock: {
 		rowsWritten: 7,
 		alarmsSet: 2,
+		wakes: 0,
 		journalRows: 4,
 		logLines: 2,
 		downstreamCalls: 3,
@@ -62,6 +66,7 @@ const BUDGETS: Record<"happy" | "outOfStock" | "declined", Budget> = {
 	declined: {
 		rowsWritten: 5,
 		alarmsSet: 2,
+		wakes: 0,
 		journalRows: 2,
 		logLines: 2,
 		downstreamCalls: 1,
@@ -81,13 +86,14 @@ async function costOf(order: Order, until: (s: OrderStatus) => boolean): Promise
 		expect((await confirmPick(orderId, await pickToken(orderId))).status).toBe(202);
 	}
 	await settle(orderId, until);
-	// The alarm the order kept from its run fires early, finds nothing due and re-arms for the erasure.
+	// Nothing but the erasure is left: its alarm is set, with no early wake before it.
 	await dueAlarm(orderId);
 	const status = await getStatus(orderId);
 	const journalRows = (await journalRowsOf(orderId)).length;
 	return {
 		rowsWritten: status.usage.rowsWritten + status.usage.alarmsSet,
 		alarmsSet: status.usage.alarmsSet,
+		wakes: countOf("wake", orderId),
 		journalRows,
 		logLines: logged.filter((line) => line.orderId === orderId).length,
 		downstreamCalls: (await ledger(orderId)).requests.length,
@@ -118,7 +124,7 @@ describe("what one order costs beside its business, in counts", () => {
 	it("in an isolate that does not trust them yet, each step asks its breaker once, and two answers are written before", async () => {
 		// Breakers of its own, never asked before: a quiet service's case, or the first order after a deploy.
 		// The placement's and the pick's answers must not wait for a breaker: their rows are written first.
-		const cost = await costOf(orderBody("budget-cold"), (s) => s.status === "completed");
+		const cost = await costOf(orderBody(`cold-${PREFIX}`), (s) => s.status === "completed");
 		expect(cost).toEqual({ ...BUDGETS.happy, breakerRoundTrips: 4, journalRows: 8, rowsWritten: 11 });
 	});
 

@@ -5,11 +5,14 @@ import { fillTo } from "./growth.mjs";
 import { journalBytes } from "./journal-size.mjs";
 import { mergeLedger, verifyLedger } from "./ledger.mjs";
 import { runPoint } from "./load.mjs";
+import { orderCost } from "./order-cost.mjs";
 import { makeOrder, orderIds } from "./orders.mjs";
 import { outagePoint } from "./outage.mjs";
 import { phases } from "./phases.mjs";
 import { describe, happyPoint, ledgerEntries, publicPoint, throughputPoints } from "./points.mjs";
+import { profiled } from "./profile.mjs";
 import { settings } from "./settings.mjs";
+import { round } from "./stats.mjs";
 import { localStorage } from "./storage.mjs";
 import { address, startOrchestrator, startSandbox } from "./systems.mjs";
 import { usageOf } from "./usage.mjs";
@@ -31,6 +34,30 @@ async function failurePaths(client) {
 	return {
 		outOfStock: await run("oos", { sku: "OOS-BOOK-1" }),
 		declined: await run("declined", { paymentMethod: "pm_card_declined" }),
+	};
+}
+
+/**
+ * The last concurrency again, under a CPU profile of the orchestrator's runtime (see profile.mjs):
+ * each cause's share of the samples, in ms as that share of the runtime CPU per order the unprofiled
+ * point measured. The profiler itself costs CPU, so the profiled point's own figure is higher.
+ */
+async function profilePoint(orchestrator, client, last) {
+	const count = settings.profileOrders;
+	const { result: point, profile } = await profiled(orchestrator, count, () =>
+		happyPoint(client, "profiled", last.concurrency, count),
+	);
+	const runtimeMs = last.cpu?.msPerOrder.orchestrator?.runtime ?? null;
+	const ms = (percent) => (runtimeMs === null ? null : round((percent / 100) * runtimeMs, 2));
+	return {
+		...profile,
+		concurrency: last.concurrency,
+		runtimeCpuMsPerOrder: runtimeMs,
+		runtimeCpuMsPerOrderWhileProfiled: point.cpu?.msPerOrder.orchestrator?.runtime ?? null,
+		byCause: Object.fromEntries(
+			Object.entries(profile.byCause).map(([cause, percent]) => [cause, { percent, ms: ms(percent) }]),
+		),
+		point,
 	};
 }
 
@@ -66,10 +93,17 @@ export async function benchOrchestrator(dir, log) {
 	try {
 		const points = await throughputPoints(client, log);
 		for (const point of points) point.phasesMs = await phases(orchestrator.url, point.results);
+		const last = points.at(-1);
+		const profile = settings.profileOrders > 0 ? await profilePoint(orchestrator, client, last) : null;
+		if (profile) log(`  orchestrator: profiled ${JSON.stringify(profile.byCause)}`);
+		const cost = settings.quietOrders > 0 ? await orderCost(client, last.latencyMs.p99) : null;
+		if (cost) log(`  orchestrator: CPU per order, no polling ${JSON.stringify(cost)}`);
 		const existing = () =>
 			settings.warmup +
 			points.length * settings.orders +
 			2 * settings.failureOrders +
+			settings.profileOrders +
+			settings.quietOrders +
 			settings.busyOrders +
 			settings.outageOrders;
 		const failures = await failurePaths(client);
@@ -90,12 +124,13 @@ export async function benchOrchestrator(dir, log) {
 		await check([
 			...points.flatMap((p) => ledgerEntries(p)),
 			...(outage ? outage.orderIds.map((orderId) => ({ orderId, path: "happy" })) : []),
+			...(profile ? ledgerEntries(profile.point) : []),
+			...(cost ? cost.orderIds.map((orderId) => ({ orderId, path: "happy" })) : []),
 			...ledgerEntries(failures.outOfStock, "outOfStock"),
 			...ledgerEntries(failures.declined, "declined"),
 			...busy.orderIds.map((orderId) => ({ orderId, path: "happy" })),
 		]);
 
-		const last = points.at(-1);
 		const existingAtLast = settings.warmup + (points.length - 1) * settings.orders;
 		const growth = [await growthPoint(orchestrator, last, existingAtLast)];
 		if (settings.growthTo > existing()) {
@@ -119,6 +154,8 @@ export async function benchOrchestrator(dir, log) {
 				declined: usageOf(failures.declined.results),
 			},
 			failurePaths: { outOfStock: publicPoint(failures.outOfStock), declined: publicPoint(failures.declined) },
+			profile: profile && { ...profile, point: undefined },
+			orderCost: cost && { ...cost, orderIds: undefined },
 			pollWhileBusy: { ...busy, orderIds: undefined },
 			outage: outage && { ...outage, orderIds: undefined },
 			growth,

@@ -64,6 +64,32 @@ export function humanSummary(results) {
 			const parts = Object.entries(p.phasesMs ?? {}).map(([name, ms]) => `${name} ${ms}`);
 			say(`  ${pad(p.concurrency, 3)} clients: ${parts.join(", ")}`);
 		}
+		const profile = orchestrator.profile;
+		if (profile) {
+			say();
+			say(
+				`The orchestrator's runtime CPU per order by cause (shares of a CPU profile of ${profile.orders} orders at ${profile.concurrency} clients)`,
+			);
+			say(`${pad("%", 7)}${pad("ms", 8)}  cause`);
+			for (const [cause, { percent, ms }] of Object.entries(profile.byCause))
+				say(`${pad(percent, 7)}${pad(ms, 8)}  ${cause}`);
+			say(
+				`${pad(100, 7)}${pad(profile.runtimeCpuMsPerOrder, 8)}  in all; ${profile.logEventsPerOrder} log events per order`,
+			);
+		}
+		const cost = orchestrator.orderCost;
+		if (cost) {
+			say();
+			say(`CPU per order without the bench's polling (ms; ${cost.orders} orders, ${cost.readsPerOrder} reads each)`);
+			say(`${padEnd("", 28)}${pad("runtime", 9)}${pad("proxy", 7)}${pad("all", 7)}`);
+			for (const [label, row] of [
+				["an order and its one read", cost.cpuMsPerOrderWithOneRead],
+				["a status read", cost.cpuMsPerStatusRead],
+				["an order, no reads (derived)", cost.cpuMsPerOrderNoReads],
+			]) {
+				if (row) say(`${padEnd(label, 28)}${pad(row.runtime, 9)}${pad(row.devProxy, 7)}${pad(row.total, 7)}`);
+			}
+		}
 		say();
 		say("Status reads while the order's charge takes 2 s");
 		for (const [name, system] of Object.entries(systems)) {

@@ -27,6 +27,19 @@ export const settings = {
 	/** The outage point: orders placed while inventory is down, and how long it is down (0 orders: skipped). */
 	outageOrders: int("BENCH_OUTAGE_ORDERS", 200),
 	outageSeconds: int("BENCH_OUTAGE_SECONDS", 60),
+	/** Orders of the profiled point (the last concurrency, under a CPU profile of the runtime; 0: skipped). */
+	profileOrders: int("BENCH_PROFILE_ORDERS", 200),
+	/** Orders placed and read once each, and status reads alone, for CPU per order and per read (0: skipped). */
+	quietOrders: int("BENCH_QUIET_ORDERS", 200),
+	statusReads: int("BENCH_STATUS_READS", 2000),
+	/** Extra vars for the orchestrator, `KEY=value,KEY=value`: a paired run switches one setting (LOG_LEVEL=debug). */
+	orchestratorVars: Object.fromEntries(
+		list("BENCH_VARS", []).map((pair) => {
+			const at = pair.indexOf("=");
+			if (at < 1) throw new Error(`BENCH_VARS: expected KEY=value, got ${pair}`);
+			return [pair.slice(0, at), pair.slice(at + 1)];
+		}),
+	),
 	/** The growth point: throughput and storage again once this many orders exist. */
 	growthTo: int("BENCH_GROWTH_TO", 10_000),
 	/** The shortest wait between two status reads of one order, in ms (see lib/pacer.mjs). */

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { readJsonc } from "./jsonc.mjs";
 import { freePort, ROOT, startDev, wrangler } from "./processes.mjs";
+import { settings as benchSettings } from "./settings.mjs";
 
 export const CLIENT_KEY = "bench-client-key";
 const CALLBACK_SECRET = randomBytes(24).toString("hex");
@@ -51,6 +52,7 @@ export async function address(dir, name, label = name) {
 		name,
 		label,
 		url: `http://127.0.0.1:${port}`,
+		inspectorPort: inspector,
 		logFile: `${dir}/${name}.log`,
 		args() {
 			const persist = `${dir}/${name}${starts++ ? `-${starts}` : ""}`;
@@ -84,7 +86,7 @@ async function start(at, { config, settings, readyPath, prepare = async () => {}
 		url: `${at.url}${readyPath}`,
 		logFile: at.logFile,
 	});
-	return { ...server, url: at.url, persist };
+	return { ...server, url: at.url, persist, inspectorPort: at.inspectorPort, bundle: at.script };
 }
 
 /** The sandbox services, fresh state, picking every shipment at once through its callback URL (at `callbacksTo`). */
@@ -120,7 +122,7 @@ export function startOrchestrator(at, sandboxUrl) {
 	}
 	return start(at, {
 		config: benchConfig(at, config),
-		settings: { ...secrets, ...moved },
+		settings: { ...secrets, ...moved, ...benchSettings.orchestratorVars },
 		readyPath: "/openapi.json",
 		prepare: applyMigrations,
 	});

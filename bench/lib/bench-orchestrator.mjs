@@ -97,7 +97,7 @@ export async function benchOrchestrator(dir, log) {
 		const profile = settings.profileOrders > 0 ? await profilePoint(orchestrator, client, last) : null;
 		if (profile) log(`  orchestrator: profiled ${JSON.stringify(profile.byCause)}`);
 		const cost = settings.quietOrders > 0 ? await orderCost(client, last.latencyMs.p99) : null;
-		if (cost) log(`  orchestrator: CPU per order, no polling ${JSON.stringify(cost)}`);
+		if (cost) log(`  orchestrator: CPU per order, no polling ${JSON.stringify({ ...cost, orderIds: undefined })}`);
 		const existing = () =>
 			settings.warmup +
 			points.length * settings.orders +

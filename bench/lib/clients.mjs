@@ -1,4 +1,5 @@
 import { requestJson } from "./http.mjs";
+import { settings } from "./settings.mjs";
 import { CLIENT_KEY } from "./systems.mjs";
 
 const IN_PROGRESS = new Set(["running", "waiting", "compensating"]);
@@ -31,14 +32,14 @@ export function durableClient(name, baseUrl, finishedAt) {
 }
 
 /**
- * The orchestrator's `updatedAt` is its last journal entry's time. Its `usage` is read again 1 s
- * after the finish: by then the last hand-over is done and the alarm moved to the data's erasure
- * (its last write), and the object is still in memory (an object restarted since reports the counts
- * saved with its last journal row, which miss what followed).
+ * The orchestrator's `updatedAt` is its last journal entry's time. Its `usage` is read again a second
+ * after the finish (BENCH_SETTLE_MS): by then the last hand-over is done and the alarm has moved to
+ * the data's erasure (its last write), and the object is still in memory (an object restarted since
+ * reports the counts saved with its last journal row, which miss what followed).
  */
 export const orchestratorClient = (baseUrl) => ({
 	...durableClient("orchestrator", baseUrl, (body) => Date.parse(body.updatedAt)),
-	settleMs: 1000,
+	settleMs: settings.settleMs,
 });
 
 export const workflowsClient = (baseUrl) =>

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { openInspector } from "./inspector.mjs";
 import { round } from "./stats.mjs";
 
@@ -42,6 +43,10 @@ function moduleMap(bundlePath) {
  */
 const CAUSES = [
 	["(idle)", ({ fn }) => fn === "(idle)"],
+	[
+		"rate limit (the binding, emulated locally by a subrequest)",
+		({ module, path }) => [module, ...path].some((m) => m.includes(":ratelimit:")),
+	],
 	["garbage collection", ({ fn }) => fn === "(garbage collector)"],
 	["runtime outside JavaScript (I/O, storage engine, RPC plumbing)", ({ fn }) => fn === "(program)"],
 	["log lines (console)", ({ module, fn }) => module === "(native)" && /^(log|info|warn|error|debug)$/.test(fn)],
@@ -67,6 +72,7 @@ const CAUSES = [
 	["other built-ins", ({ module }) => module === "(native)"],
 	["validation (zod)", ({ module }) => /^(zod|@asteasolutions\/zod-to-openapi|@hono\/zod-)/.test(module)],
 	["routing (hono)", ({ module }) => module.startsWith("hono")],
+	["the runtime's own JavaScript (bindings)", ({ module }) => module.includes(":")],
 	["other libraries", ({ module }) => !module.startsWith("src/")],
 	["HTTP API (auth, keys, routes, problems)", ({ module }) => module.startsWith("src/api/")],
 	["operator console", ({ module }) => module.startsWith("src/console/")],
@@ -81,24 +87,37 @@ function causeOf(frame) {
 	return CAUSES.find(([, matches]) => matches(frame))[0];
 }
 
-/** Self time per function and per cause, in ms, from a V8 CPU profile. */
-function aggregate(profile, moduleAt) {
+/** Self time per function and per cause, in µs, from a V8 CPU profile. */
+function aggregate(profile, moduleAt, bundleUrl) {
 	const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+	const parents = new Map();
+	for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+	// Our bundle by line; the runtime's own JavaScript (bindings' wrappers) by its url; built-ins have none.
+	const moduleOf = ({ url, lineNumber }) => (url === "" ? "(native)" : url === bundleUrl ? moduleAt(lineNumber) : url);
+	const frames = new Map();
+	const frameOf = (id) => {
+		let frame = frames.get(id);
+		if (!frame) {
+			const { callFrame } = nodes.get(id);
+			const path = [];
+			for (let at = parents.get(id); at !== undefined; at = parents.get(at))
+				path.push(moduleOf(nodes.get(at).callFrame));
+			frame = { module: moduleOf(callFrame), fn: callFrame.functionName || "(anonymous)", path };
+			frames.set(id, frame);
+		}
+		return frame;
+	};
 	const byFunction = new Map();
 	profile.samples.forEach((id, i) => {
-		const { callFrame } = nodes.get(id);
-		const module = callFrame.url === "" ? "(native)" : moduleAt(callFrame.lineNumber);
-		const fn = callFrame.functionName || "(anonymous)";
-		const key = `${module} ${fn}`;
-		const entry = byFunction.get(key) ?? { module, fn, us: 0 };
+		const frame = frameOf(id);
+		const cause = causeOf(frame);
+		const key = `${cause} ${frame.module} ${frame.fn}`;
+		const entry = byFunction.get(key) ?? { module: frame.module, fn: frame.fn, cause, us: 0 };
 		entry.us += profile.timeDeltas[i] ?? 0;
 		byFunction.set(key, entry);
 	});
 	const byCause = new Map();
-	for (const entry of byFunction.values()) {
-		const cause = causeOf(entry);
-		byCause.set(cause, (byCause.get(cause) ?? 0) + entry.us);
-	}
+	for (const entry of byFunction.values()) byCause.set(entry.cause, (byCause.get(entry.cause) ?? 0) + entry.us);
 	return { byFunction: [...byFunction.values()], byCause };
 }
 
@@ -113,7 +132,15 @@ function aggregate(profile, moduleAt) {
 export async function profiled({ inspectorPort, bundle }, orders, work) {
 	const inspector = await openInspector(inspectorPort);
 	let consoleCalls = 0;
-	inspector.on("Runtime.consoleAPICalled", () => consoleCalls++);
+	const lines = new Map();
+	inspector.on("Runtime.consoleAPICalled", ({ type, args }) => {
+		consoleCalls++;
+		// What kind of line: its level and its first words (a JSON line by its message and type).
+		const text = String(args?.[0]?.value ?? args?.[0]?.description ?? "");
+		const json = /^\{"message":"([^"]*)".*?"type":"([^"]*)"/.exec(text);
+		const kind = `${type}: ${json ? `${json[1]} ${json[2]}` : text.slice(0, 60)}`;
+		lines.set(kind, (lines.get(kind) ?? 0) + 1);
+	});
 	try {
 		await inspector.send("Profiler.enable");
 		await inspector.send("Profiler.setSamplingInterval", { interval: SAMPLING_US });
@@ -121,7 +148,7 @@ export async function profiled({ inspectorPort, bundle }, orders, work) {
 		const result = await work();
 		const { profile } = await inspector.send("Profiler.stop", {}, 120_000);
 		if (process.env.BENCH_PROFILE_FILE) writeFileSync(process.env.BENCH_PROFILE_FILE, JSON.stringify(profile));
-		const { byFunction, byCause } = aggregate(profile, moduleMap(bundle));
+		const { byFunction, byCause } = aggregate(profile, moduleMap(bundle), basename(bundle));
 		const busy = [...byCause].filter(([cause]) => cause !== "(idle)");
 		const total = busy.reduce((sum, [, us]) => sum + us, 0);
 		const share = (us) => round((100 * us) / total, 1);
@@ -131,6 +158,9 @@ export async function profiled({ inspectorPort, bundle }, orders, work) {
 				orders,
 				samplingIntervalUs: SAMPLING_US,
 				logEventsPerOrder: round(consoleCalls / orders, 2),
+				logEventsByKind: Object.fromEntries(
+					[...lines].sort((a, b) => b[1] - a[1]).map(([kind, n]) => [kind, round(n / orders, 2)]),
+				),
 				sampledMsPerOrder: round(total / 1000 / orders, 2),
 				/** Percent of the busy samples. */
 				byCause: Object.fromEntries(busy.sort((a, b) => b[1] - a[1]).map(([cause, us]) => [cause, share(us)])),
@@ -138,7 +168,7 @@ export async function profiled({ inspectorPort, bundle }, orders, work) {
 					.filter((f) => f.fn !== "(idle)")
 					.sort((a, b) => b.us - a.us)
 					.slice(0, 25)
-					.map((f) => ({ function: f.fn, module: f.module, cause: causeOf(f), percent: share(f.us) })),
+					.map((f) => ({ function: f.fn, module: f.module, cause: f.cause, percent: share(f.us) })),
 			},
 		};
 	} finally {

@@ -42,6 +42,8 @@ export const settings = {
 	),
 	/** The growth point: throughput and storage again once this many orders exist. */
 	growthTo: int("BENCH_GROWTH_TO", 10_000),
+	/** How long after an order's finish its usage is read (older code woke its alarm 12 s after: 13000). */
+	settleMs: int("BENCH_SETTLE_MS", 1000),
 	/** The shortest wait between two status reads of one order, in ms (see lib/pacer.mjs). */
 	pollMs: int("BENCH_POLL_MS", 5),
 	/** An order not finished by then counts as stuck, and the run goes on. */

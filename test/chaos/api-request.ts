@@ -1,5 +1,5 @@
 import { signCallbackToken } from "../../src/order/callback-token";
-import { PICK_EVENT } from "../../src/order/services";
+import { PICK_EVENT } from "../../src/order/pick";
 import { orderBody, testSigner } from "../helpers";
 import type { Body, FuzzRequest, Route } from "./api-arbitraries";
 import type { Mutation, TokenRef } from "./api-values";

@@ -162,6 +162,7 @@ describe("the chaos invariants catch what they promise to", () => {
 		const deadline = Date.now() + 3600_000;
 		(waiting.status as OrderStatus).waitingFor = {
 			event: "warehouse-picked",
+			events: ["warehouse-picked"],
 			deadline: new Date(deadline).toISOString(),
 		};
 		expect(fired(waiting)).toEqual(["settled"]);

@@ -1,5 +1,5 @@
 import { signCallbackToken } from "../../src/order/callback-token";
-import { PICK_EVENT } from "../../src/order/services";
+import { PICK_EVENT } from "../../src/order/pick";
 import { testSigner } from "../helpers";
 import type { CaseRun } from "./driver";
 import { finished, settled } from "./driver";

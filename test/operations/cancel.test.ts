@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { WAREHOUSE_WAIT } from "../../src/order/pick";
 import type { OrderStatus } from "../../src/order/status";
 import {
 	API_KEY,
@@ -27,7 +28,7 @@ describe("cancelling an order", () => {
 		// The client is told the code in neutral words; an operator reads the reason that was given.
 		expect(status).toMatchObject({
 			status: "cancelled",
-			failure: { step: "warehouse-picked", code: "cancelled", message: "the order was cancelled" },
+			failure: { step: WAREHOUSE_WAIT, code: "cancelled", message: "the order was cancelled" },
 		});
 		const seenByOperator = await api(`/orders/${orderId}`, { key: OPERATOR_KEY });
 		expect((await seenByOperator.json<OrderStatus>()).failure?.message).toBe("customer changed their mind");

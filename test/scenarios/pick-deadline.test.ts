@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { WAREHOUSE_WAIT } from "../../src/order/pick";
 import {
 	confirmPick,
 	effectCounts,
@@ -24,14 +25,14 @@ describe("the warehouse never picks", () => {
 		expect(reminded.status).toBe("waiting");
 		const reminder = (await getHistory(orderId)).find((e) => e.type === "event_reminder");
 		expect(reminder).toMatchObject({
-			step: "warehouse-picked",
+			step: WAREHOUSE_WAIT,
 			deadline: waiting.waitingFor?.deadline,
 		});
 
 		const status = await settle(orderId, (s) => s.status === "compensated"); // the deadline
 		expect(status).toMatchObject({
 			status: "compensated",
-			failure: { step: "warehouse-picked", code: "pick_deadline_exceeded" },
+			failure: { step: WAREHOUSE_WAIT, code: "pick_deadline_exceeded" },
 		});
 		expect(await effectCounts(orderId)).toMatchObject({
 			charges: 1,

@@ -5,6 +5,7 @@ import { clockOf } from "../clock";
 import {
 	act,
 	alarmOf,
+	cannotTell,
 	d1Rows,
 	effectCounts,
 	eventually,
@@ -29,6 +30,9 @@ describe("a redrive of an order compensating around a step in doubt", () => {
 			status: 502,
 			times: 5,
 		});
+		// Neither service can say what became of a key: only a person's redrive will learn it.
+		await cannotTell(orderId, "shipping");
+		await cannotTell(orderId, "payments");
 		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
 		expect((await settle(orderId)).status).toBe("needs_attention");
 

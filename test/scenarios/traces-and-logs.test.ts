@@ -15,15 +15,16 @@ import { logged } from "../logs";
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 
 describe("traces and logs follow an order", () => {
-	it("sends one trace id for the whole order downstream, a span of its own for every attempt", async () => {
+	it("sends one trace id for the whole order downstream, a span of its own for every attempt and question", async () => {
 		const orderId = newOrderId("traced");
-		// The reservation fails once: its retry is a second attempt, with a span of its own.
+		// The reservation fails once (maybe after taking effect): inventory is asked about its key, then the
+		// retry is a second attempt; each request has a span of its own.
 		await injectFault({ service: "inventory", operation: "reserve", orderId, fault: "error", status: 503, times: 1 });
 		await confirmPick(orderId, await placeUntilPick(orderBody(orderId)));
 		await settle(orderId, (s) => s.status === "completed");
 
 		const { requests } = await ledger(orderId);
-		expect(requests.map((r) => r.operation)).toEqual(["charge", "reserve", "reserve", "ship", "send"]);
+		expect(requests.map((r) => r.operation)).toEqual(["charge", "reserve", "verify", "reserve", "ship", "send"]);
 		const parsed = requests.map((r) => TRACEPARENT.exec(r.traceparent ?? ""));
 		expect(parsed.every(Boolean)).toBe(true);
 		expect(new Set(parsed.map((m) => m?.[1]))).toEqual(new Set([traceIdOf(orderId)]));

@@ -5,12 +5,12 @@ import { platform } from "../../src/ops/platform";
 import { sweep } from "../../src/ops/sweeper";
 import { shareBreakers } from "../breakers";
 import { advanceClockTo, clockOf, shareClock } from "../clock";
-import { configure } from "../deploys";
+import { startWith } from "../deploys";
 import { api, OPERATOR_KEY } from "../helpers";
 import { fire } from "../world";
 import type { Violation } from "./case";
 import type { CrashPlan, Probe } from "./crash-plan";
-import { applyDeploy } from "./deploys";
+import { applyDeploy, startBeforeVersion2 } from "./deploys";
 import type { Trigger, WorldEvent, WorldSpec } from "./world-spec";
 
 /** One order of a world as the simulation drives it: its crash plan, and how it takes an alarm. */
@@ -88,7 +88,8 @@ export class Simulation {
 			: spec.orders.flatMap((o) => DOWNSTREAMS.map((downstream) => platform.breaker(downstream, o.orderId)));
 		this.watchBreakers = spec.shared || spec.events.length > 0;
 		this.lastSweep = this.now();
-		if (spec.config) configure(spec.name, spec.config);
+		if (spec.config) startWith(spec.name, { config: spec.config });
+		if (spec.events.some((e) => e.kind === "deploy" && "versions" in e.change)) startBeforeVersion2(spec.name);
 	}
 
 	now(): number {

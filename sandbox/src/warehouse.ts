@@ -39,7 +39,7 @@ async function answer(
 		throw error;
 	});
 	if (sent instanceof CallbackNotAllowed)
-		return Response.json({ code: "callback_not_allowed", message: sent.message }, { status: 422 });
+		return Response.json({ event: target.event, code: "callback_not_allowed", message: sent.message }, { status: 422 });
 	return Response.json({
 		event: target.event,
 		callbackStatus: sent.status,

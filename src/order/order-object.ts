@@ -1,5 +1,4 @@
 import { DurableObject, tracing } from "cloudflare:workers";
-import { z } from "zod";
 import { assertConfigured } from "../config/check";
 import { WorkflowEngine } from "../engine/engine";
 import type { JournalEntry, OperatorAction } from "../engine/events";

@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { Step } from "../../src/engine/steps";
 import type { WorkflowVersions } from "../../src/engine/versions";
 import { type Deployment, deploy, deployedConfig, startWith } from "../deploys";
 import type { DeployChange } from "./world-spec";
@@ -19,6 +20,30 @@ const shipped = {
 /** A world that deploys workflow versions starts before version 2, as every deployment once did. */
 export function startBeforeVersion2(world: string): void {
 	startWith(world, { versions: shipped.before });
+}
+
+/** The `step` a workflow sees, with every step's question about its doubts taken away. */
+const unasked = (step: Step): Step => ({
+	run: (name, action, options) => step.run(name, action, options && { ...options, verify: undefined }),
+	waitForEvent: (name, options) => step.waitForEvent(name, options),
+	waitForAny: (names, options) => step.waitForAny(names, options),
+	fail: (code, message) => step.fail(code, message),
+});
+
+/**
+ * A world whose code never asks a service about a step in doubt, as before verify existed: what the
+ * verify family measures its effect against.
+ */
+export function startWithoutVerify(world: string): void {
+	startWith(world, {
+		versions: (versions) =>
+			Object.fromEntries(
+				Object.entries(versions).map(([version, workflow]) => [
+					version,
+					{ ...workflow, run: (input: unknown, step: Step) => workflow.run(input, unasked(step)) },
+				]),
+			),
+	});
 }
 
 /**

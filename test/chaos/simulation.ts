@@ -10,7 +10,7 @@ import { api, OPERATOR_KEY } from "../helpers";
 import { fire } from "../world";
 import type { Violation } from "./case";
 import type { CrashPlan, Probe } from "./crash-plan";
-import { applyDeploy, startBeforeVersion2 } from "./deploys";
+import { applyDeploy, startBeforeVersion2, startWithoutVerify } from "./deploys";
 import type { Trigger, WorldEvent, WorldSpec } from "./world-spec";
 
 /** One order of a world as the simulation drives it: its crash plan, and how it takes an alarm. */
@@ -90,6 +90,7 @@ export class Simulation {
 		this.lastSweep = this.now();
 		if (spec.config) startWith(spec.name, { config: spec.config });
 		if (spec.events.some((e) => e.kind === "deploy" && "versions" in e.change)) startBeforeVersion2(spec.name);
+		if (spec.withoutVerify) startWithoutVerify(spec.name);
 	}
 
 	now(): number {

@@ -3,6 +3,7 @@ import type { Observation, Violation } from "./case";
 import type { WorldObservation } from "./driver";
 import { checkInvariants } from "./invariants";
 import type { BreakerSeen } from "./simulation";
+import { askedBeforeAPerson } from "./verify-checks";
 
 /** How often the sweeper may nudge an order whose alarm works: a few, when its index lagged behind. */
 const NUDGES = 3;
@@ -94,5 +95,6 @@ export function checkWorld(obs: WorldObservation, breakerPosts: Ledger["requests
 		...breakerAlerts(obs.breakers, breakerPosts),
 		...nudges(obs),
 		...(deployed ? versions(obs.orders) : []),
+		...(obs.spec.withoutVerify ? [] : obs.orders.flatMap(askedBeforeAPerson)),
 	];
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { answerLostPath, answerLostSummary } from "./answer-lost.mjs";
 import { pollWhileBusy } from "./busy-poll.mjs";
 import { orchestratorClient } from "./clients.mjs";
 import { fillTo } from "./growth.mjs";
@@ -69,13 +70,15 @@ export async function benchOrchestrator(dir, log) {
 		const existing = () =>
 			settings.warmup +
 			points.length * settings.orders +
-			2 * settings.failureOrders +
+			3 * settings.failureOrders +
 			settings.busyOrders +
 			settings.outageOrders;
 		const failures = await failurePaths(client);
 		log(
 			`  orchestrator: failure paths ${JSON.stringify(failures.outOfStock.statuses)} ${JSON.stringify(failures.declined.statuses)}`,
 		);
+		const answerLost = await answerLostPath(client, sandbox.url);
+		log(`  orchestrator: charge applied, answer lost ${JSON.stringify(answerLost.statuses)}`);
 
 		// The failure paths' index updates are still queued (batches wait up to 2 s): let them drain first.
 		await sleep(QUIET_MS);
@@ -92,6 +95,7 @@ export async function benchOrchestrator(dir, log) {
 			...(outage ? outage.orderIds.map((orderId) => ({ orderId, path: "happy" })) : []),
 			...ledgerEntries(failures.outOfStock, "outOfStock"),
 			...ledgerEntries(failures.declined, "declined"),
+			...ledgerEntries(answerLost),
 			...busy.orderIds.map((orderId) => ({ orderId, path: "happy" })),
 		]);
 
@@ -119,6 +123,7 @@ export async function benchOrchestrator(dir, log) {
 				declined: usageOf(failures.declined.results),
 			},
 			failurePaths: { outOfStock: publicPoint(failures.outOfStock), declined: publicPoint(failures.declined) },
+			answerLost: answerLostSummary(answerLost, growth[0].objectBytesPerOrder),
 			pollWhileBusy: { ...busy, orderIds: undefined },
 			outage: outage && { ...outage, orderIds: undefined },
 			growth,

@@ -408,6 +408,27 @@ export async function placeFailedRefund(label: string): Promise<string> {
 	return orderId;
 }
 
+/** An order that had booked its shipment, everything undone: what a compensated or cancelled one leaves. */
+export const EVERYTHING_UNDONE = {
+	charges: 1,
+	refunds: 1,
+	reservations: 1,
+	releases: 1,
+	shipments: 1,
+	shipmentCancellations: 1,
+	emails: 0,
+};
+
+/** Places the order, waits until its charge is retrying, and cancels it as its customer would: its status once it rests. */
+export async function cancelWhileCharging(orderId: string): Promise<OrderStatus> {
+	await placeOrder(orderBody(orderId));
+	await settle(orderId, (s) => s.steps[0]?.status === "retrying");
+	expect((await act(orderId, "cancel", { key: API_KEY })).status).toBe(202);
+	const status = await settle(orderId);
+	expect(status).toMatchObject({ status: "cancelled", failure: { code: "cancelled" } });
+	return status;
+}
+
 /** Places an order and drives it to the warehouse wait; returns the cannot-pick token (workflow version 2 on). */
 export async function placeUntilCannotPick(order: Order): Promise<string> {
 	await placeUntilPick(order);

@@ -8,6 +8,7 @@ import { deploy, startWith } from "../deploys";
 import {
 	api,
 	confirmPick,
+	EVERYTHING_UNDONE,
 	effectCounts,
 	getHistory,
 	getStatus,
@@ -28,15 +29,7 @@ import { driveWorld } from "../world";
 
 const SANDBOX = "https://sandbox.test";
 
-const undone = {
-	charges: 1,
-	refunds: 1,
-	reservations: 1,
-	releases: 1,
-	shipments: 1,
-	shipmentCancellations: 1,
-	emails: 0,
-};
+const undone = EVERYTHING_UNDONE;
 
 /** The warehouse step of a version 2 order, as its status shows it. */
 const warehouseStep = (status: OrderStatus) => status.steps.find((s) => s.name === WAREHOUSE_WAIT);

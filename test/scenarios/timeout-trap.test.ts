@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-	API_KEY,
-	act,
+	cancelWhileCharging,
 	cannotTell,
 	effectCounts,
 	getHistory,
@@ -114,11 +113,7 @@ describe("the timeout trap, then a 'key in use'", () => {
 		const orderId = newOrderId("cancel-unknown");
 		await injectFault({ service: "payments", operation: "charge", orderId, fault: "timeout_after" });
 		await cannotTell(orderId, "payments", 1);
-		await placeOrder(orderBody(orderId));
-		await settle(orderId, (s) => s.steps[0]?.status === "retrying");
-		expect((await act(orderId, "cancel", { key: API_KEY })).status).toBe(202);
-		const status = await settle(orderId);
-		expect(status).toMatchObject({ status: "cancelled", failure: { code: "cancelled" } });
+		const status = await cancelWhileCharging(orderId);
 		expect(status.steps.map((s) => [s.name, s.status, s.verification])).toEqual([
 			["charge-payment", "succeeded", "applied"],
 			["charge-payment:undo", "succeeded", null],

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { shareBreakers } from "../breakers";
 import {
-	API_KEY,
-	act,
 	api,
+	cancelWhileCharging,
 	cannotTell,
 	crashAt,
 	effectCounts,
@@ -102,11 +101,7 @@ describe("asking a service what became of a step in doubt", () => {
 	it("a cancel meets a charge in doubt that never happened: payments says absent, nothing to refund", async () => {
 		const orderId = newOrderId("cancel-absent");
 		await injectFault({ service: "payments", operation: "charge", orderId, fault: "error", status: 500 });
-		await placeOrder(orderBody(orderId));
-		await settle(orderId, (s) => s.steps[0]?.status === "retrying");
-		expect((await act(orderId, "cancel", { key: API_KEY })).status).toBe(202);
-		const status = await settle(orderId);
-		expect(status).toMatchObject({ status: "cancelled", failure: { code: "cancelled" } });
+		const status = await cancelWhileCharging(orderId);
 		expect(status.steps.map((s) => [s.name, s.status, s.verification])).toEqual([
 			["charge-payment", "failed", "absent"],
 		]);

@@ -1,4 +1,5 @@
 import { callOut, toJson } from "./call";
+import type { StepFailure } from "./errors";
 import type { CallKind } from "./events";
 import type { Holds } from "./gate";
 import { idempotencyKey } from "./keys";
@@ -40,6 +41,25 @@ const stopped = (store: Store, spec: VerifySpec) =>
 	spec.kind === "action" && (store.state.cancellation !== null || store.state.compensation !== null);
 
 /**
+ * The question's own breaker accounting. Applied replaces the step's call: a definitive answer, counted
+ * (and deciding a probe) as a success, as a refusal is. Absent counts for nothing: the attempt that
+ * follows is the call that counts, and takes the probe again. A failed question counts against the
+ * service, but never decides a probe: it goes back at once, for the attempt or another order to use.
+ */
+function reportQuestion(
+	holds: Holds,
+	downstream: string,
+	workflowId: string,
+	asked: { value: Verified<Json> | null; failure: StepFailure | null },
+	probe: boolean,
+): void {
+	if (asked.value?.answer === "absent") return;
+	if (asked.value) return holds.report(downstream, workflowId, null, probe);
+	holds.report(downstream, workflowId, asked.failure, false);
+	if (probe) holds.abandonProbe(downstream, workflowId);
+}
+
+/**
  * Asks the step's service what became of its key and journals the answer (see `verified` in
  * step-state.ts for what each does). The question fences every attempt made so far. A crash before
  * the answer is journaled only means asking again: the service answers the same (an absent key stays
@@ -74,13 +94,7 @@ export async function verifyStep(store: Store, spec: VerifySpec, step: CallStep,
 		(answer) => answer.answer,
 	);
 	store.checkpoint({ at: "returned", step: name, attempt: fence });
-	if (spec.downstream) {
-		// Its own accounting: a failed question counts against the service, but an answer says nothing of
-		// whether the operation itself works, so it counts for nothing and never decides a probe: the
-		// attempt that follows an absent takes the probe again; otherwise it goes back at once.
-		if (asked.failure) holds.report(spec.downstream, workflowId, asked.failure, false);
-		if (probe && asked.value?.answer !== "absent") holds.abandonProbe(spec.downstream, workflowId);
-	}
+	if (spec.downstream) reportQuestion(holds, spec.downstream, workflowId, asked, probe);
 	if (!store.state.steps.has(name)) return;
 	if (asked.failure) {
 		const { retryAfterMs, ...error } = asked.failure;

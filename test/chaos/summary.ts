@@ -36,12 +36,17 @@ export interface CaseResult {
 export interface VerifyMeasure {
 	/** effect_then_error cases, each run both ways. */
 	cases: number;
-	/** Orders ending needs_attention only because an outcome stayed unknown (`outcome_unknown`). */
+	/**
+	 * Orders left needing a person only because an outcome stayed unknown: a forward step in doubt
+	 * (`outcome_unknown`), an undo in doubt, or the confirmation after the point of no return.
+	 */
 	needsAttentionUnknown: { withVerify: number; withoutVerify: number; removed: number };
 	/** Final statuses, each way. */
 	outcomes: { withVerify: Record<string, number>; withoutVerify: Record<string, number> };
 	/** `arrives_late` cases run, and the originals that arrived after the question and were refused by its fence. */
 	lateOriginals: { cases: number; fenced: number; arrivedFirst: number };
+	/** Each case's final status both ways (`*` marks one counted in `needsAttentionUnknown`). */
+	byCase: Record<string, { withVerify: string; withoutVerify: string }>;
 }
 
 /** One chaos test's summary. */

@@ -23,8 +23,16 @@ const singleFault = (kinds: readonly string[]) =>
 	);
 
 /** Needs a person only because an outcome stayed unknown. */
-const unknownToTheEnd = (o: Observation) =>
-	o.status?.status === "needs_attention" && o.status.failure?.code === "outcome_unknown";
+/**
+ * Needs a person only because an outcome stayed unknown: the step its failure names ended in doubt: a
+ * forward step (`outcome_unknown`), an undo whose last attempt may have taken effect, or the confirmation
+ * after the point of no return (the order completed, needing attention).
+ */
+function unknownToTheEnd({ status }: Observation): boolean {
+	if (!status?.needsAttention || !status.failure) return false;
+	const { step, code } = status.failure;
+	return code === "outcome_unknown" || status.steps.find((s) => s.name === step)?.lastError?.kind === "unknown_outcome";
+}
 
 const count = (orders: Observation[]) => {
 	const outcomes: Record<string, number> = {};
@@ -53,6 +61,13 @@ describe(`chaos verify (${settings.profile} profile)`, () => {
 			const withVerify = count(asked);
 			const withoutVerify = count(unasked);
 			const originals = races.flatMap((o) => o.ledger.requests.filter((r) => r.fault === "arrive_late"));
+			const told = (o: Observation | undefined) =>
+				o
+					? `${o.status?.status ?? "absent"}${o.status?.needsAttention ? " (needs attention)" : ""}${unknownToTheEnd(o) ? " *" : ""}`
+					: "-";
+			const byCase = Object.fromEntries(
+				effectThenError.map((s, i) => [s.id, { withVerify: told(asked[i]), withoutVerify: told(unasked[i]) }]),
+			);
 			const measure: VerifyMeasure = {
 				cases: effectThenError.length,
 				needsAttentionUnknown: {
@@ -66,6 +81,7 @@ describe(`chaos verify (${settings.profile} profile)`, () => {
 					fenced: originals.filter((r) => r.code === "idempotency_key_fenced").length,
 					arrivedFirst: originals.filter((r) => r.code !== "idempotency_key_fenced").length,
 				},
+				byCase,
 			};
 			const meta = { ...checker.meta(), verify: measure };
 			Object.assign(task.meta, { chaos: meta });

@@ -101,7 +101,7 @@ export class ChaosReporter extends DefaultReporter {
 		if (asked?.verify) {
 			const { needsAttentionUnknown: n, lateOriginals: late } = asked.verify;
 			this.log(
-				`chaos: verify: effect_then_error needs_attention (outcome unknown) ${n.withoutVerify} without verify, ${n.withVerify} with: ${n.removed} removed; ${late.fenced} late originals refused by a fence`,
+				`chaos: verify: effect_then_error orders left to a person only for an unknown outcome: ${n.withoutVerify} without verify, ${n.withVerify} with (${n.removed} removed); ${late.fenced} late originals refused by a fence`,
 			);
 		}
 		this.log(

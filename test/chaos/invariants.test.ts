@@ -10,7 +10,7 @@ import type { WorldObservation } from "./driver";
 import { isUndo, OPERATION_NAMES, OPERATIONS } from "./faults";
 import { checkInvariants, EFFECT_OF } from "./invariants";
 import { expectedAlerts } from "./projection";
-import { livenessOf } from "./simulation";
+import { livenessOf, noteClosed } from "./simulation";
 import { breakerAlerts, checkWorld, expectedBreakerAlerts } from "./world-checks";
 import { worldOf } from "./world-spec";
 
@@ -665,6 +665,16 @@ describe("what only the world can tell", () => {
 		expect(livenessOf(held, closed, 60_000).map((x) => x.message)).toEqual([
 			"w-1 still held by payments 59 s after it closed",
 		]);
+		// Its breaker opened again since it was seen closed: seen now, it holds the step rightly (a stale
+		// sighting made fleet 985620705#262 report a hold its breaker had just made).
+		const name = platform.breaker("payments", "w-1");
+		const seen = (state: BreakerRecord["state"]) => [
+			{ name, downstream: "payments", record: { state, episode: 2 } as BreakerRecord, held: 1, owed: 0 },
+		];
+		noteClosed(closed, seen("open"), 60_000);
+		expect(livenessOf(held, closed, 60_000)).toEqual([]);
+		noteClosed(closed, seen("closed"), 61_000);
+		expect(closed.get(name)).toBe(61_000);
 	});
 
 	it("alerts: one opening and one closing per breaker episode, each posted once", () => {

@@ -204,7 +204,7 @@ export class Simulation {
 				idle = 0;
 				continue;
 			}
-			this.watch(probes);
+			await this.watch(probes);
 			if (await this.happenDue(probes)) {
 				idle = 0;
 				continue;
@@ -258,13 +258,18 @@ export class Simulation {
 	 * handler off and the platform owes it again), and a step held by a breaker that closed a while
 	 * ago is on its way.
 	 */
-	private watch(probes: Map<Driven, Probe>): void {
+	private async watch(probes: Map<Driven, Probe>): Promise<void> {
 		const orders = [...probes].map(([order, probe]) => ({
 			orderId: order.orderId,
 			probe,
 			owesRedelivery: order.owesRedelivery(),
 		}));
-		if (orders.some((o) => o.probe.heldBy.length > 0)) this.watchBreakers = true;
+		if (orders.some((o) => o.probe.heldBy.length > 0)) {
+			this.watchBreakers = true;
+			// A held step is judged against its breaker as it is now: one seen closed may have opened again
+			// since (other orders' failures, between two moves of the clock), and holds it rightly.
+			this.noteClosed(await Promise.all(this.breakers.map(readBreaker)));
+		}
 		for (const incident of livenessOf(orders, this.closedAt, this.now()))
 			if (!this.incidents.some((i) => i.message === incident.message)) this.incidents.push(incident);
 	}
@@ -412,12 +417,17 @@ export class Simulation {
 	}
 
 	/** Notes when each breaker is seen closed after an episode; held steps are then released within a bound. */
-	private noteClosed(breakers: (BreakerSeen & { alarm: number | null })[]): void {
-		for (const b of breakers) {
-			const closed = b.record?.state === "closed";
-			if (!closed) this.closedAt.delete(b.name);
-			else if (!this.closedAt.has(b.name) && (b.record?.episode ?? 0) > 0) this.closedAt.set(b.name, this.now());
-		}
+	private noteClosed(breakers: readonly BreakerSeen[]): void {
+		noteClosed(this.closedAt, breakers, this.now());
+	}
+}
+
+/** When each breaker was first seen closed after an episode, as of `now`; one seen otherwise is forgotten. */
+export function noteClosed(closedAt: Map<string, number>, breakers: readonly BreakerSeen[], now: number): void {
+	for (const b of breakers) {
+		const closed = b.record?.state === "closed";
+		if (!closed) closedAt.delete(b.name);
+		else if (!closedAt.has(b.name) && (b.record?.episode ?? 0) > 0) closedAt.set(b.name, now);
 	}
 }
 

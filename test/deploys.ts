@@ -27,10 +27,16 @@ export function installDeploys(): void {
 	};
 }
 
-/** Gives a world settings of its own from the start (a simulated fleet's breaker thresholds), with no restart. */
-export function configure(world: string, config: Record<string, string>): void {
+/**
+ * Gives a world the deployment it starts with, with no restart: settings of its own (a simulated fleet's
+ * breaker thresholds), or workflow versions older than the code's.
+ */
+export function startWith(world: string, deployment: Deployment): void {
 	const before = deployed.get(world) ?? {};
-	deployed.set(world, { ...before, config: { ...before.config, ...config } });
+	deployed.set(world, {
+		config: { ...before.config, ...deployment.config },
+		versions: deployment.versions ?? before.versions,
+	});
 }
 
 /** The settings a world runs with now, beyond the test bindings. */

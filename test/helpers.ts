@@ -311,12 +311,16 @@ export async function testSigner(): Promise<CallbackSecret> {
 	return signer;
 }
 
-/** The callback token the sandbox warehouse received with the order's shipment; null while none is booked. */
-export async function shipmentToken(orderId: string): Promise<string | null> {
-	const shipments: { callbackToken?: string }[] = await (
+/**
+ * The callback token the sandbox warehouse received with the order's shipment, for the pick (or, with
+ * `cannot-pick`, for that answer: workflow version 2 on); null while none is booked, or none was given.
+ */
+export async function shipmentToken(orderId: string, answer: "pick" | "cannot-pick" = "pick"): Promise<string | null> {
+	const shipments: { callbackToken?: string; cannotPick?: { callbackToken: string } }[] = await (
 		await fetch(`${SANDBOX}/shipping/shipments?orderId=${encodeURIComponent(orderId)}`)
 	).json();
-	return shipments[0]?.callbackToken ?? null;
+	const [shipment] = shipments;
+	return (answer === "pick" ? shipment?.callbackToken : shipment?.cannotPick?.callbackToken) ?? null;
 }
 
 /** The callback token the sandbox warehouse received with the order's shipment. */
@@ -326,12 +330,24 @@ export async function pickToken(orderId: string): Promise<string> {
 	return token;
 }
 
-/** The warehouse's callback, as the sandbox warehouse app sends it. */
-export function confirmPick(orderId: string, token: string): Promise<Response> {
+/** When the tests' warehouse picks: one time, so that a pick sent again is the same request (a redelivery). */
+export const PICKED_AT = "2026-12-01T09:30:00.000Z";
+
+/** The warehouse's callback, as the sandbox warehouse app sends it; `pickedAt` other than {@link PICKED_AT} is another pick. */
+export function confirmPick(orderId: string, token: string, pickedAt = PICKED_AT): Promise<Response> {
 	return api(`/orders/${orderId}/events/warehouse-picked`, {
 		method: "POST",
 		key: null,
-		body: { token, pickedBy: "worker-17", pickedAt: new Date().toISOString() },
+		body: { token, pickedBy: "worker-17", pickedAt },
+	});
+}
+
+/** The warehouse's cannot-pick callback, with its own token (the shipment's `cannotPick` one). */
+export function reportCannotPick(orderId: string, token: string, reason = "out_of_stock"): Promise<Response> {
+	return api(`/orders/${orderId}/events/warehouse-cannot-pick`, {
+		method: "POST",
+		key: null,
+		body: { token, reason, reportedBy: "worker-17", reportedAt: PICKED_AT },
 	});
 }
 
@@ -381,9 +397,20 @@ export async function d1Rows(table: "orders" | "dead_letters" | "alerts", orderI
 	return results;
 }
 
-/** Places an order whose charge takes effect, then answers 502 on all five attempts: it ends needing attention. */
+/**
+ * `service` cannot say what became of a key (its verify answers 503), `times` times: an order in doubt
+ * learns only as it did before services could be asked, by retrying the call itself.
+ */
+export const cannotTell = (orderId: string, service: "payments" | "inventory" | "shipping" | "email", times = 100) =>
+	injectFault({ service, operation: "verify", orderId, fault: "error", status: 503, times });
+
+/**
+ * Places an order whose charge takes effect, then answers 502 on all five attempts, while payments cannot
+ * say what became of it either (every verify answers 500): it ends needing attention, its charge in doubt.
+ */
 export async function placeChargedThenUnanswered(orderId: string): Promise<void> {
 	await injectFault({ service: "payments", operation: "charge", orderId, fault: "error_after", status: 502, times: 5 });
+	await cannotTell(orderId, "payments");
 	expect((await placeOrder(orderBody(orderId))).status).toBe(202);
 }
 
@@ -394,6 +421,35 @@ export async function placeFailedRefund(label: string): Promise<string> {
 	await placeOrder(outOfStockOrder(orderId));
 	expect((await settle(orderId)).status).toBe("needs_attention");
 	return orderId;
+}
+
+/** An order that had booked its shipment, everything undone: what a compensated or cancelled one leaves. */
+export const EVERYTHING_UNDONE = {
+	charges: 1,
+	refunds: 1,
+	reservations: 1,
+	releases: 1,
+	shipments: 1,
+	shipmentCancellations: 1,
+	emails: 0,
+};
+
+/** Places the order, waits until its charge is retrying, and cancels it as its customer would: its status once it rests. */
+export async function cancelWhileCharging(orderId: string): Promise<OrderStatus> {
+	await placeOrder(orderBody(orderId));
+	await settle(orderId, (s) => s.steps[0]?.status === "retrying");
+	expect((await act(orderId, "cancel", { key: API_KEY })).status).toBe(202);
+	const status = await settle(orderId);
+	expect(status).toMatchObject({ status: "cancelled", failure: { code: "cancelled" } });
+	return status;
+}
+
+/** Places an order and drives it to the warehouse wait; returns the cannot-pick token (workflow version 2 on). */
+export async function placeUntilCannotPick(order: Order): Promise<string> {
+	await placeUntilPick(order);
+	const token = await shipmentToken(order.orderId, "cannot-pick");
+	if (!token) throw new Error(`${order.orderId}'s shipment was booked without a cannot-pick callback`);
+	return token;
 }
 
 /** Places an order and drives it to the warehouse wait; returns the pick token. */

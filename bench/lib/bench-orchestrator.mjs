@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { answerLostPath, answerLostSummary } from "./answer-lost.mjs";
 import { pollWhileBusy } from "./busy-poll.mjs";
 import { orchestratorClient } from "./clients.mjs";
 import { fillTo } from "./growth.mjs";
@@ -101,7 +102,7 @@ export async function benchOrchestrator(dir, log) {
 		const existing = () =>
 			settings.warmup +
 			points.length * settings.orders +
-			2 * settings.failureOrders +
+			3 * settings.failureOrders +
 			settings.profileOrders +
 			settings.quietOrders +
 			settings.busyOrders +
@@ -110,6 +111,8 @@ export async function benchOrchestrator(dir, log) {
 		log(
 			`  orchestrator: failure paths ${JSON.stringify(failures.outOfStock.statuses)} ${JSON.stringify(failures.declined.statuses)}`,
 		);
+		const answerLost = await answerLostPath(client, sandbox.url);
+		log(`  orchestrator: charge applied, answer lost ${JSON.stringify(answerLost.statuses)}`);
 
 		// The failure paths' index updates are still queued (batches wait up to 2 s): let them drain first.
 		await sleep(QUIET_MS);
@@ -128,6 +131,7 @@ export async function benchOrchestrator(dir, log) {
 			...(cost ? cost.orderIds.map((orderId) => ({ orderId, path: "happy" })) : []),
 			...ledgerEntries(failures.outOfStock, "outOfStock"),
 			...ledgerEntries(failures.declined, "declined"),
+			...ledgerEntries(answerLost),
 			...busy.orderIds.map((orderId) => ({ orderId, path: "happy" })),
 		]);
 
@@ -154,6 +158,7 @@ export async function benchOrchestrator(dir, log) {
 				declined: usageOf(failures.declined.results),
 			},
 			failurePaths: { outOfStock: publicPoint(failures.outOfStock), declined: publicPoint(failures.declined) },
+			answerLost: answerLostSummary(answerLost, growth[0].objectBytesPerOrder),
 			profile: profile && { ...profile, point: undefined },
 			orderCost: cost && { ...cost, orderIds: undefined },
 			pollWhileBusy: { ...busy, orderIds: undefined },

@@ -58,6 +58,11 @@ export function humanSummary(results) {
 		say(
 			`  storage: ${costs.perPath.happy.durableObjects.storagePerMillionOrdersPerMonth} US$ per million orders per month kept`,
 		);
+		const lost = orchestrator.answerLost;
+		if (lost)
+			say(
+				`  charge applied, answer lost (asked, learned): ${JSON.stringify(lost.statuses)}, ${lost.usage.rowsWritten} rows + ${lost.usage.alarmsSet} alarms, ${lost.usage.requests} requests, ${lost.cost.perMillionOrders} DO US$/M`,
+			);
 		say();
 		say("Where the orchestrator's time goes (median ms per phase, from each order's journal)");
 		for (const p of orchestrator.points) {

@@ -1,4 +1,4 @@
-import { type Decision, type FaultRule, type Operation, SERVICE_OF } from "./schemas";
+import type { Decision, FaultOperation, FaultRule, Service } from "./schemas";
 
 /** The answer an `error` or `error_after` fault gives. */
 export const injected = (fault: FaultRule): Decision => ({
@@ -21,8 +21,8 @@ export class FaultTable {
 			CREATE INDEX IF NOT EXISTS faults_by_order ON faults (operation, order_id, id);`);
 	}
 
-	/** The rule that applies to this request, if any, used up by one. */
-	take(operation: Operation, orderId: string | null): FaultRule | undefined {
+	/** The rule that applies to this request of `service`, if any, used up by one. */
+	take(service: Service, operation: FaultOperation, orderId: string | null): FaultRule | undefined {
 		const row = this.sql
 			.exec(
 				`SELECT id, remaining, rule FROM (
@@ -32,7 +32,7 @@ export class FaultTable {
 				operation,
 				orderId,
 				operation,
-				SERVICE_OF[operation],
+				service,
 			)
 			.toArray()[0];
 		if (!row) return undefined;

@@ -41,6 +41,17 @@ export class IdempotencyTable {
 		);
 	}
 
+	/** The answer stored under `key` for any of `operations` (a service's), if one is. */
+	stored(operations: readonly Operation[], key: string): Decision | undefined {
+		for (const operation of operations) {
+			const row = this.sql
+				.exec("SELECT status, body FROM idempotency WHERE key = ?", `${operation}:${key}`)
+				.toArray()[0];
+			if (row) return { status: Number(row.status), body: JSON.parse(String(row.body)) };
+		}
+		return undefined;
+	}
+
 	/** The stored answer for this key, or `run`'s, stored; the same key with another body is refused with 422. */
 	once(operation: Operation, key: string, request: unknown, run: () => Decision): Decision {
 		const scoped = `${operation}:${key}`;

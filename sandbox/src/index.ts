@@ -2,12 +2,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { requireSandboxKey } from "./access";
 import type { SandboxEnv } from "./ledger";
-import { CallbackNotAllowed, deliverPick } from "./pick";
-import { type Decision, FaultRule, type Operation } from "./schemas";
+import { type Decision, FaultRule, type Operation, VerifiedService } from "./schemas";
+import { warehouse } from "./warehouse";
 
 export { SandboxLedger } from "./ledger";
 
 type Ctx = { Bindings: SandboxEnv };
+type Context = { req: { raw: Request }; env: SandboxEnv; executionCtx: { waitUntil(promise: Promise<unknown>): void } };
 
 const ledger = (env: SandboxEnv) => env.LEDGER.get(env.LEDGER.idFromName("sandbox"));
 
@@ -24,21 +25,59 @@ async function readJson(request: Request): Promise<unknown> {
 	}
 }
 
-/** Hands one downstream request to the ledger object, then answers as it decided (holding the answer for hang faults). */
-async function perform(c: { req: { raw: Request }; env: SandboxEnv }, operation: Operation, targetId?: string) {
+/** Hands one downstream request to the ledger object, then answers as it decided. */
+async function perform(c: Context, operation: Operation, targetId?: string) {
 	const body = await readJson(c.req.raw);
 	if (typeof body === "symbol") return Response.json({ code: "malformed_json" }, { status: 400 });
 	const idempotencyKey = c.req.raw.headers.get("Idempotency-Key");
 	if (!idempotencyKey) return Response.json({ code: "idempotency_key_required" }, { status: 400 });
-	const hangMs = Number(c.env.SANDBOX_HANG_MS ?? 60_000);
-	const decision = await ledger(c.env).perform({
+	const request = {
 		operation,
 		idempotencyKey,
+		// What a fence compares (see fences.ts); a caller that does not send it is taken as its first attempt.
+		attempt: whole(c.req.raw.headers.get("Idempotency-Attempt")),
 		traceparent: c.req.raw.headers.get("traceparent"),
 		body,
 		targetId,
-		hangMs,
-	});
+		hangMs: hangMsOf(c.env),
+	};
+	return respond(c, (late) => ledger(c.env).perform({ ...request, late }));
+}
+
+/**
+ * The verify contract (see the README): `POST /<service>/verifications` with the `Idempotency-Key`
+ * asked about and `Idempotency-Fence`, the caller's last attempt under it; body `{ orderId? }`.
+ */
+async function verify(c: Context, service: VerifiedService) {
+	const body = await readJson(c.req.raw);
+	const idempotencyKey = c.req.raw.headers.get("Idempotency-Key");
+	if (!idempotencyKey) return Response.json({ code: "idempotency_key_required" }, { status: 400 });
+	const orderId = typeof body === "object" && body && "orderId" in body ? String(body.orderId) : null;
+	const request = {
+		service,
+		idempotencyKey,
+		fence: whole(c.req.raw.headers.get("Idempotency-Fence")),
+		orderId,
+		traceparent: c.req.raw.headers.get("traceparent"),
+		hangMs: hangMsOf(c.env),
+	};
+	return respond(c, (late) => ledger(c.env).verify({ ...request, late }));
+}
+
+const whole = (header: string | null) => (header !== null && /^\d{1,9}$/.test(header) ? Number(header) : 0);
+const hangMsOf = (env: SandboxEnv) => Number(env.SANDBOX_HANG_MS ?? 60_000);
+
+/**
+ * Answers as the ledger decided, holding the answer for hang faults. A request an `arrive_late` fault
+ * holds back reaches the ledger later, even if its caller has gone: it was already on its way.
+ */
+async function respond(c: Context, decide: (late: boolean) => Promise<Decision>): Promise<Response> {
+	let decision = await decide(false);
+	if (decision.arrivesInMs !== undefined) {
+		const arrival = scheduler.wait(decision.arrivesInMs).then(() => decide(true));
+		c.executionCtx.waitUntil(arrival);
+		decision = await arrival;
+	}
 	if (decision.delayMs) await scheduler.wait(decision.delayMs);
 	if (decision.spoil === "garbage")
 		return new Response("<html><body>upstream hiccup</body></html>", {
@@ -73,22 +112,8 @@ app.post("/alerts", (c) => perform(c, "alert"));
 // The same, for webhook clients that cannot send headers: the key is the URL's last segment, as in Slack's.
 app.post("/alerts/:key", (c) => perform(c, "alert"));
 
-app.get("/shipping/shipments", async (c) => c.json(await ledger(c.env).shipments(c.req.query("orderId"))));
-
-app.post("/shipping/shipments/:id/pick", async (c) => {
-	const target = await ledger(c.env).pickTarget(c.req.param("id"));
-	if (!target) return c.json({ code: "shipment_not_found" }, 404);
-	const answer = await deliverPick(target, c.env.ORCHESTRATOR_URL).catch((error: unknown) => {
-		if (error instanceof CallbackNotAllowed) return error;
-		throw error;
-	});
-	if (answer instanceof CallbackNotAllowed)
-		return c.json({ code: "callback_not_allowed", message: answer.message }, 422);
-	return c.json({
-		callbackStatus: answer.status,
-		callbackBody: await answer.json().catch(() => null),
-	});
-});
+app.route("/shipping", warehouse);
+for (const service of VerifiedService.options) app.post(`/${service}/verifications`, (c) => verify(c, service));
 
 app.get("/ledger", async (c) => c.json(await ledger(c.env).ledger(c.req.query("orderId"))));
 // What was sent under each of a workflow's keys, as the idempotency layer fingerprinted it.

@@ -1,9 +1,24 @@
 import { DurableObject } from "cloudflare:workers";
+import { Business } from "./business";
 import { EFFECTS, EffectTable } from "./effects";
 import { FaultTable, injected, isDefinitive } from "./faults";
+import { FenceTable } from "./fences";
 import { IdempotencyTable, KEY_REUSED, refuse } from "./idempotency";
 import { deliverPick } from "./pick";
-import { type Decision, type FaultRule, type Operation, OperationBody, type PickTarget } from "./schemas";
+import { RequestLog } from "./requests";
+import {
+	type Decision,
+	type FaultOperation,
+	type FaultRule,
+	Operation,
+	OperationBody,
+	type PickTarget,
+	SERVICE_OF,
+	type Service,
+	type VerifiedService,
+	WAREHOUSE_EVENTS,
+	type WarehouseAnswer,
+} from "./schemas";
 
 export interface SandboxEnv {
 	LEDGER: DurableObjectNamespace<SandboxLedger>;
@@ -17,73 +32,109 @@ export interface SandboxEnv {
 	ORCHESTRATOR_URL?: string;
 }
 
-interface PerformInput {
-	operation: Operation;
+interface Arrival {
 	idempotencyKey: string;
-	body: unknown;
-	targetId?: string;
 	hangMs: number;
 	/** The W3C trace context the caller sent, kept so that tests can follow an order's trace. */
 	traceparent: string | null;
+	/** The request was held back by an `arrive_late` fault and arrives now: no other fault applies to it. */
+	late?: boolean;
 }
 
+interface PerformInput extends Arrival {
+	operation: Operation;
+	/** The caller's `Idempotency-Attempt` (0 when it sent none): what a fence compares. */
+	attempt: number;
+	body: unknown;
+	targetId?: string;
+}
+
+/** A question about a key (the verify contract): the service, the key, and the last attempt to fence if it is absent. */
+interface VerifyInput extends Arrival {
+	service: VerifiedService;
+	fence: number;
+	orderId: string | null;
+}
+
+const OPERATIONS_OF = (service: Service) => Operation.options.filter((operation) => SERVICE_OF[operation] === service);
+
 /**
- * The sandbox's whole state: effects, idempotency records, every request seen and the fault rules.
- * One instance serves every service, so tests read one consistent ledger.
+ * The sandbox's whole state: effects, idempotency records, fences, every request seen and the fault
+ * rules. One instance serves every service, so tests read one consistent ledger.
  */
 export class SandboxLedger extends DurableObject<SandboxEnv> {
 	private readonly sql = this.ctx.storage.sql;
 	private readonly faults = new FaultTable(this.sql);
 	private readonly effects = new EffectTable(this.sql);
 	private readonly idempotency = new IdempotencyTable(this.sql);
+	private readonly fences = new FenceTable(this.sql);
+	private readonly requests = new RequestLog(this.sql);
+	private readonly business = new Business(this.effects, (shipmentId) => this.scheduleAutoPick(shipmentId));
 
 	constructor(ctx: DurableObjectState, env: SandboxEnv) {
 		super(ctx, env);
-		this.sql.exec(`
-			CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY, operation TEXT NOT NULL, order_id TEXT,
-				idempotency_key TEXT NOT NULL, status INTEGER NOT NULL, code TEXT, fault TEXT, at INTEGER NOT NULL);
-			CREATE TABLE IF NOT EXISTS picks (shipment_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
-			CREATE INDEX IF NOT EXISTS requests_by_order ON requests (order_id, seq);
-		`);
-		// A sandbox whose state predates trace contexts gets the column once.
-		const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('requests')").toArray();
-		if (!columns.some((c) => c.name === "traceparent"))
-			this.sql.exec("ALTER TABLE requests ADD COLUMN traceparent TEXT");
+		this.sql.exec("CREATE TABLE IF NOT EXISTS picks (shipment_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
 	}
 
-	/** Decides one downstream request: faults first, then Stripe-like idempotency, then the business rule. */
-	perform({ operation, idempotencyKey, body, targetId, hangMs, traceparent }: PerformInput): Decision {
-		const orderId = this.orderOf(operation, body, targetId);
-		const fault = this.faults.take(operation, orderId);
-		const record = (decision: Decision) => {
-			const code = (decision.body as { code?: unknown }).code;
-			this.sql.exec(
-				"INSERT INTO requests (operation, order_id, idempotency_key, status, code, fault, at, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	/** Decides one downstream request: faults first, then fences, then Stripe-like idempotency, then the business rule. */
+	perform(input: PerformInput): Decision {
+		const { operation, idempotencyKey, body, targetId } = input;
+		const orderId = this.business.orderOf(operation, body, targetId);
+		const service = SERVICE_OF[operation];
+		return this.answer({ ...input, orderId }, service, (refusal) => {
+			const fenced = this.fences.refusal(service, idempotencyKey, input.attempt);
+			if (fenced) return fenced;
+			return this.idempotency.once(
 				operation,
-				orderId,
 				idempotencyKey,
-				decision.status,
-				typeof code === "string" ? code : null,
-				fault?.fault ?? null,
-				Date.now(),
-				traceparent,
+				{ targetId, body },
+				() => refusal ?? this.business.apply(operation, idempotencyKey, body, targetId),
 			);
-			return decision;
-		};
-		// A definitive refusal is the service's own answer: like Stripe, it is decided behind the idempotency
-		// layer and stored, so a key that already has an answer keeps it. Other errors (5xx, 408, 409, 429)
-		// come from in front of it (a gateway, a rate limiter) and touch nothing.
-		// "Same key, other body" is the idempotency layer's own answer: a fault playing it answers in front of it too.
+		});
+	}
+
+	/**
+	 * Answers what became of a key (the verify contract, in the README): `applied` with the answer the
+	 * request got, if the service has one that did; otherwise `absent`, and the key is fenced through
+	 * the caller's last attempt first, so a copy still on its way can never apply. Faults apply to it
+	 * like to any request, under the operation `verify`.
+	 */
+	verify(input: VerifyInput): Decision {
+		const { service, idempotencyKey, fence } = input;
+		return this.answer({ ...input, operation: "verify" }, service, (refusal) => {
+			if (refusal) return refusal;
+			const stored = this.idempotency.stored(OPERATIONS_OF(service), idempotencyKey);
+			if (stored && stored.status < 300) return { status: 200, body: { outcome: "applied", result: stored.body } };
+			// No answer, or a refusal kept under the key (which a retry gets again): it never took effect, and now never will.
+			this.fences.fence(service, idempotencyKey, fence);
+			return { status: 200, body: { outcome: "absent", fenced: true, fencedThrough: fence } };
+		});
+	}
+
+	/**
+	 * Applies the request's fault (if one is left for it) around `decide`, and records the request with
+	 * its answer. A definitive refusal is the service's own answer: like Stripe, it is decided behind the
+	 * idempotency layer and stored (`decide` is handed it), so a key that already has an answer keeps it.
+	 * Other errors (5xx, 408, 409, 429) come from in front of it (a gateway, a rate limiter) and touch
+	 * nothing; "same key, other body" is the idempotency layer's own answer, so a fault playing it answers
+	 * in front of it too. A request an `arrive_late` fault holds back is recorded when it arrives.
+	 */
+	private answer(
+		request: Arrival & { operation: FaultOperation; orderId: string | null },
+		service: Service,
+		decide: (refusal: Decision | undefined) => Decision,
+	): Decision {
+		const fault = request.late ? undefined : this.faults.take(service, request.operation, request.orderId);
+		if (fault?.fault === "arrive_late") return { status: 0, body: {}, arrivesInMs: fault.latencyMs };
+		const seen = { ...request, fault: request.late ? "arrive_late" : (fault?.fault ?? null) };
+		const record = (decision: Decision) => this.requests.record(seen, decision);
 		const refusal = fault?.fault === "error" && isDefinitive(fault.status) && fault.code !== KEY_REUSED;
 		if (fault?.fault === "error" && !refusal) return record(injected(fault));
-		if (fault?.fault === "timeout_before") return record({ ...refuse(504, "fault_injected"), delayMs: hangMs });
-
-		const decision = this.idempotency.once(operation, idempotencyKey, { targetId, body }, () =>
-			fault && refusal ? injected(fault) : this.apply(operation, idempotencyKey, body, targetId),
-		);
+		if (fault?.fault === "timeout_before") return record({ ...refuse(504, "fault_injected"), delayMs: request.hangMs });
+		const decision = decide(fault && refusal ? injected(fault) : undefined);
 		switch (fault?.fault) {
 			case "timeout_after":
-				return record({ ...decision, delayMs: hangMs });
+				return record({ ...decision, delayMs: request.hangMs });
 			case "latency":
 				return record({ ...decision, delayMs: fault.latencyMs });
 			case "error_after":
@@ -95,58 +146,6 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 			default:
 				return record(decision);
 		}
-	}
-
-	private apply(operation: Operation, key: string, raw: unknown, targetId?: string): Decision {
-		const parsed = OperationBody[operation].safeParse(raw);
-		if (!parsed.success) return refuse(400, "invalid_request");
-		const body = parsed.data as Record<string, unknown>;
-		switch (operation) {
-			case "charge":
-				if (body.paymentMethod === "pm_card_declined") return refuse(402, "card_declined");
-				return this.effects.record(operation, key, String(body.orderId), null, body, 201);
-			case "refund": {
-				const charge = this.effects.find("charge", String(body.chargeId));
-				if (!charge) return refuse(404, "charge_not_found");
-				if (this.effects.findByTarget("refund", String(charge.id))) return refuse(422, "charge_already_refunded");
-				return this.effects.record(operation, key, charge.order_id as string, String(charge.id), body, 201);
-			}
-			case "reserve": {
-				const items = body.items as { sku: string }[];
-				if (items.some((item) => item.sku.startsWith("OOS-"))) return refuse(422, "out_of_stock");
-				return this.effects.record(operation, key, String(body.orderId), null, body, 201);
-			}
-			case "ship": {
-				const decision = this.effects.record(operation, key, String(body.orderId), null, body, 201);
-				this.scheduleAutoPick((decision.body as { id: string }).id);
-				return decision;
-			}
-			case "send":
-				return this.effects.record(operation, key, String(body.orderId), null, body, 202);
-			case "alert":
-				return this.effects.record(operation, key, this.orderOf(operation, body) ?? "", null, body, 200);
-			case "release":
-			case "cancel": {
-				const kind = operation === "release" ? "reserve" : "ship";
-				const target = this.effects.find(kind, targetId ?? "");
-				if (!target) return refuse(404, `${EFFECTS[kind].slice(0, -1)}_not_found`);
-				if (this.effects.findByTarget(operation, String(target.id))) return refuse(422, `already_${operation}d`);
-				return this.effects.record(operation, key, target.order_id as string, String(target.id), body, 200);
-			}
-		}
-	}
-
-	private orderOf(operation: Operation, body: unknown, targetId?: string): string | null {
-		const fromBody = (body as { orderId?: unknown; chargeId?: unknown; alert?: { orderId?: unknown } } | null) ?? {};
-		if (typeof fromBody.orderId === "string") return fromBody.orderId;
-		if (typeof fromBody.alert?.orderId === "string") return fromBody.alert.orderId;
-		const target =
-			operation === "refund" && typeof fromBody.chargeId === "string"
-				? this.effects.find("charge", fromBody.chargeId)
-				: targetId
-					? this.effects.find(operation === "release" ? "reserve" : "ship", targetId)
-					: undefined;
-		return (target?.order_id as string | undefined) ?? null;
 	}
 
 	addFault(rule: FaultRule): number {
@@ -164,15 +163,17 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		}));
 	}
 
-	pickTarget(shipmentId: string): PickTarget | null {
+	/**
+	 * Where the warehouse's `answer` about a shipment goes: null for no such shipment, `unwanted` for a
+	 * shipment that was given no callback for it (one booked by workflow version 1 cannot be refused).
+	 */
+	pickTarget(shipmentId: string, answer: WarehouseAnswer = "pick"): PickTarget | "unwanted" | null {
 		const row = this.effects.find("ship", shipmentId);
 		if (!row) return null;
-		const data = JSON.parse(String(row.data));
-		return {
-			shipmentId,
-			callbackUrl: data.callbackUrl,
-			callbackToken: data.callbackToken,
-		};
+		const data = OperationBody.ship.parse(JSON.parse(String(row.data)));
+		const callback = answer === "pick" ? data : data.cannotPick;
+		if (!callback) return "unwanted";
+		return { shipmentId, event: WAREHOUSE_EVENTS[answer], ...callback };
 	}
 
 	/** The request bodies received under one workflow's idempotency keys, canonical: for replay fixtures. */
@@ -188,14 +189,7 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 				this.effects.list(operation, orderId),
 			]),
 		);
-		const requests = this.sql
-			.exec(
-				`SELECT operation, order_id AS orderId, idempotency_key AS idempotencyKey, status, code, fault, at, traceparent FROM requests
-				 ${orderId === undefined ? "" : "WHERE order_id = ?"} ORDER BY seq`,
-				...(orderId === undefined ? [] : [orderId]),
-			)
-			.toArray();
-		return { ...effects, requests };
+		return { ...effects, requests: this.requests.list(orderId) };
 	}
 
 	/** Off unless `SANDBOX_AUTO_PICK_SECONDS` is set, so that a human step really waits by default. */
@@ -217,7 +211,8 @@ export class SandboxLedger extends DurableObject<SandboxEnv> {
 		const due = this.sql.exec("SELECT shipment_id FROM picks WHERE due_at <= ?", Date.now()).toArray();
 		const targets = due.flatMap(({ shipment_id }) => {
 			this.sql.exec("DELETE FROM picks WHERE shipment_id = ?", shipment_id);
-			return this.pickTarget(String(shipment_id)) ?? [];
+			const target = this.pickTarget(String(shipment_id));
+			return target && target !== "unwanted" ? [target] : [];
 		});
 		// Many pickers: every due pick is called back at once, not one after another.
 		// A failed callback is the warehouse's problem to retry by hand (POST .../pick); log it and move on.

@@ -8,11 +8,15 @@ export class CallbackNotAllowed extends Error {
 }
 
 /**
- * Calls the orchestrator's callback the way a warehouse app would once the item is picked. Only the
- * configured orchestrator's origin is called: a deployed sandbox must not relay requests anywhere a
- * shipment's callback URL names.
+ * Calls the orchestrator's callback the way a warehouse app would: once the item is picked, or once it
+ * knows it cannot be (`details` says why). Only the configured orchestrator's origin is called: a
+ * deployed sandbox must not relay requests anywhere a shipment's callback URL names.
  */
-export function deliverPick(target: PickTarget, orchestratorUrl = DEFAULT_ORCHESTRATOR): Promise<Response> {
+export function deliverPick(
+	target: PickTarget,
+	orchestratorUrl = DEFAULT_ORCHESTRATOR,
+	details: Record<string, string> = { pickedBy: "sandbox-warehouse", pickedAt: new Date().toISOString() },
+): Promise<Response> {
 	const allowed = new URL(orchestratorUrl).origin;
 	if (URL.parse(target.callbackUrl)?.origin !== allowed)
 		return Promise.reject(new CallbackNotAllowed(`callbacks go to ${allowed} only, not ${target.callbackUrl}`));
@@ -20,10 +24,6 @@ export function deliverPick(target: PickTarget, orchestratorUrl = DEFAULT_ORCHES
 		method: "POST",
 		headers: { "Content-Type": "application/json" },
 		redirect: "manual",
-		body: JSON.stringify({
-			token: target.callbackToken,
-			pickedBy: "sandbox-warehouse",
-			pickedAt: new Date().toISOString(),
-		}),
+		body: JSON.stringify({ token: target.callbackToken, ...details }),
 	});
 }

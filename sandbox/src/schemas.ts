@@ -7,6 +7,14 @@ export type Service = z.infer<typeof Service>;
 export const Operation = z.enum(["charge", "refund", "reserve", "release", "ship", "cancel", "send", "alert"]);
 export type Operation = z.infer<typeof Operation>;
 
+/** What a fault rule may name: a service's operations, or `verify`, its answer about a key (see fences.ts). */
+export const FaultOperation = z.enum([...Operation.options, "verify"]);
+export type FaultOperation = z.infer<typeof FaultOperation>;
+
+/** The services the order workflow calls, each with its own verify route. */
+export const VerifiedService = Service.exclude(["alerts"]);
+export type VerifiedService = z.infer<typeof VerifiedService>;
+
 export const SERVICE_OF: Record<Operation, Service> = {
 	charge: "payments",
 	refund: "payments",
@@ -42,6 +50,8 @@ export const OperationBody = {
 		address: z.record(z.string(), z.unknown()).optional(),
 		callbackUrl: z.url(),
 		callbackToken: z.string().min(1),
+		/** Where the warehouse says it cannot pick, with a token of its own (workflow version 2 on). */
+		cannotPick: z.object({ callbackUrl: z.url(), callbackToken: z.string().min(1) }).optional(),
 	}),
 	cancel: z.object({}).loose(),
 	send: z.object({
@@ -58,7 +68,9 @@ export const OperationBody = {
  * (stored under its idempotency key), then answers `status`. `garbage_after`: applies it, then answers
  * 200 with a body that is not the documented JSON. `reset_after`: applies it, then cuts the answer off
  * mid-body, as a reset connection would. `timeout_before` hangs with no effect, `timeout_after`
- * applies the effect then hangs; `latency` applies it and answers late.
+ * applies the effect then hangs; `latency` applies it and answers late. `arrive_late`: the request
+ * reaches the service only after `latencyMs`, whatever became of its caller meanwhile (an original
+ * still in flight when its caller gave up, and perhaps asked about its key).
  */
 export const FaultKind = z.enum([
 	"error",
@@ -68,19 +80,20 @@ export const FaultKind = z.enum([
 	"timeout_before",
 	"timeout_after",
 	"latency",
+	"arrive_late",
 ]);
 
 /** A fault rule, as posted to `POST /faults`. */
 export const FaultRule = z.object({
 	service: Service,
-	operation: Operation,
+	operation: FaultOperation,
 	orderId: z.string().min(1).optional(),
 	/** How many matching requests the rule applies to. */
 	times: z.int().positive().default(1),
 	fault: FaultKind,
 	/** Status for `error` and `error_after` faults; 429 and 503 carry `Retry-After`. */
 	status: z.int().min(400).max(599).default(500),
-	/** Delay for `latency` faults. */
+	/** Delay for `latency` and `arrive_late` faults. */
 	latencyMs: z.int().nonnegative().default(0),
 	/** `Retry-After` seconds sent with 429 and 503 errors. */
 	retryAfterSeconds: z.int().nonnegative().default(1),
@@ -100,10 +113,19 @@ export interface Decision {
 	delayMs?: number;
 	/** Spoil the answer after the effect: a body that is not JSON, or one cut off mid-way. */
 	spoil?: "garbage" | "reset";
+	/** The request has not reached the service yet: it does this many ms later (an `arrive_late` fault). */
+	arrivesInMs?: number;
 }
 
+/** What the warehouse can tell an order about its shipment, by the event its callback delivers. */
+export const WAREHOUSE_EVENTS = { pick: "warehouse-picked", "cannot-pick": "warehouse-cannot-pick" } as const;
+export type WarehouseAnswer = keyof typeof WAREHOUSE_EVENTS;
+
+/** Where one of the warehouse's answers about a shipment goes: the order's callback for it, and its token. */
 export interface PickTarget {
 	shipmentId: string;
+	/** The event the callback delivers to the order. */
+	event: (typeof WAREHOUSE_EVENTS)[WarehouseAnswer];
 	callbackUrl: string;
 	callbackToken: string;
 }

@@ -11,7 +11,7 @@ function awaiting(order: OrderStatus): Child {
 	if (order.waitingFor)
 		return (
 			<>
-				{`${order.waitingFor.event}, until `}
+				{`${order.waitingFor.events.join(" or ")}, until `}
 				<When iso={order.waitingFor.deadline} />
 			</>
 		);
@@ -84,6 +84,18 @@ const Facts = ({ order }: { order: OrderStatus }) => (
 const lastError = (step: Step) =>
 	step.lastError ? `${step.lastError.code} (${step.lastError.kind}): ${step.lastError.message}` : "";
 
+/** What its service said when asked about its key, or which event came: what settled a doubt or a wait. */
+const answered = (step: Step): Child => {
+	if (step.event) return `${step.event} came`;
+	if (!step.verification) return "";
+	return (
+		<>
+			{`${step.verification}, asked `}
+			<When iso={step.verifiedAt} />
+		</>
+	);
+};
+
 const Steps = ({ steps }: { steps: Step[] }) => (
 	<table>
 		<thead>
@@ -94,6 +106,7 @@ const Steps = ({ steps }: { steps: Step[] }) => (
 				<th scope="col">Attempts</th>
 				<th scope="col">Idempotency key</th>
 				<th scope="col">Last error</th>
+				<th scope="col">Answer</th>
 				<th scope="col">Next attempt</th>
 			</tr>
 		</thead>
@@ -108,6 +121,7 @@ const Steps = ({ steps }: { steps: Step[] }) => (
 					<td>{step.attempts}</td>
 					<td>{step.idempotencyKey ? <code>{step.idempotencyKey}</code> : ""}</td>
 					<td class="wrap">{lastError(step)}</td>
+					<td>{answered(step)}</td>
 					<td>{step.heldBy ? `held: ${step.heldBy} is unavailable` : <When iso={step.nextAttemptAt} />}</td>
 				</tr>
 			))}

@@ -28,6 +28,15 @@ function detail(entry: HistoryEntry): Child {
 					{entry.retryAt === null ? "failed for good" : <>next attempt at {<When iso={entry.retryAt} />}</>}
 				</>
 			);
+		case "step_verified":
+			return (
+				<>
+					{`${entry.step}: its service was asked about its key (attempts up to ${entry.fence} fenced if absent): `}
+					<strong>{entry.answer}</strong>
+					{entry.error ? `; ${failed(entry.error)}` : ""}
+					{entry.retryAt ? <>; asked again at {<When iso={entry.retryAt} />}</> : ""}
+				</>
+			);
 		case "step_stuck":
 			return (
 				<>
@@ -38,7 +47,7 @@ function detail(entry: HistoryEntry): Child {
 		case "event_waiting":
 			return (
 				<>
-					{`waits for ${entry.step} until `}
+					{`waits for ${entry.events ? `the first of ${entry.events.join(", ")}` : entry.step} until `}
 					<When iso={entry.deadline} />
 				</>
 			);
@@ -52,7 +61,7 @@ function detail(entry: HistoryEntry): Child {
 		case "event_received":
 			return (
 				<>
-					{`${entry.step} received `}
+					{`${entry.event ?? entry.step} received `}
 					<code>{JSON.stringify(entry.payload)}</code>
 				</>
 			);

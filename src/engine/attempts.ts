@@ -1,4 +1,5 @@
-import { boundMessage, classify, StepFailedForGood, type StepFailure, Suspended, UnknownOutcomeError } from "./errors";
+import { callOut, toJson } from "./call";
+import { boundMessage, classify, StepFailedForGood, type StepFailure, Suspended } from "./errors";
 import type { Holds } from "./gate";
 import { admitted, endHoldIfOver, type HoldSpec, reportIfStuck } from "./holding";
 import { idempotencyKey } from "./keys";
@@ -7,12 +8,10 @@ import { type CallStep, type StepState, WATCHDOG_GRACE_MS } from "./step-state";
 import type { Action, Json, StepCall } from "./steps";
 import type { Store } from "./store";
 import { traceparent } from "./trace";
+import { type VerifySpec, verification, verifyStep } from "./verification";
 
-/** Largest step result the journal keeps, in bytes of JSON; a larger one is a failed attempt. */
-export const MAX_RESULT_BYTES = 16 * 1024;
-
-/** A step that calls out, as the workflow declared it. */
-export interface CallSpec extends HoldSpec {
+/** A step that calls out, as the workflow declared it: its action, and how its service is asked about it in doubt. */
+export interface CallSpec extends HoldSpec, VerifySpec {
 	action: Action<unknown>;
 }
 
@@ -30,9 +29,10 @@ const callStep = (store: Store, name: string) => {
 
 /**
  * Runs a call step as far as it can go now: its journaled result at once if it has one; otherwise
- * attempts, journaling each intent, answer and retry time. Throws {@link StepFailedForGood} once it
- * has failed for good, {@link Suspended} while its next attempt is not yet due. A forward step never
- * starts while the workflow is cancelled or compensating.
+ * attempts, journaling each intent, answer and retry time. Before it acts on a doubt (an attempt that
+ * may have taken effect), it asks the step's service, if it can (verification.ts). Throws
+ * {@link StepFailedForGood} once it has failed for good, {@link Suspended} while nothing is due yet.
+ * A forward step never starts while the workflow is cancelled or compensating.
  */
 export async function runCall(store: Store, spec: CallSpec, holds: Holds): Promise<Json> {
 	const lost = callStep(store, spec.name);
@@ -42,16 +42,29 @@ export async function runCall(store: Store, spec: CallSpec, holds: Holds): Promi
 	for (;;) {
 		const step = callStep(store, spec.name);
 		if (step?.status === "succeeded") return step.result ?? null;
-		if (step?.status === "failed") throw new StepFailedForGood(spec.name, step.lastError ?? unknownFailure);
+		const asking = verification(store, spec, step);
+		if (step?.status === "failed") {
+			// Failed for good in doubt: what its service says decides between going on, undoing, and a person.
+			if (asking === null) throw new StepFailedForGood(spec.name, step.lastError ?? unknownFailure);
+			if (asking === "later") throw new Suspended();
+			await verifyStep(store, spec, step, holds, false);
+			continue;
+		}
 		if (spec.kind === "action") haltUnlessDue(store, spec, step, holds, step?.admission === "probe");
 		if (step?.status === "held" && endHoldIfOver(store, step)) continue;
 		const now = store.now();
-		const notYet = step?.status === "retrying" && (step.nextAttemptAt ?? 0) > now;
-		if (notYet || (step?.status === "held" && (step.hold?.recheckAt ?? 0) > now)) {
+		const notYet = step?.status === "retrying" && (step.nextAttemptAt ?? 0) > now && asking !== "now";
+		if (notYet || asking === "later" || (step?.status === "held" && (step.hold?.recheckAt ?? 0) > now)) {
 			if (step) reportIfStuck(store, step);
 			throw new Suspended();
 		}
 		const probe = await admitted(store, spec, step, holds);
+		// Released just now, or still to ask: the question goes first, with the admission the attempt would have used.
+		const asked = callStep(store, spec.name);
+		if (asked && verification(store, spec, asked) === "now") {
+			await verifyStep(store, spec, asked, holds, probe);
+			continue;
+		}
 		const pinned = await pin(spec, callStep(store, spec.name));
 		// A cancel may have been accepted while the breaker was asked: it wins over the admission.
 		const admittedStep = callStep(store, spec.name);
@@ -123,7 +136,7 @@ async function attemptOnce(
 	}
 	store.checkpoint({ at: "calling", step: name, attempt });
 	const call = { idempotencyKey: key, attempt, traceparent: traceparent(store.state.workflowId, store.random) };
-	const span = {
+	const attributes = {
 		"workflow.id": store.state.workflowId,
 		"step.name": name,
 		"step.attempt": attempt,
@@ -131,18 +144,10 @@ async function attemptOnce(
 	};
 	const send = spec.action;
 	const action = typeof send === "function" ? send : (c: StepCall) => send.send(c, pinned.pinned ?? null);
-	const { result, failure } = await store.trace(`step ${name}`, span, async (annotate) => {
-		try {
-			const value = toJson(await withTimeout(action, call, policy));
-			annotate("step.outcome", "success");
-			return { result: value, failure: null };
-		} catch (error) {
-			const classified = classify(error);
-			annotate("step.outcome", classified.kind);
-			// What a downstream said is kept only once the host has taken out what it must not keep.
-			return { result: null, failure: { ...classified, message: boundMessage(store.redact(classified.message)) } };
-		}
-	});
+	const span = { name: `step ${name}`, attributes, outcome: "step.outcome" };
+	const { value: result, failure } = await callOut(store, span, policy.attemptTimeoutMs, async (signal) =>
+		toJson(await action({ ...call, signal })),
+	);
 	store.checkpoint({ at: "returned", step: name, attempt });
 	if (spec.downstream) holds.report(spec.downstream, store.state.workflowId, failure, probe);
 	const started = callStep(store, name);
@@ -174,7 +179,8 @@ function fail(
 /**
  * A cancelled or compensating workflow starts no new step. A step whose last attempt may have taken
  * effect keeps trying under its key until it learns the outcome, so compensation can undo it; a
- * cancelled step with nothing in doubt is given up.
+ * cancelled step with nothing in doubt is given up, and so is one a compensation finds no longer in
+ * doubt (its service said it never took effect).
  */
 export function haltIfStopped(store: Store, name: string, step: StepState | undefined): void {
 	const { state } = store;
@@ -190,26 +196,9 @@ export function haltIfStopped(store: Store, name: string, step: StepState | unde
 		throw new StepFailedForGood(name, error);
 	}
 	const failure = state.compensation;
-	if (failure && !step)
-		throw new StepFailedForGood(failure.step, { kind: "permanent", code: failure.code, message: failure.message });
-}
-
-function toJson(value: unknown): Json {
-	const text = JSON.stringify(value ?? null);
-	if (new TextEncoder().encode(text).byteLength > MAX_RESULT_BYTES)
-		throw new UnknownOutcomeError("result_too_large", `the result is over ${MAX_RESULT_BYTES} bytes of JSON`);
-	return JSON.parse(text);
-}
-
-async function withTimeout(
-	action: (call: StepCall) => Promise<unknown>,
-	call: Omit<StepCall, "signal">,
-	policy: RetryPolicy,
-): Promise<unknown> {
-	const signal = AbortSignal.timeout(policy.attemptTimeoutMs);
-	// The race covers an action that ignores its signal: the attempt still ends at its timeout.
-	const timedOut = new Promise<never>((_, reject) => {
-		signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-	});
-	return Promise.race([action({ ...call, signal }), timedOut]);
+	if (!failure || step?.kind === "event") return;
+	const error: StepFailure = { kind: "permanent", code: failure.code, message: failure.message };
+	if (step && step.status !== "succeeded" && step.status !== "failed")
+		store.append({ type: "step_failed", step: name, attempt: step.attempts, error, retryAt: null });
+	throw new StepFailedForGood(failure.step, error);
 }

@@ -105,13 +105,12 @@ export class WorkflowEngine<Input> {
 	}
 
 	/**
-	 * Records an event from outside (a human step's callback); a redelivery has no second effect. The
-	 * workflow's point-of-no-return event commits it the moment it is accepted, even before the
-	 * workflow reaches its wait: a cancel after that answer is refused.
+	 * Records an event from outside (a human step's callback; see inbound.ts): a redelivery has no second
+	 * effect; the point-of-no-return event commits the workflow once accepted, so a cancel after it is refused.
 	 */
 	async deliver(name: string, payload: Json): Promise<Delivery> {
-		const pointOfNoReturn = this.options.workflows[this.state.workflowVersion]?.pointOfNoReturn;
-		const plan = planDelivery(this.state, name, payload, this.store.now(), pointOfNoReturn);
+		const workflow = this.options.workflows[this.state.workflowVersion];
+		const plan = planDelivery(this.state, name, payload, this.store.now(), workflow);
 		// The first delivery may not be in storage yet: a duplicate is answered only once it is.
 		if (plan.delivery === "duplicate") this.store.flush();
 		// A late one lets the run record the missed deadline now rather than at the alarm.
@@ -211,7 +210,8 @@ export class WorkflowEngine<Input> {
 	private async runOnce(): Promise<void> {
 		const state = this.state;
 		if (!state.started || state.finished) return;
-		const context = new StepContext(this.store, this.defaults, this.holds);
+		const workflow = this.options.workflows[state.workflowVersion];
+		const context = new StepContext(this.store, this.defaults, this.holds, workflow?.events);
 		try {
 			await this.advance(context);
 		} catch (error) {

@@ -30,6 +30,14 @@ export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
 export const OperatorAction = z.enum(["cancel", "retry", "resolve"]);
 export type OperatorAction = z.infer<typeof OperatorAction>;
 
+/**
+ * What a step's service said when asked about the step's own idempotency key: the request took effect
+ * (`applied`, with the result the call would have returned), it never did and the key is now fenced so
+ * that it never can (`absent`), or the question itself failed (`unknown`).
+ */
+export const VerifyAnswer = z.enum(["applied", "absent", "unknown"]);
+export type VerifyAnswer = z.infer<typeof VerifyAnswer>;
+
 /** A step that calls out: a forward action, or the undo of one. */
 export const CallKind = z.enum(["action", "undo"]);
 export type CallKind = z.infer<typeof CallKind>;
@@ -75,6 +83,21 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		retryAt: z.number().nullable(),
 		probe: z.boolean().optional(),
 	}),
+	/**
+	 * The step's service was asked what became of its key while the step was in doubt. `fence`: the last
+	 * attempt made, which the service refuses from now on if it answers absent. `result` with applied;
+	 * `error` with unknown (why the question failed), and `retryAt`, when to ask again (null: not again
+	 * before the engine acts as it would without an answer).
+	 */
+	z.object({
+		type: z.literal("step_verified"),
+		step: Step,
+		answer: VerifyAnswer,
+		fence: z.int().nonnegative(),
+		result: Json.optional(),
+		error: StepFailure.optional(),
+		retryAt: z.number().nullable(),
+	}),
 	z.object({ type: z.literal("step_stuck"), step: Step, since: z.number(), attempts: z.int() }),
 	/**
 	 * The step's downstream is open or paused: no attempt is made or counted until it is released.
@@ -105,9 +128,17 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		probe: z.boolean(),
 		notBefore: z.number().optional(),
 	}),
-	z.object({ type: z.literal("event_waiting"), step: Step, deadline: z.number(), remindAt: z.number() }),
+	/** `events`: the alternatives a wait for any of several events takes (absent: the step's own name is the event). */
+	z.object({
+		type: z.literal("event_waiting"),
+		step: Step,
+		deadline: z.number(),
+		remindAt: z.number(),
+		events: z.array(z.string()).optional(),
+	}),
 	z.object({ type: z.literal("event_reminder"), step: Step, deadline: z.number() }),
-	z.object({ type: z.literal("event_received"), step: Step, payload: Json }),
+	/** `event`: which of a wait's alternatives came (absent: the step's own name is the event). */
+	z.object({ type: z.literal("event_received"), step: Step, payload: Json, event: z.string().optional() }),
 	/** From here on a step that fails for good is recorded, never compensated, and a cancel is refused. */
 	z.object({ type: z.literal("point_of_no_return") }),
 	z.object({ type: z.literal("compensation_started"), failure: WorkflowFailure }),

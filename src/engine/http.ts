@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PermanentError, RetryableError, UnknownOutcomeError } from "./errors";
-import type { StepCall } from "./steps";
+import type { StepCall, Verified, VerifyCall } from "./steps";
 
 /** Longest excerpt of a downstream's error message kept, in characters. */
 const MAX_REFUSAL_MESSAGE = 500;
@@ -60,31 +60,9 @@ export async function postJson<T>(
 	schema: z.ZodType<T>,
 	headers: Record<string, string> = {},
 ): Promise<T> {
-	const outcome = () => (call.signal.aborted ? "timeout" : "connection_lost");
-	let response: Response;
-	try {
-		response = await fetch(url, {
-			method: "POST",
-			headers: {
-				...headers,
-				"Content-Type": "application/json",
-				"Idempotency-Key": call.idempotencyKey,
-				traceparent: call.traceparent,
-			},
-			body: JSON.stringify(body),
-			signal: call.signal,
-		});
-	} catch (cause) {
-		throw new UnknownOutcomeError(outcome(), `no answer from ${url} (${outcome()})`, { cause });
-	}
-	let payload: unknown = UNREADABLE;
-	try {
-		payload = await response.json();
-	} catch {
-		// A body cut off or not JSON: for a 2xx the effect may exist all the same.
-		if (call.signal.aborted) throw new UnknownOutcomeError("timeout", `${url} did not finish its answer in time`);
-	}
-	const status = response.status;
+	// The attempt's number lets a service that fenced the key (see verifyJson) refuse an older copy still on its way.
+	const sent = { ...headers, "Idempotency-Key": call.idempotencyKey, "Idempotency-Attempt": String(call.attempt) };
+	const { status, payload, response } = await post(url, body, sent, call);
 	if (response.ok) {
 		const parsed = schema.safeParse(payload);
 		if (parsed.success) return parsed.data;
@@ -100,4 +78,63 @@ export async function postJson<T>(
 	if (status >= 500 || KEY_REUSED.has(code)) throw new UnknownOutcomeError(code, message, { retryAfterMs });
 	if (NOT_PROCESSED.has(status)) throw new RetryableError(code, message, { retryAfterMs });
 	throw new PermanentError(code, message);
+}
+
+/** The verify contract's answer: `applied` with the answer the request got, or `absent` with the key fenced. */
+const Answer = z.discriminatedUnion("outcome", [
+	z.object({ outcome: z.literal("applied"), result: z.unknown() }),
+	z.object({ outcome: z.literal("absent"), fenced: z.literal(true) }),
+]);
+
+/**
+ * Asks a service (the verify contract, in the README) what became of the request under the call's
+ * key: POST `url` with `Idempotency-Key` and `Idempotency-Fence` (the last attempt made), expecting 200
+ * and `{ outcome: "applied", result }` (read with `schema`) or `{ outcome: "absent", fenced: true }`.
+ * Anything else, an absent the service does not say it fenced included, is a failed question: thrown
+ * as an unknown outcome, so the engine acts as it would without an answer.
+ */
+export async function verifyJson<T>(
+	url: string,
+	body: unknown,
+	call: VerifyCall,
+	schema: z.ZodType<T>,
+	headers: Record<string, string> = {},
+): Promise<Verified<T>> {
+	const sent = { ...headers, "Idempotency-Key": call.idempotencyKey, "Idempotency-Fence": String(call.fence) };
+	const { status, payload } = await post(url, body, sent, call);
+	const answer = status === 200 ? Answer.safeParse(payload).data : undefined;
+	if (answer?.outcome === "absent") return { answer: "absent" };
+	const result = answer && schema.safeParse(answer.result);
+	if (result?.success) return { answer: "applied", result: result.data };
+	const code = status === 200 ? "unreadable_response" : (Refusal.safeParse(payload).data?.code ?? `http_${status}`);
+	throw new UnknownOutcomeError(code, `${url} could not tell what became of ${call.idempotencyKey} (${status})`);
+}
+
+/** POSTs JSON and reads the answer's JSON; a call that gets no answer, or a cut-off one when it timed out, may have taken effect. */
+async function post(
+	url: string,
+	body: unknown,
+	headers: Record<string, string>,
+	call: { signal: AbortSignal; traceparent: string },
+): Promise<{ status: number; payload: unknown; response: Response }> {
+	const outcome = () => (call.signal.aborted ? "timeout" : "connection_lost");
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			method: "POST",
+			headers: { ...headers, "Content-Type": "application/json", traceparent: call.traceparent },
+			body: JSON.stringify(body),
+			signal: call.signal,
+		});
+	} catch (cause) {
+		throw new UnknownOutcomeError(outcome(), `no answer from ${url} (${outcome()})`, { cause });
+	}
+	let payload: unknown = UNREADABLE;
+	try {
+		payload = await response.json();
+	} catch {
+		// A body cut off or not JSON: for a 2xx the effect may exist all the same.
+		if (call.signal.aborted) throw new UnknownOutcomeError("timeout", `${url} did not finish its answer in time`);
+	}
+	return { status: response.status, payload, response };
 }

@@ -1,12 +1,27 @@
 import type { JournalEvent } from "./events";
 import type { Delivery } from "./host";
+import { anyOf } from "./keys";
 import type { WorkflowState } from "./state";
-import type { Json } from "./steps";
+import type { Json, Workflow } from "./steps";
+
+/** Whether a wait that an event already ended takes `name` with `payload` as that event again. */
+function repeats(
+	step: { event?: string | null; result?: Json },
+	group: readonly string[],
+	name: string,
+	payload: Json,
+) {
+	// A wait for one event: a repeat is that event again, whatever it carries (as before waits for several).
+	if (group.length === 1) return true;
+	return step.event === name && JSON.stringify(step.result) === JSON.stringify(payload);
+}
 
 /**
  * What an event delivered from outside (a human step's callback) does: the answer, and what to journal.
  * A redelivery is a duplicate; an event after the end, or past its step's deadline, is gone (`late`: the
  * run should record the missed deadline now); one that arrives before the workflow waits for it is kept.
+ * Of a wait's alternatives (the workflow's declared `events`), the first accepted wins: the others are
+ * gone, and so is the winner again with another payload; an event the workflow never waits for is gone.
  * The workflow's point-of-no-return event commits it in the same entry.
  */
 export function planDelivery(
@@ -14,17 +29,24 @@ export function planDelivery(
 	name: string,
 	payload: Json,
 	now: number,
-	pointOfNoReturn: string | undefined,
+	workflow: Pick<Workflow<unknown>, "events" | "pointOfNoReturn"> | undefined,
 ): { delivery: Delivery; events: JournalEvent[]; late?: boolean } {
 	if (!state.started) return { delivery: "not_found", events: [] };
-	const step = state.steps.get(name);
-	if (step?.status === "succeeded") return { delivery: "duplicate", events: [] };
+	const group = workflow?.events ? workflow.events.find((set) => set.includes(name)) : [name];
+	if (!group) return { delivery: "gone", events: [] };
+	const stepName = anyOf(group);
+	const step = state.steps.get(stepName);
+	if (step?.status === "succeeded") {
+		const event = step.kind === "event" ? step : {};
+		return { delivery: repeats(event, group, name, payload) ? "duplicate" : "gone", events: [] };
+	}
 	if (state.finished || state.compensation || state.cancellation || step?.status === "failed")
 		return { delivery: "gone", events: [] };
 	if (step?.kind === "event" && step.deadline !== null && now >= step.deadline)
 		return { delivery: "gone", events: [], late: true };
-	const events: JournalEvent[] = [{ type: "event_received", step: name, payload }];
-	if (name === pointOfNoReturn && !state.committed) events.push({ type: "point_of_no_return" });
+	const which = group.length > 1 ? { event: name } : {};
+	const events: JournalEvent[] = [{ type: "event_received", step: stepName, payload, ...which }];
+	if (name === workflow?.pointOfNoReturn && !state.committed) events.push({ type: "point_of_no_return" });
 	return { delivery: "accepted", events };
 }
 

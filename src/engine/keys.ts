@@ -10,3 +10,11 @@ export function idempotencyKey(workflowId: string, step: string): string {
 export function undoStepName(step: string): string {
 	return `${step}:undo`;
 }
+
+/**
+ * The step of a wait for the first of several events: one step, named by its alternatives, so that
+ * whichever comes (even before the workflow waits) lands on it. A wait for one event is named by it.
+ */
+export function anyOf(events: readonly string[]): string {
+	return events.join("|");
+}

@@ -32,6 +32,26 @@ export const DEFAULT_RETRY_POLICY = {
 	maxHoldMs: 24 * 3_600_000,
 } as const satisfies RetryPolicy;
 
+/**
+ * How a step's service is asked about its key while the step is in doubt (see `verify`): a few tries,
+ * quickly, since a person is what waits if they all fail. Each field has the meaning it has for a step;
+ * `attemptTimeoutMs` is one question's limit, never longer than one of the step's attempts. Defaults: 3
+ * tries, backoff from 1,000 ms doubling to at most 10,000 ms, 5,000 ms per question.
+ */
+export const DEFAULT_VERIFY_POLICY = {
+	maxAttempts: 3,
+	initialDelayMs: 1_000,
+	backoffFactor: 2,
+	maxDelayMs: 10_000,
+	attemptTimeoutMs: 5_000,
+} as const satisfies Partial<RetryPolicy>;
+
+/** The verify policy of a step with policy `step`: the defaults, no longer per question than one attempt, then `overrides`. */
+export function verifyPolicy(step: RetryPolicy, overrides?: Partial<RetryPolicy>): RetryPolicy {
+	const timeout = Math.min(DEFAULT_VERIFY_POLICY.attemptTimeoutMs, step.attemptTimeoutMs);
+	return retryPolicy(DEFAULT_VERIFY_POLICY, { attemptTimeoutMs: timeout }, overrides);
+}
+
 /** Fills a partial policy from the defaults and validates it eagerly, so a bad policy fails at declaration. */
 export function retryPolicy(...layers: (Partial<RetryPolicy> | undefined)[]): RetryPolicy {
 	return RetryPolicy.parse(Object.assign({}, DEFAULT_RETRY_POLICY, ...layers));

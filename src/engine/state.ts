@@ -1,4 +1,6 @@
+import * as event from "./event-state";
 import type { FinalStatus, JournalEntry, OperatorAction, WorkflowFailure, WorkflowStatus } from "./events";
+import * as hold from "./hold-state";
 import { type Episode, type Notification, notificationId } from "./outbox";
 import type { CallStep, StepState } from "./step-state";
 import * as step from "./step-state";
@@ -73,6 +75,9 @@ export class WorkflowState {
 			case "step_failed":
 				put(step.failed(prev, entry));
 				return;
+			case "step_verified":
+				put(step.verified(prev, entry));
+				return;
 			case "step_stuck": {
 				const stuck = step.stuckReported(prev, entry.step);
 				put(stuck);
@@ -88,20 +93,20 @@ export class WorkflowState {
 				return;
 			}
 			case "step_held":
-				put(step.held(prev, entry));
+				put(hold.held(prev, entry));
 				return;
 			case "step_released":
-				put(step.released(prev, entry));
+				put(hold.released(prev, entry));
 				return;
 			case "event_waiting":
-				put(step.waiting(prev, entry));
+				put(event.waiting(prev, entry));
 				return;
 			case "event_reminder":
-				put(step.reminded(prev, entry.step));
+				put(event.reminded(prev, entry.step));
 				this.outbox.set(id, { kind: "reminder", ...base, step: entry.step, deadline: entry.deadline });
 				return;
 			case "event_received":
-				put(step.received(prev, entry));
+				put(event.received(prev, entry));
 				return;
 			case "point_of_no_return":
 				this.committed = true;
@@ -176,7 +181,9 @@ export class WorkflowState {
 	 * that reopened several (a step in doubt and the undos behind it, say), each of them.
 	 */
 	get unsettled(): StepState[] {
-		return [...this.steps.values()].filter((s) => s.status !== "succeeded" && s.status !== "failed");
+		// A step failed in doubt whose service is to be asked again is not settled yet: the answer decides.
+		const asking = (s: StepState) => s.kind !== "event" && s.outcomeUnknown && s.verifyRetryAt !== null;
+		return [...this.steps.values()].filter((s) => (s.status !== "succeeded" && s.status !== "failed") || asking(s));
 	}
 
 	/** The step a run works on first: the earliest one not yet settled. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { StepFailure } from "./errors";
-import { CallKind, type EntryOf } from "./events";
+import { CallKind, type EntryOf, type VerifyAnswer } from "./events";
 import type { Json } from "./steps";
 
 export const StepStatus = z.enum(["running", "retrying", "held", "waiting", "succeeded", "failed"]);
@@ -49,6 +49,11 @@ export interface CallStep extends Common {
 	pinned: Json | undefined;
 	/** Set by a release: the next attempt needs no admission, and reports as the breaker's probe if "probe". */
 	admission: "released" | "probe" | null;
+	/** The last time its service was asked about its key, and what it answered; null: never asked. */
+	verification: { at: number; answer: VerifyAnswer } | null;
+	/** Questions answered `unknown` since its last attempt, and when to ask again (null: not again before it acts). */
+	verifyTries: number;
+	verifyRetryAt: number | null;
 }
 
 export interface Hold {
@@ -67,14 +72,21 @@ export interface EventStep extends Common {
 	deadline: number | null;
 	remindAt: number | null;
 	reminded: boolean;
+	/** The alternatives a wait for any of several events takes; null: the step's own name is its event. */
+	events: string[] | null;
+	/** Which event came (of the alternatives, or the step's own); null while none has. */
+	event: string | null;
 }
 
 export type StepState = CallStep | EventStep;
 
-const asCall = (step: StepState | undefined) => (step?.kind === "event" ? undefined : step);
-const asEvent = (step: StepState | undefined) => (step?.kind === "event" ? step : undefined);
+export const asCall = (step: StepState | undefined) => (step?.kind === "event" ? undefined : step);
+export const asEvent = (step: StepState | undefined) => (step?.kind === "event" ? step : undefined);
 
-function existing<T>(step: T | undefined, name: string): T {
+/** A question not yet asked about a new doubt: what an attempt, a hold or a redrive starts from. */
+const unasked = { verifyTries: 0, verifyRetryAt: null } as const;
+
+export function existing<T>(step: T | undefined, name: string): T {
 	if (!step) throw new Error(`journal names step ${name} before it started`);
 	return step;
 }
@@ -104,6 +116,8 @@ export function started(prev: StepState | undefined, e: EntryOf<"step_started">)
 		hold: null,
 		admission: null,
 		pinned: before?.pinned ?? e.pinned,
+		verification: before?.verification ?? null,
+		...unasked,
 	};
 }
 
@@ -145,46 +159,33 @@ export function failed(prev: StepState | undefined, e: EntryOf<"step_failed">): 
 		probing: false,
 		// A failed probe found the service still down: the order's own budget is not charged for it.
 		probeRefunds: e.probe ? step.probeRefunds + 1 : step.probeRefunds,
+		// A new doubt is a new question: the service is asked again before the engine acts on it.
+		...(e.error.kind === "unknown_outcome" ? unasked : {}),
 	};
 }
 
-/** The step's downstream is open or paused: it waits, without using an attempt, until released. */
-export function held(prev: StepState | undefined, e: EntryOf<"step_held">): CallStep {
-	const before = asCall(prev);
+/**
+ * Its service answered about its key. Applied: the step succeeded with that result, and nothing is sent
+ * again. Absent: it never took effect and never will (the key is fenced), so it is no longer in doubt:
+ * retried, or failed for good, as a definitive refusal would leave it. Unknown: still in doubt.
+ */
+export function verified(prev: StepState | undefined, e: EntryOf<"step_verified">): CallStep {
+	const step = existing(asCall(prev), e.step);
+	const asked = { ...step, verification: { at: e.at, answer: e.answer }, admission: null };
+	if (e.answer === "unknown") return { ...asked, verifyTries: step.verifyTries + 1, verifyRetryAt: e.retryAt };
+	if (e.answer === "absent") return { ...asked, ...unasked, outcomeUnknown: false };
 	return {
-		kind: e.kind,
-		name: e.step,
-		status: "held",
-		attempts: before?.attempts ?? 0,
-		budgetBase: before?.budgetBase ?? 0,
-		probeRefunds: before?.probeRefunds ?? 0,
-		slaStarted: (before?.slaStarted ?? false) || e.stuckAt !== undefined,
-		holdDeadline: before?.holdDeadline ?? e.until,
-		probing: false,
-		idempotencyKey: e.idempotencyKey,
-		lastError: before?.lastError ?? null,
-		outcomeUnknown: before?.outcomeUnknown ?? false,
+		...asked,
+		...unasked,
+		status: "succeeded",
+		result: e.result,
+		outcomeUnknown: false,
+		finishedAt: e.at,
 		nextAttemptAt: null,
 		inFlightUntil: null,
-		startedAt: before?.startedAt ?? e.at,
-		finishedAt: null,
-		stuckAt: e.stuckAt ?? before?.stuckAt ?? null,
-		hold: {
-			downstream: e.downstream,
-			until: e.until,
-			recheckAt: e.recheckAt ?? e.at,
-			refusals: before?.status === "held" ? (before.hold?.refusals ?? 0) + 1 : 0,
-		},
-		admission: null,
-		pinned: before?.pinned,
+		stuckAt: null,
+		hold: null,
 	};
-}
-
-/** Released by its downstream: due now, admitted without asking again. */
-export function released(prev: StepState | undefined, e: EntryOf<"step_released">): CallStep {
-	const step = existing(asCall(prev), e.step);
-	const admission = e.probe ? "probe" : "released";
-	return { ...step, status: "retrying", nextAttemptAt: e.notBefore ?? e.at, hold: null, admission };
 }
 
 export function stuckReported(prev: StepState | undefined, name: string): CallStep {
@@ -203,43 +204,21 @@ export function redriven(prev: StepState | undefined, name: string, at: number):
 		probeRefunds: 0,
 		slaStarted: false,
 		holdDeadline: null,
+		...unasked,
 	};
 }
 
-const newEvent = (name: string): EventStep => ({
-	kind: "event",
-	name,
-	status: "waiting",
-	lastError: null,
-	startedAt: null,
-	finishedAt: null,
-	deadline: null,
-	remindAt: null,
-	reminded: false,
-});
-
-export function waiting(prev: StepState | undefined, e: EntryOf<"event_waiting">): EventStep {
-	const step = asEvent(prev) ?? newEvent(e.step);
-	return { ...step, status: "waiting", deadline: e.deadline, remindAt: e.remindAt, startedAt: step.startedAt ?? e.at };
-}
-
-export function reminded(prev: StepState | undefined, name: string): EventStep {
-	return { ...existing(asEvent(prev), name), reminded: true };
-}
-
-export function received(prev: StepState | undefined, e: EntryOf<"event_received">): EventStep {
-	const step = asEvent(prev) ?? newEvent(e.step);
-	return { ...step, status: "succeeded", result: e.payload, startedAt: step.startedAt ?? e.at, finishedAt: e.at };
-}
-
-/** When the step next needs the alarm: the watchdog of an attempt in flight, a retry, its SLA, the end of a hold or its recheck, a reminder or a deadline. */
+/** When the step next needs the alarm: the watchdog of an attempt in flight, a retry, a question again, its SLA, the end of a hold or its recheck, a reminder or a deadline. */
 export function dueTimes(step: StepState): (number | null)[] {
 	if (step.kind === "event") {
 		if (step.status !== "waiting") return [];
 		return [step.reminded || step.remindAt === null ? step.deadline : step.remindAt];
 	}
 	if (step.status === "running" && step.inFlightUntil !== null) return [step.inFlightUntil + WATCHDOG_GRACE_MS];
-	if (step.status === "retrying") return [step.nextAttemptAt, step.stuckAt];
+	// A question about a doubt that failed is asked again at its time, whatever the step's status.
+	const asking = step.outcomeUnknown ? step.verifyRetryAt : null;
+	if (step.status === "failed") return [asking];
+	if (step.status === "retrying") return [step.nextAttemptAt, step.stuckAt, asking];
 	if (step.status === "held") return [step.hold?.until ?? null, step.stuckAt, step.hold?.recheckAt ?? null];
 	return [];
 }

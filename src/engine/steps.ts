@@ -26,6 +26,25 @@ export interface PinnedAction<T, P extends Json = Json> {
 	send(call: StepCall, pinned: P): Promise<T>;
 }
 
+/** What a verification gets: the key asked about, the last attempt made under it (which an `absent` fences), and its signal. */
+export interface VerifyCall {
+	idempotencyKey: string;
+	fence: number;
+	signal: AbortSignal;
+	traceparent: string;
+}
+
+/** A service's answer about a key: the request took effect, with its result; or it did not, and now never can (the key is fenced). */
+export type Verified<T> = { answer: "applied"; result: T } | { answer: "absent" };
+
+/**
+ * Asks the step's service what became of a request under the call's key. Its contract: answer
+ * `applied` with the result the call would have returned, or `absent` only once the service will
+ * refuse, definitively, every request under the key up to the call's `fence`; throw when it cannot
+ * tell (a failed question is an unknown answer, and the engine acts as it would without one).
+ */
+export type Verify<T> = (call: VerifyCall) => Promise<Verified<T>>;
+
 /** What a step does on each attempt: one call, given its key and signal (and its pinned configuration, if it pins any). */
 export type Action<T> = ((call: StepCall) => Promise<T>) | PinnedAction<T>;
 
@@ -38,6 +57,20 @@ export interface StepOptions<T> {
 	undo?: (result: T) => Action<unknown>;
 	/** Policy for the undo; defaults to the step's own. */
 	undoRetry?: Partial<RetryPolicy>;
+	/**
+	 * Asks the step's service about its key while the step is in doubt: before retrying it, when its
+	 * budget runs out, and when a cancel or compensation meets it. Its undo, which calls the same service
+	 * under a key of its own, is asked the same way. Default: never asked; a doubt lasts until an answer.
+	 */
+	verify?: Verify<T>;
+	/** Overrides of the verify policy (retry-policy.ts, `DEFAULT_VERIFY_POLICY`). */
+	verifyRetry?: Partial<RetryPolicy>;
+}
+
+/** Which of a wait's events came, and what it carried. */
+export interface EventArrival {
+	event: string;
+	payload: Json;
 }
 
 export interface WaitOptions {
@@ -55,6 +88,14 @@ export interface Step {
 	run<T extends Json>(name: string, action: Action<T>, options?: StepOptions<T>): Promise<T>;
 	/** Waits, across hours or days, for an event delivered from outside; fails with `timeoutCode` past the deadline. */
 	waitForEvent(name: string, options: WaitOptions): Promise<Json>;
+	/**
+	 * Waits for the first of several events (the workflow declares them together in `events`): the first
+	 * one accepted wins and is returned; the others are then refused, and so is the winner again with
+	 * another payload. Fails with `timeoutCode` past the deadline.
+	 */
+	waitForAny(names: readonly string[], options: WaitOptions): Promise<EventArrival>;
+	/** Fails the workflow for good at the step it last reached, with `code`: what is done is undone, as for any failure. */
+	fail(code: string, message: string): never;
 }
 
 /** A workflow: its code, replayed from the top on every wake, and what it declares about itself. */
@@ -66,4 +107,10 @@ export interface Workflow<Input> {
 	 * for good is recorded for a person. Default: none.
 	 */
 	pointOfNoReturn?: string;
+	/**
+	 * The events from outside the workflow waits for, the alternatives of each wait together (a
+	 * `waitForEvent` is a set of one). An event named in no set is refused; of a set, the first accepted
+	 * wins, even before the workflow reaches its wait. Default: any event, each on its own.
+	 */
+	events?: readonly (readonly string[])[];
 }

@@ -1,6 +1,8 @@
 import { haltIfStopped } from "./attempts";
 import { StepFailedForGood, type StepFailure, Suspended } from "./errors";
-import type { Json, WaitOptions } from "./steps";
+import { anyOf } from "./keys";
+import type { EventStep } from "./step-state";
+import type { EventArrival, Json, WaitOptions } from "./steps";
 import type { Store } from "./store";
 
 const eventStep = (store: Store, name: string) => {
@@ -8,20 +10,32 @@ const eventStep = (store: Store, name: string) => {
 	return step?.kind === "event" ? step : undefined;
 };
 
-/**
- * Waits for an event from outside: its payload at once if it has arrived (early arrivals are kept);
- * otherwise records the wait with its deadline and reminder, records each when its time has come,
- * and throws {@link Suspended} until the event or the deadline.
- */
+/** Waits for one event from outside: its payload (see {@link waitFor}). */
 export function waitForEvent(store: Store, name: string, options: WaitOptions): Json {
+	return waitFor(store, name, null, options).result ?? null;
+}
+
+/** Waits for the first of several events: which came, and its payload (see {@link waitFor}). */
+export function waitForAny(store: Store, names: readonly string[], options: WaitOptions): EventArrival {
+	const step = waitFor(store, anyOf(names), names, options);
+	return { event: step.event ?? step.name, payload: step.result ?? null };
+}
+
+/**
+ * Waits for an event from outside (or the first of `events`): the step at once if it has arrived
+ * (early arrivals are kept); otherwise records the wait with its deadline and reminder, records each
+ * when its time has come, and throws {@link Suspended} until the event or the deadline.
+ */
+function waitFor(store: Store, name: string, events: readonly string[] | null, options: WaitOptions): EventStep {
 	let step = eventStep(store, name);
-	if (step?.status === "succeeded") return step.result ?? null;
+	if (step?.status === "succeeded") return step;
 	if (step?.status === "failed") throw new StepFailedForGood(name, step.lastError ?? missed(name, options));
 	haltIfStopped(store, name, step);
 	const now = store.now();
 	if (step?.deadline == null) {
 		const remindAt = now + Math.round(options.timeoutMs * (options.remindAt ?? 0.5));
-		store.append({ type: "event_waiting", step: name, deadline: now + options.timeoutMs, remindAt });
+		const alternatives = events && events.length > 1 ? { events: [...events] } : {};
+		store.append({ type: "event_waiting", step: name, deadline: now + options.timeoutMs, remindAt, ...alternatives });
 		step = eventStep(store, name);
 	}
 	const deadline = step?.deadline ?? now;

@@ -1,5 +1,5 @@
 import type { JournalEntry, OperatorAction } from "../engine/events";
-import { UNKNOWN_DOWNSTREAM_CODE } from "./failure-codes";
+import { UNKNOWN_DOWNSTREAM_CODE, WORDED_BY_WORKFLOW } from "./failure-codes";
 import type { OrderView } from "./personal-data";
 
 /**
@@ -27,7 +27,7 @@ export const told = <T extends { code: string; message: string } | null>(
 	step: string,
 	failure: T,
 ): T => {
-	if (!failure || audience !== "client") return failure;
+	if (!failure || audience !== "client" || WORDED_BY_WORKFLOW.has(failure.code)) return failure;
 	const code = publicCode(failure.code);
 	return { ...failure, code, message: neutralMessage(step, code) };
 };
@@ -60,6 +60,8 @@ export function tellable(entry: JournalEntry, order: OrderView, audience: Audien
 				: entry;
 		case "step_failed":
 			return { ...entry, error: told(audience, entry.step, entry.error) };
+		case "step_verified":
+			return entry.error ? { ...entry, error: told(audience, entry.step, entry.error) } : entry;
 		case "step_stuck":
 			return entry;
 		case "compensation_started":

@@ -17,15 +17,22 @@ export const REFUSAL_CODES = new Set([
 	"address_undeliverable",
 ]);
 
+/**
+ * The codes the order workflow fails with itself (`step.fail`), whose messages it words from known
+ * values only (a cannot-pick's reason is one of three): clients read them as they are.
+ */
+export const WORDED_BY_WORKFLOW = new Set(["cannot_pick"]);
+
 /** What a downstream's call failed with when its code is not one of {@link REFUSAL_CODES}. */
 export const UNKNOWN_DOWNSTREAM_CODE = "downstream_error";
 
 /**
  * The codes the engine's downstream calls give themselves (the answer's status, or what happened to the
- * call), and the idempotency contract's own: a key that came back with another body, which the engine
- * acts on (it never settles a step in doubt).
+ * call), and the idempotency and verify contracts' own: a key that came back with another body, which
+ * the engine acts on (it never settles a step in doubt), and a request refused because its key was fenced.
  */
-const CALL_CODE = /^(?:http_\d{3}|timeout|connection_lost|unreadable_response|idempotency_key_reused)$/;
+const CALL_CODE =
+	/^(?:http_\d{3}|timeout|connection_lost|unreadable_response|idempotency_key_reused|idempotency_key_fenced)$/;
 
 /**
  * Rethrows a downstream call's failure with a code from a known list: the same kind (so retries and

@@ -1,5 +1,4 @@
 import { DurableObject, tracing } from "cloudflare:workers";
-import { z } from "zod";
 import { assertConfigured } from "../config/check";
 import { WorkflowEngine } from "../engine/engine";
 import type { OperatorAction } from "../engine/events";
@@ -14,8 +13,8 @@ import { EventStreams } from "./event-stream";
 import { logLine } from "./log-lines";
 import { Order, orderTotalCents } from "./order";
 import { JournaledOrder, orderDigest, PersonalData, split } from "./personal-data";
-import type { PickConfirmation } from "./pick";
-import { createServices, PICK_EVENT } from "./services";
+import { CannotPick, PICK_EVENT, PickConfirmation, type WarehouseEvent } from "./pick";
+import { createServices } from "./services";
 import { type Audience, historyEntry, type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
 import { type OrderRef, orderRefOf, Tenant, workflowIdOf } from "./tenant";
 import { orderWorkflows } from "./versions";
@@ -132,11 +131,11 @@ export class OrderObject extends DurableObject<Env> {
 		return this.streams.subscribe(this.engine.history(), after, audience) ?? "full";
 	}
 
-	/** The warehouse's pick, its token already verified by the Worker; the order's own deadline decides if it is late. */
-	confirmPick(confirmation: Omit<PickConfirmation, "token">): Promise<Delivery> {
+	/** The warehouse's pick or cannot-pick, its token already verified by the Worker; the order's own deadline decides if it is late. */
+	answerFromWarehouse(event: WarehouseEvent, details: object): Promise<Delivery> {
 		this.engine.usage.requests++;
-		const { pickedBy, pickedAt } = z.object({ pickedBy: z.string(), pickedAt: z.string() }).parse(confirmation);
-		return this.engine.deliver(PICK_EVENT, { pickedBy, pickedAt });
+		const answer = event === PICK_EVENT ? PickConfirmation.omit({ token: true }) : CannotPick;
+		return this.engine.deliver(event, answer.parse(details));
 	}
 
 	/** The breaker of `downstream` lets the order's held steps go, from `notBefore`; as its probe if `probe`. */

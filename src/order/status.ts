@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { StepFailure } from "../engine/errors";
-import { type JournalEntry, JournalEvent, WorkflowFailure, WorkflowStatus } from "../engine/events";
+import { type JournalEntry, JournalEvent, VerifyAnswer, WorkflowFailure, WorkflowStatus } from "../engine/events";
 import type { WorkflowState } from "../engine/state";
 import { StepKind, type StepState, StepStatus } from "../engine/step-state";
 import { isoTime } from "../engine/time";
@@ -29,6 +29,11 @@ export const StepView = z
 		/** While held: the downstream it waits for, and when the hold would end it for good (null: never, an undo). */
 		heldBy: z.string().nullable(),
 		heldUntil: Timestamp.nullable(),
+		/** When its service was last asked what became of its key (while it was in doubt), and what it answered. */
+		verifiedAt: Timestamp.nullable(),
+		verification: VerifyAnswer.nullable(),
+		/** For a step that waits for an event: which one came (of a wait's alternatives, the one that won). */
+		event: z.string().nullable(),
 		startedAt: Timestamp.nullable(),
 		finishedAt: Timestamp.nullable(),
 	})
@@ -51,7 +56,8 @@ export const OrderStatus = z
 		shippingAddress: z.union([ShippingAddress, z.literal(ERASED)]),
 		currentStep: z.string().nullable(),
 		steps: z.array(StepView),
-		waitingFor: z.object({ event: z.string(), deadline: Timestamp }).nullable(),
+		/** `event`: the wait's step; `events`: what it takes (one event, or the alternatives of which the first wins). */
+		waitingFor: z.object({ event: z.string(), events: z.array(z.string()), deadline: Timestamp }).nullable(),
 		failure: WorkflowFailure.nullable(),
 		createdAt: Timestamp,
 		updatedAt: Timestamp,
@@ -119,8 +125,10 @@ function stepView(step: StepState, audience: Audience): z.infer<typeof StepView>
 		startedAt: iso(step.startedAt),
 		finishedAt: iso(step.finishedAt),
 	};
-	if (step.kind === "event")
-		return { ...common, attempts: 0, idempotencyKey: null, nextAttemptAt: null, heldBy: null, heldUntil: null };
+	if (step.kind === "event") {
+		const none = { idempotencyKey: null, nextAttemptAt: null, heldBy: null, heldUntil: null };
+		return { ...common, ...none, attempts: 0, verifiedAt: null, verification: null, event: step.event };
+	}
 	return {
 		...common,
 		attempts: step.attempts,
@@ -128,6 +136,9 @@ function stepView(step: StepState, audience: Audience): z.infer<typeof StepView>
 		nextAttemptAt: iso(step.nextAttemptAt),
 		heldBy: step.hold?.downstream ?? null,
 		heldUntil: iso(step.hold?.until),
+		verifiedAt: iso(step.verification?.at),
+		verification: step.verification?.answer ?? null,
+		event: null,
 	};
 }
 
@@ -154,7 +165,7 @@ export function orderStatus(
 		steps: [...state.steps.values()].map((step) => stepView(step, audience)),
 		waitingFor:
 			current?.kind === "event" && current.status === "waiting" && current.deadline !== null
-				? { event: current.name, deadline: isoTime(current.deadline) }
+				? { event: current.name, events: current.events ?? [current.name], deadline: isoTime(current.deadline) }
 				: null,
 		failure: failure && told(audience, failure.step, failure),
 		createdAt: isoTime(state.createdAt),

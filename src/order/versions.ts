@@ -3,6 +3,7 @@ import { newestVersion, type WorkflowVersions } from "../engine/versions";
 import type { Order } from "./order";
 import type { Services } from "./services";
 import { placeOrder } from "./workflow";
+import { placeOrderV1 } from "./workflow-v1";
 
 type OrderWorkflow = (services: Services, pickDeadlineMs: number) => Workflow<Order>;
 
@@ -13,7 +14,7 @@ type OrderWorkflow = (services: Services, pickDeadlineMs: number) => Workflow<Or
  * a step sending another body) is a new version, never an edit: see "Changing the workflow" in the
  * README. `npm test` replays recorded journals of every version here and fails on such an edit.
  */
-const VERSIONS: Readonly<Record<number, OrderWorkflow>> = { 1: placeOrder };
+const VERSIONS: Readonly<Record<number, OrderWorkflow>> = { 1: placeOrderV1, 2: placeOrder };
 
 /** The version new orders start on. */
 export const CURRENT_WORKFLOW_VERSION = newestVersion(VERSIONS);

@@ -70,12 +70,14 @@ export async function pick(orderId: string): Promise<void> {
 }
 
 /**
- * Places an order whose charge takes effect and then answers 502, on every attempt: it ends needing
- * attention (its outcome unknown), and a retry learns the charge and refunds it, ending compensated.
- * `slowRefund` holds that refund back a while, so a page can be seen following the order to its end.
+ * Places an order whose charge takes effect and then answers 502, on every attempt, while payments
+ * cannot say what became of it either (its verify answers 500): it ends needing attention (its outcome
+ * unknown), and a retry learns the charge and refunds it, ending compensated. `slowRefund` holds that
+ * refund back a while, so a page can be seen following the order to its end.
  */
 export async function placeNeedingAttention(orderId: string, { slowRefund = false } = {}): Promise<void> {
 	await injectFault({ service: "payments", operation: "charge", orderId, fault: "error_after", status: 502, times: 5 });
+	await injectFault({ service: "payments", operation: "verify", orderId, fault: "error", status: 500, times: 100 });
 	if (slowRefund)
 		await injectFault({ service: "payments", operation: "refund", orderId, fault: "latency", latencyMs: 3000 });
 	await placeOrder(orderBody(orderId));

@@ -16,7 +16,7 @@ describe.skipIf(!CHROMIUM)("orders that need a person", () => {
 	const toRetry = newOrderId("charged-then-502");
 	const toResolve = newOrderId("refund-by-hand");
 
-	// Five attempts with real backoff (up to 15 s in all) before each order gives up: both at once.
+	// Five attempts with real backoff (up to 15 s in all), then three failed questions to payments (up to 3 s more) before each order gives up: both at once.
 	beforeAll(async () => {
 		await Promise.all([placeNeedingAttention(toRetry, { slowRefund: true }), placeNeedingAttention(toResolve)]);
 		await Promise.all(

@@ -68,6 +68,9 @@ export default async function setup(project: TestProject) {
 		SHIPPING_URL: `${sandbox}/shipping`,
 		EMAIL_URL: `${sandbox}/email`,
 		PUBLIC_BASE_URL: orders,
+		// Two orders fail every attempt and every question about it at once (attention.test.ts): more than the
+		// default's 10 failures, which would open payments' breaker and hold them, where a person should see them.
+		BREAKER_FAILURES: "100",
 	};
 	const servers: DevServer[] = [];
 	const stop = async () => {

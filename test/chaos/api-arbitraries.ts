@@ -37,6 +37,7 @@ export type Route =
 	| "order"
 	| "history"
 	| "pick"
+	| "cannot-pick"
 	| "event"
 	| "cancel"
 	| "retry"
@@ -107,6 +108,7 @@ const ROUTES: Route[] = [
 	"dead-letters",
 	"openapi",
 	"other",
+	"cannot-pick",
 ];
 
 /** Anything at all: any method on any route with any body. Mostly 404, 405, 401 and 415. */
@@ -134,13 +136,18 @@ const routedRequest: fc.Arbitrary<FuzzRequest> = fc
 			weight: 1,
 			arbitrary: fc.record({
 				method: fc.constant("POST"),
-				route: fc.constantFrom<Route>("orders", "pick", "cancel"),
+				route: fc.constantFrom<Route>("orders", "pick", "cancel", "cannot-pick"),
 				body: chunkedBody,
 			}),
 		},
 		{
 			weight: 3,
-			arbitrary: fc.record({ method: fc.constant("POST"), route: fc.constant<Route>("pick"), body: pickBody }),
+			arbitrary: fc.record({
+				method: fc.constant("POST"),
+				// A pick's body to the cannot-pick route, too: its own schema refuses it, its token another event's.
+				route: fc.constantFrom<Route>("pick", "cannot-pick"),
+				body: pickBody,
+			}),
 		},
 		{
 			weight: 2,

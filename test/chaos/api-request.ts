@@ -1,5 +1,5 @@
 import { signCallbackToken } from "../../src/order/callback-token";
-import { PICK_EVENT } from "../../src/order/services";
+import { CANNOT_PICK_EVENT, PICK_EVENT } from "../../src/order/pick";
 import { orderBody, testSigner } from "../helpers";
 import type { Body, FuzzRequest, Route } from "./api-arbitraries";
 import type { Mutation, TokenRef } from "./api-values";
@@ -23,6 +23,7 @@ const ROUTES: Record<Route, (id: string) => string> = {
 	order: (id) => `/orders/${id}`,
 	history: (id) => `/orders/${id}/history`,
 	pick: (id) => `/orders/${id}/events/${PICK_EVENT}`,
+	"cannot-pick": (id) => `/orders/${id}/events/${CANNOT_PICK_EVENT}`,
 	event: (id) => `/orders/${id}/events/warehouse-dropped`,
 	cancel: (id) => `/orders/${id}/cancel`,
 	retry: (id) => `/orders/${id}/retry`,

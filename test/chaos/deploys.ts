@@ -1,49 +1,50 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { z } from "zod";
-import { postJson } from "../../src/engine/http";
-import type { Workflow } from "../../src/engine/steps";
+import type { Step } from "../../src/engine/steps";
 import type { WorkflowVersions } from "../../src/engine/versions";
-import { platform } from "../../src/ops/platform";
-import { orderConfig } from "../../src/order/config";
-import type { Order } from "../../src/order/order";
-import { createServices } from "../../src/order/services";
-import { orderRefOf } from "../../src/order/tenant";
-import { placeOrder } from "../../src/order/workflow";
-import { deploy, deployedConfig } from "../deploys";
+import { type Deployment, deploy, deployedConfig, startWith } from "../deploys";
 import type { DeployChange } from "./world-spec";
 
-/** The confirmation template of each workflow version the simulation deploys: an order's email says which code ran it. */
-export const TEMPLATE_OF: Record<number, string> = { 1: "order-confirmation", 2: "order-confirmation-v2" };
-
 /**
- * Version 2 of the order workflow, as a team would ship it: the same steps, another confirmation body.
- * An order started on version 1 that some code ran on version 2 would send that body under a key that
- * already has another, or a body its version never sends; both are caught.
+ * The workflow versions a world's code has, as the upgrade of workflow version 2 ships them: version 1
+ * only before it (`before`), both once version 2 is added, version 2 only once version 1 is removed.
  */
-function version2(workflowId: string): Workflow<Order> {
-	const config = orderConfig(platform.config(env, workflowId));
-	const services = createServices(config, () => orderRefOf(workflowId).tenant);
-	const auth: Record<string, string> = config.downstreamApiKey
-		? { Authorization: `Bearer ${config.downstreamApiKey}` }
-		: {};
-	const email = {
-		sendConfirmation: (order: Order) => (call: Parameters<typeof postJson>[2]) =>
-			postJson(
-				`${config.emailUrl}/messages`,
-				{ orderId: order.orderId, to: order.customer.email, template: TEMPLATE_OF[2] },
-				call,
-				z.object({ id: z.string() }),
-				auth,
-			),
-	};
-	return placeOrder({ ...services, email }, config.pickDeadlineMs);
+const only = (version: number) => (versions: WorkflowVersions<unknown>) =>
+	Object.fromEntries(Object.entries(versions).filter(([v]) => Number(v) === version));
+const shipped = {
+	before: only(1),
+	"add-v2": (versions: WorkflowVersions<unknown>) => versions,
+	"remove-v1": only(2),
+} satisfies Record<string, Deployment["versions"]>;
+
+/** A world that deploys workflow versions starts before version 2, as every deployment once did. */
+export function startBeforeVersion2(world: string): void {
+	startWith(world, { versions: shipped.before });
 }
 
-const versionsAfter = (change: "add-v2" | "remove-v1") => (shipped: WorkflowVersions<unknown>, workflowId: string) => {
-	const v2 = version2(workflowId) as Workflow<unknown>;
-	return change === "add-v2" ? { ...shipped, 2: v2 } : { 2: v2 };
-};
+/** The `step` a workflow sees, with every step's question about its doubts taken away. */
+const unasked = (step: Step): Step => ({
+	run: (name, action, options) => step.run(name, action, options && { ...options, verify: undefined }),
+	waitForEvent: (name, options) => step.waitForEvent(name, options),
+	waitForAny: (names, options) => step.waitForAny(names, options),
+	fail: (code, message) => step.fail(code, message),
+});
+
+/**
+ * A world whose code never asks a service about a step in doubt, as before verify existed: what the
+ * verify family measures its effect against.
+ */
+export function startWithoutVerify(world: string): void {
+	startWith(world, {
+		versions: (versions) =>
+			Object.fromEntries(
+				Object.entries(versions).map(([version, workflow]) => [
+					version,
+					{ ...workflow, run: (input: unknown, step: Step) => workflow.run(input, unasked(step)) },
+				]),
+			),
+	});
+}
 
 /**
  * A deploy as an operator following the README makes it: a secret rotated (the new one first, the
@@ -53,7 +54,7 @@ const versionsAfter = (change: "add-v2" | "remove-v1") => (shipped: WorkflowVers
 export async function applyDeploy(orderIds: string[], breakers: string[], change: DeployChange): Promise<void> {
 	const [first = ""] = orderIds;
 	const generation = Object.keys(deployedConfig(first)).length + 1;
-	if ("versions" in change) await deploy(orderIds, { versions: versionsAfter(change.versions) });
+	if ("versions" in change) await deploy(orderIds, { versions: shipped[change.versions] });
 	else {
 		const current = deployedConfig(first);
 		const config: Record<string, string> = {

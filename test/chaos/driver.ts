@@ -12,13 +12,14 @@ import {
 	ledger,
 	OPERATOR_KEY,
 	orderStub,
+	reportCannotPick,
 	shipmentToken,
 } from "../helpers";
 import { clearPlatformFaults, failDatabase, failQueue } from "../platform-faults";
 import { type Answer, type CaseSpec, type HistoryEntry, type Observation, orderFor, type Violation } from "./case";
 import { CRASH_MESSAGE, CrashPlan, isCrash } from "./crash-plan";
 import type { Interleaved } from "./families";
-import { echoOf, holdCalls, injectFaults } from "./faults";
+import { echoOf, holdCalls, injectFaults, LATE_ARRIVAL_MS } from "./faults";
 import { type Rng, rng } from "./prng";
 import { expectedAlerts, expectedProjection, settledAlerts, settledProjection } from "./projection";
 import { type BreakerSeen, type Driven, Simulation } from "./simulation";
@@ -131,6 +132,14 @@ export class CaseRun implements Driven {
 		const response = await this.send(`pick (${label})`, () => confirmPick(this.orderId, token));
 		if (response.status >= 500) this.incident("api", `the ${label} pick kept answering ${response.status}`);
 		this.answers.push({ action: `pick (${label})`, status: response.status, interleaved });
+		return response.status;
+	}
+
+	/** The warehouse's cannot-pick, sent again while the answer is a 5xx; returns the final status code. */
+	async cannotPick(token: string, label: string): Promise<number> {
+		const response = await this.send(`cannot-pick (${label})`, () => reportCannotPick(this.orderId, token, "damaged"));
+		if (response.status >= 500) this.incident("api", `the ${label} cannot-pick kept answering ${response.status}`);
+		this.answers.push({ action: `cannot-pick (${label})`, status: response.status, interleaved: false });
 		return response.status;
 	}
 
@@ -435,6 +444,8 @@ export class CaseRun implements Driven {
 	}
 
 	async observe(startedAt: number): Promise<Observation> {
+		// A request held back on its way arrives within its delay of the order resting: the ledger must show what it did.
+		if (this.spec.faults.some((f) => f.kind === "arrives_late")) await scheduler.wait(LATE_ARRIVAL_MS);
 		await this.drain();
 		clearPlatformFaults(this.orderId);
 		const status = await this.status();

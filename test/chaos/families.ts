@@ -5,12 +5,14 @@ import type { WorldSpec } from "./world-spec";
 
 /**
  * The fault families the harness generates, as chaos-report.json counts them (a case counts in each
- * family it draws from). The first three are where features meet the fleet: several orders sharing
- * breakers (`fleet`), a deploy between two wakes of an order (`deploy`), and downstream answers that
- * repeat the customer's data (`personal_data`); the next five are an earlier review's blind spots,
- * then the breakers'; the rest were there before.
+ * family it draws from). `verify` is the newest: originals that arrive after the service was asked
+ * about their key, and faults on the questions themselves. The next three are where features meet the
+ * fleet: several orders sharing breakers (`fleet`), a deploy between two wakes of an order (`deploy`),
+ * and downstream answers that repeat the customer's data (`personal_data`); the next five are an
+ * earlier review's blind spots, then the breakers'; the rest were there before.
  */
 export const FAMILIES = [
+	"verify",
 	"fleet",
 	"deploy",
 	"personal_data",
@@ -89,6 +91,7 @@ export function familiesOf(spec: CaseSpec): Family[] {
 	const effectThenError = spec.faults.some((f) => EFFECT_THEN_ERROR.includes(f.kind));
 	const downstream = spec.faults.some((f) => !EFFECT_THEN_ERROR.includes(f.kind));
 	const member: Record<Family, boolean> = {
+		verify: spec.faults.some((f) => f.asked || f.kind === "arrives_late"),
 		fleet: false,
 		deploy: false,
 		personal_data: spec.faults.some((f) => f.echo),

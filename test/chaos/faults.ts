@@ -43,6 +43,11 @@ export const FAULT_KINDS = {
 	reset_after: { fault: "reset_after" },
 	/** Rate limited for ten minutes at a time: a few of these keep a step retrying past its SLA. */
 	slow_down: { fault: "error", status: 429, retryAfterSeconds: 600 },
+	/**
+	 * The request reaches the service a second late, long after its attempt timed out and the service was
+	 * asked about its key: the race a fence exists for (it must be refused, or the question said applied).
+	 */
+	arrives_late: { fault: "arrive_late", latencyMs: 1_000 },
 } as const;
 export type FaultKind = keyof typeof FAULT_KINDS;
 export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKind[];
@@ -51,7 +56,11 @@ export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKind[];
 export const EFFECT_THEN_ERROR: readonly FaultKind[] = ["error_after", "garbage_after", "reset_after"];
 
 /** Kinds that cost an attempt timeout of wall time each time they hit. */
-export const isSlow = (kind: FaultKind) => kind === "timeout_before" || kind === "timeout_after" || kind === "latency";
+export const isSlow = (kind: FaultKind) =>
+	kind === "timeout_before" || kind === "timeout_after" || kind === "latency" || kind === "arrives_late";
+
+/** How long after an order rests a request an `arrives_late` fault held back may still arrive, in ms. */
+export const LATE_ARRIVAL_MS = FAULT_KINDS.arrives_late.latencyMs + 250;
 
 /**
  * A fault on one operation of one order: after `skip` requests pass untouched, the next `times`
@@ -65,6 +74,8 @@ export interface FaultSpec {
 	times: number;
 	/** The error's message repeats the customer's email and address, as real services' refusals often do. */
 	echo?: boolean;
+	/** The fault hits the questions about the operation's keys (its service's verify), not the operation. */
+	asked?: boolean;
 }
 
 /** A message that repeats what the service was sent of the customer: what erasure must reach. */
@@ -82,8 +93,8 @@ export const PATTERNS = {
 export type Pattern = keyof typeof PATTERNS;
 
 export async function injectFaults(orderId: string, faults: readonly FaultSpec[], echo = ""): Promise<void> {
-	for (const { op, kind, skip, times, echo: echoes } of faults) {
-		const target = { service: OPERATIONS[op].service, operation: op, orderId };
+	for (const { op, kind, skip, times, echo: echoes, asked } of faults) {
+		const target = { service: OPERATIONS[op].service, operation: asked ? "verify" : op, orderId };
 		// A zero-latency "fault" lets a request through untouched while using up the rule: that is how a later attempt is targeted.
 		if (skip > 0) await injectFault({ ...target, fault: "latency", latencyMs: 0, times: skip });
 		await injectFault({ ...target, ...FAULT_KINDS[kind], times, ...(echoes ? { message: echo } : {}) });
@@ -106,5 +117,5 @@ export async function holdCalls(orderId: string): Promise<void> {
 		});
 }
 
-export const describeFault = ({ op, kind, skip, times, echo }: FaultSpec) =>
-	`${op}:${kind}${skip > 0 ? ` after ${skip} ok` : ""} x${times}${echo ? " (repeating the customer's data)" : ""}`;
+export const describeFault = ({ op, kind, skip, times, echo, asked }: FaultSpec) =>
+	`${asked ? `verify of ${OPERATIONS[op].service}` : op}:${kind}${skip > 0 ? ` after ${skip} ok` : ""} x${times}${echo ? " (repeating the customer's data)" : ""}`;

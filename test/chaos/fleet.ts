@@ -2,7 +2,7 @@ import { type CaseSpec, caseSpec, type OrderKind } from "./case";
 import type { CrashPoint } from "./crash-plan";
 import type { FaultKind, FaultSpec, Operation } from "./faults";
 import { type Rng, rng, streamSeed } from "./prng";
-import type { Warehouse } from "./warehouse";
+import { CANNOT_PICK_BEHAVIOURS, type Warehouse } from "./warehouse";
 import type { Downstream, WorldEvent, WorldSpec } from "./world-spec";
 
 /** The forward operation of each downstream: the one an outage of it hits first. */
@@ -143,13 +143,17 @@ function order(r: Rng, orderId: string, shape: FleetShape, i: number, faults: Fa
 		["never-picks", 1],
 		["picks-early", 2],
 	] as const);
+	const echoed = faults.map((f) => ({ ...f, echo: r.chance(0.2) }));
+	const restCrashes = r.chance(0.2) ? { seed: streamSeed(r.int(1, 2 ** 30), i), chance: 0.15 } : null;
+	// Drawn last of the order's choices: the warehouse may say it cannot pick.
+	const answer = r.chance(0.1) ? r.pick(CANNOT_PICK_BEHAVIOURS) : warehouse;
 	return caseSpec({
 		id: `${orderId}`,
 		orderId,
 		order: kind,
-		faults: faults.map((f) => ({ ...f, echo: r.chance(0.2) })),
+		faults: echoed,
 		crashes,
-		warehouse: i === 0 && shape === "cancel-the-prober" ? "leaves-it-waiting" : warehouse,
-		restCrashes: r.chance(0.2) ? { seed: streamSeed(r.int(1, 2 ** 30), i), chance: 0.15 } : null,
+		warehouse: i === 0 && shape === "cancel-the-prober" ? "leaves-it-waiting" : answer,
+		restCrashes,
 	});
 }

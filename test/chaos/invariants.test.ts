@@ -10,7 +10,7 @@ import type { WorldObservation } from "./driver";
 import { isUndo, OPERATION_NAMES, OPERATIONS } from "./faults";
 import { checkInvariants, EFFECT_OF } from "./invariants";
 import { expectedAlerts } from "./projection";
-import { livenessOf } from "./simulation";
+import { livenessOf, noteClosed } from "./simulation";
 import { breakerAlerts, checkWorld, expectedBreakerAlerts } from "./world-checks";
 import { worldOf } from "./world-spec";
 
@@ -162,6 +162,7 @@ describe("the chaos invariants catch what they promise to", () => {
 		const deadline = Date.now() + 3600_000;
 		(waiting.status as OrderStatus).waitingFor = {
 			event: "warehouse-picked",
+			events: ["warehouse-picked"],
 			deadline: new Date(deadline).toISOString(),
 		};
 		expect(fired(waiting)).toEqual(["settled"]);
@@ -387,6 +388,15 @@ describe("the chaos invariants catch what they promise to", () => {
 		expect(fired(lost)).toEqual(["index"]);
 	});
 
+	it("timers: a failed question asked again before its retryAt", () => {
+		const obs = completed();
+		const question = (seq: number, at: string, retryAt: string | null) =>
+			({ seq, at, type: "step_verified", step: "x", answer: "unknown", fence: 1, retryAt }) as unknown as HistoryEntry;
+		obs.history.push(question(90, "2026-11-26T10:00:00.000Z", "2026-11-26T10:00:02.000Z"));
+		obs.history.push(question(91, "2026-11-26T10:00:01.000Z", null));
+		expect(fired(obs)).toContain("timers");
+	});
+
 	it("timers: a retry, a reminder, a missed deadline or a stuck alert recorded before its due time", () => {
 		const base = Date.parse("2026-11-26T10:00:00.000Z");
 		const iso = (ms: number) => new Date(base + ms).toISOString();
@@ -444,6 +454,76 @@ describe("the chaos invariants catch what they promise to", () => {
 		const cancelledShipment = picked("completed");
 		cancelledShipment.ledger.shipmentCancellations.push(effect("sc", "schedule-shipping:undo"));
 		expect(fired(cancelledShipment)).toContain("pick-commits");
+	});
+
+	it("cannot-pick: a cannot-pick answered 202, then the order completed or confirmed, or a pick accepted beside it", () => {
+		const refused = (status: string) => {
+			const obs = withStatus(completed(), status);
+			obs.answers = [{ action: "cannot-pick (genuine)", status: 202, interleaved: false }];
+			return obs;
+		};
+		expect(fired(refused("completed"))).toContain("cannot-pick");
+		const undone = unconfirmed(withStatus(completed(), "needs_attention"));
+		undone.answers = [{ action: "cannot-pick (genuine)", status: 202, interleaved: false }];
+		expect(fired(undone)).not.toContain("cannot-pick");
+		undone.answers.push({ action: "pick (racing)", status: 202, interleaved: false });
+		expect(fired(undone)).toContain("cannot-pick");
+		expect(fired(undone)).toContain("pick-commits");
+	});
+
+	it("answered-doubt: a step left in doubt after its service answered", () => {
+		const obs = unconfirmed(withStatus(completed(), "needs_attention"));
+		const [started] = obs.history;
+		const at = "2026-11-26T10:00:00.000Z";
+		const lost = { kind: "unknown_outcome", code: "timeout", message: "" };
+		obs.history = [
+			started as HistoryEntry,
+			{ seq: 2, at, type: "step_failed", step: "charge-payment", attempt: 1, error: lost, retryAt: null },
+		] as HistoryEntry[];
+		(obs.status as OrderStatus).workflowVersion = 2;
+		(obs.status as OrderStatus).failure = { step: "charge-payment", code: "outcome_unknown", message: "" };
+		expect(fired(obs)).not.toContain("answered-doubt");
+		const answered = {
+			seq: 3,
+			at,
+			type: "step_verified",
+			step: "charge-payment",
+			answer: "absent",
+			fence: 1,
+			retryAt: null,
+		};
+		obs.history.push(answered as HistoryEntry);
+		expect(checkInvariants(obs).map((x) => x.message)).toContain(
+			"charge-payment needs a person though it was answered",
+		);
+		obs.history[2] = { ...answered, answer: "unknown", error: lost } as HistoryEntry;
+		expect(fired(obs)).not.toContain("answered-doubt");
+	});
+
+	it("journal-effects and fence: an effect its service said was absent, a fence refusing an attempt that was not late", () => {
+		const obs = completed();
+		const at = "2026-11-26T10:00:00.000Z";
+		obs.history = obs.history.filter((e) => !("step" in e) || e.step !== "charge-payment");
+		obs.history.push({
+			seq: 99,
+			at,
+			type: "step_verified",
+			step: "charge-payment",
+			answer: "absent",
+			fence: 1,
+			retryAt: null,
+		} as HistoryEntry);
+		expect(fired(obs)).toContain("journal-effects");
+		const fenced = completed();
+		const request = {
+			...(fenced.ledger.requests[0] as Ledger["requests"][number]),
+			status: 422,
+			code: "idempotency_key_fenced",
+		};
+		fenced.ledger.requests.push(request);
+		expect(fired(fenced)).toContain("fence");
+		fenced.ledger.requests[fenced.ledger.requests.length - 1] = { ...request, fault: "arrive_late" };
+		expect(fired(fenced)).not.toContain("fence");
 	});
 
 	it("personal-data: in the journal, erased too early or not at all, or still stored after its erasure", () => {
@@ -585,6 +665,16 @@ describe("what only the world can tell", () => {
 		expect(livenessOf(held, closed, 60_000).map((x) => x.message)).toEqual([
 			"w-1 still held by payments 59 s after it closed",
 		]);
+		// Its breaker opened again since it was seen closed: seen now, it holds the step rightly (a stale
+		// sighting made fleet 985620705#262 report a hold its breaker had just made).
+		const name = platform.breaker("payments", "w-1");
+		const seen = (state: BreakerRecord["state"]) => [
+			{ name, downstream: "payments", record: { state, episode: 2 } as BreakerRecord, held: 1, owed: 0 },
+		];
+		noteClosed(closed, seen("open"), 60_000);
+		expect(livenessOf(held, closed, 60_000)).toEqual([]);
+		noteClosed(closed, seen("closed"), 61_000);
+		expect(closed.get(name)).toBe(61_000);
 	});
 
 	it("alerts: one opening and one closing per breaker episode, each posted once", () => {
@@ -638,19 +728,45 @@ describe("a world's own checks", () => {
 		expect(firedIn(world())).toEqual([]);
 	});
 
+	it("answered-doubt: an order of version 2 sent to a person in doubt without its service being asked", () => {
+		const obs = world();
+		const order = obs.orders[0] as Observation;
+		order.status = {
+			...(order.status as OrderStatus),
+			status: "needs_attention",
+			workflowVersion: 2,
+			failure: { step: "charge-payment", code: "outcome_unknown", message: "" },
+		};
+		expect(firedIn(obs)).toContain("answered-doubt");
+		expect(firedIn({ ...obs, spec: { ...obs.spec, withoutVerify: true } })).not.toContain("answered-doubt");
+	});
+
 	it("liveness: the sweeper nudged an order whose alarm works more than a few times", () => {
 		expect(firedIn(world({ nudges: { [ID]: 3 } }))).toEqual([]);
 		expect(firedIn(world({ nudges: { [ID]: 4 } }))).toEqual(["liveness"]);
 	});
 
-	it("versions: after a deploy of versions, an order confirmed by another version's code", () => {
+	it("versions: after a deploy of versions, an order whose journal or shipment shows the other version's code", () => {
 		const deployed = world();
 		deployed.spec.events = [{ kind: "deploy", change: { versions: "add-v2" }, when: { on: "calls", n: 1 } }];
 		const order = deployed.orders[0] as Observation;
 		(order.status as OrderStatus).workflowVersion = 1;
-		order.ledger.emails = [effect("em", "send-confirmation", { template: "order-confirmation" })];
+		const wait = (events?: string[]) =>
+			({
+				seq: order.history.length + 1,
+				at: "2026-11-26T10:00:00.000Z",
+				type: "event_waiting",
+				step: "w",
+				events,
+			}) as unknown as HistoryEntry;
+		order.history.push(wait());
 		expect(firedIn(deployed)).toEqual([]);
-		order.ledger.emails = [effect("em", "send-confirmation", { template: "order-confirmation-v2" })];
+		order.history.push(wait(["warehouse-picked", "warehouse-cannot-pick"]));
+		expect(firedIn(deployed)).toEqual(["versions"]);
+		order.history.pop();
+		order.ledger.shipments = [
+			effect("sh", "schedule-shipping", { cannotPick: { callbackUrl: "x", callbackToken: "t" } }),
+		];
 		expect(firedIn(deployed)).toEqual(["versions"]);
 	});
 });

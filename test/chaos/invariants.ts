@@ -5,6 +5,7 @@ import { attemptsOf } from "./attempts";
 import { type Observation, orderFor, type Violation } from "./case";
 import { OPERATION_NAMES, OPERATIONS, type Operation } from "./faults";
 import { differences, expectedAlerts, expectedProjection } from "./projection";
+import { answeredDoubt, cannotPickUndoes, doubtAfter, fenceOnlyLate, questionTimers } from "./verify-checks";
 
 /** The sandbox ledger's effect list of each operation the order workflow calls. */
 export const EFFECT_OF: Record<Operation, keyof Omit<Ledger, "requests">> = EFFECTS;
@@ -126,16 +127,24 @@ const stableKeys: Check = ({ spec, ledger, history }) => {
 	return out;
 };
 
-/** A step the journal says succeeded has its effect in the ledger (a success answer comes only from an applied effect). */
+/**
+ * A step the journal says succeeded (an answer, or its service saying applied) has its effect in the
+ * ledger; one its service said was absent has none.
+ */
 const journalMatchesEffects: Check = ({ ledger, history }) =>
-	OPERATION_NAMES.filter(
-		(op) =>
-			history.some((e) => e.type === "step_succeeded" && e.step === OPERATIONS[op].step) &&
-			ledger[EFFECT_OF[op]].length !== 1,
-	).map((op) =>
+	OPERATION_NAMES.filter((op) => {
+		const step = OPERATIONS[op].step;
+		const applied = history.some(
+			(e) =>
+				(e.type === "step_succeeded" && e.step === step) ||
+				(e.type === "step_verified" && e.step === step && e.answer === "applied"),
+		);
+		const absent = history.some((e) => e.type === "step_verified" && e.step === step && e.answer === "absent");
+		return (applied && ledger[EFFECT_OF[op]].length !== 1) || (absent && !applied && ledger[EFFECT_OF[op]].length > 0);
+	}).map((op) =>
 		v(
 			"journal-effects",
-			`${OPERATIONS[op].step} succeeded but the ledger has ${ledger[EFFECT_OF[op]].length} ${EFFECT_OF[op]}`,
+			`${OPERATIONS[op].step}'s journal disagrees with the ledger's ${ledger[EFFECT_OF[op]].length} ${EFFECT_OF[op]}`,
 		),
 	);
 
@@ -225,6 +234,8 @@ const pickCommits: Check = ({ answers, status, ledger }) => {
 		out.push(v("pick-commits", "a pick was answered 202, yet the picked shipment was cancelled"));
 	if (answers.some((a) => a.action === "cancel" && a.status === 202))
 		out.push(v("pick-commits", "both a pick and a cancel were answered 202"));
+	if (answers.some((a) => a.action.startsWith("cannot-pick") && a.status === 202))
+		out.push(v("pick-commits", "both a pick and a cannot-pick were answered 202"));
 	return out;
 };
 
@@ -239,11 +250,9 @@ const cancelStops: Check = ({ history }) => {
 	const inDoubt = new Set<string>();
 	for (const entry of history) {
 		if (entry.type === "operator_action" && entry.action === "cancel") cancelled = true;
-		if (entry.type === "step_failed") {
-			if (entry.error.kind === "unknown_outcome") inDoubt.add(entry.step);
-			else if (entry.error.kind === "permanent") inDoubt.delete(entry.step);
-		}
-		if (entry.type === "step_succeeded") inDoubt.delete(entry.step);
+		const doubt = "step" in entry ? doubtAfter(entry) : undefined;
+		if (doubt === true && "step" in entry) inDoubt.add(entry.step);
+		if (doubt === false && "step" in entry) inDoubt.delete(entry.step);
 		if (cancelled && entry.type === "step_started" && !entry.step.endsWith(":undo") && !inDoubt.has(entry.step))
 			out.push(v("cancel-stops", `#${entry.seq} ${entry.step} attempt ${entry.attempt} started after the cancel`));
 	}
@@ -345,8 +354,8 @@ const justifiedAttention: Check = ({ status, ledger, history }) => {
 		ledger.shipments.length > ledger.shipmentCancellations.length;
 	const doubt = new Map<string, boolean>();
 	for (const e of history) {
-		if (e.type === "step_failed" && e.error.kind !== "retryable") doubt.set(e.step, e.error.kind === "unknown_outcome");
-		if (e.type === "step_succeeded") doubt.set(e.step, false);
+		const after = "step" in e ? doubtAfter(e) : undefined;
+		if (after !== undefined && "step" in e) doubt.set(e.step, after);
 	}
 	if (left || [...doubt.values()].some(Boolean)) return [];
 	return [
@@ -401,6 +410,10 @@ export const CHECKS: Record<string, Check> = {
 	erasure,
 	justifiedAttention,
 	alertsOnce,
+	answeredDoubt,
+	fenceOnlyLate,
+	questionTimers,
+	cannotPickUndoes,
 };
 
 /** Every invariant, plus what the driver saw go wrong on the way. Empty: the case passed. */

@@ -12,7 +12,7 @@ import {
 	type Pattern,
 } from "./faults";
 import { streamSeed } from "./prng";
-import type { Warehouse } from "./warehouse";
+import { CANNOT_PICK_BEHAVIOURS, type Warehouse } from "./warehouse";
 import { type DeployChange, type Trigger, type WorldEvent, type WorldSpec, worldOf } from "./world-spec";
 
 /** One situation on an otherwise normal order. With `crashEverywhere`, the matrix also crashes it at every checkpoint its run passes. */
@@ -63,6 +63,7 @@ const WAREHOUSE_BEHAVIOURS: Warehouse[] = [
 	"customer-cancels-early",
 	"operator-redrives",
 	"operator-resolves",
+	...CANNOT_PICK_BEHAVIOURS,
 ];
 
 /**
@@ -70,7 +71,7 @@ const WAREHOUSE_BEHAVIOURS: Warehouse[] = [
  * 429; a bad body or a reset is retried like the 502 of `error_after`, whose "until-last" covers theirs.
  */
 function patternsOf(kind: FaultKind, profile: "ci" | "full"): Pattern[] {
-	if (kind === "refused") return ["once"];
+	if (kind === "refused" || (profile === "ci" && kind === "arrives_late")) return ["once"];
 	if (profile === "ci" || kind === "in_use" || kind === "garbage_after" || kind === "reset_after")
 		return ["once", "always"];
 	return ["once", "until-last", "always"];
@@ -250,6 +251,48 @@ function timing(profile: "ci" | "full"): Scenario[] {
 }
 
 /**
+ * The verify family's questions under faults of their own: the service cannot tell (every question
+ * fails: as before verify, a person decides), its answer is lost after it fenced the key, it answers
+ * too late, it is itself held back while the original is too; on a forward step and on an undo.
+ */
+function questions(profile: "ci" | "full"): Scenario[] {
+	const asked = (op: Operation, kind: FaultKind, pattern: Pattern): FaultSpec => ({
+		op,
+		kind,
+		...PATTERNS[pattern],
+		asked: true,
+	});
+	const all = [
+		scenario({
+			id: "asked.charge.error_after+verify.http500.always",
+			faults: [{ op: "charge", kind: "error_after", ...PATTERNS.always }, asked("charge", "http500", "always")],
+		}),
+		scenario({
+			id: "asked.charge.timeout_before+verify.error_after.once",
+			faults: [{ op: "charge", kind: "timeout_before", ...PATTERNS.once }, asked("charge", "error_after", "once")],
+		}),
+		scenario({
+			id: "asked.ship.arrives_late+verify.arrives_late.once",
+			faults: [{ op: "ship", kind: "arrives_late", ...PATTERNS.once }, asked("ship", "arrives_late", "once")],
+		}),
+		scenario({
+			id: "asked.reserve.reset_after+verify.latency.until-last",
+			faults: [{ op: "reserve", kind: "reset_after", ...PATTERNS.always }, asked("reserve", "latency", "until-last")],
+		}),
+		scenario({
+			id: "asked.refund.garbage_after+verify.timeout_after.once",
+			order: "out-of-stock",
+			faults: [{ op: "refund", kind: "garbage_after", ...PATTERNS.always }, asked("refund", "timeout_after", "once")],
+		}),
+		scenario({
+			id: "asked.send.error_after+verify.http503.until-last",
+			faults: [{ op: "send", kind: "error_after", ...PATTERNS.always }, asked("send", "http503", "until-last")],
+		}),
+	];
+	return profile === "ci" ? all.slice(0, 2) : all;
+}
+
+/**
  * The deploy family: a deploy between two wakes of an order in flight, as the README's operator makes
  * it (a secret rotated, the public URL or the downstream key changed, a workflow version added), at
  * each point an order can be at: after each of its calls, waiting for the warehouse, in doubt after a
@@ -332,8 +375,14 @@ export function scenarios(profile: "ci" | "full"): Scenario[] {
 		...timing(profile),
 		...deploys(profile),
 		...personalData(profile),
+		...questions(profile),
 	);
-	if (profile === "ci") return out;
+	if (profile === "ci") {
+		// The warehouse's newest answers, in the subset too: a cannot-pick, and one racing a pick.
+		for (const warehouse of ["cannot-pick", "picks-and-cannot-pick-at-once"] as const)
+			out.push(scenario({ id: `warehouse.${warehouse}`, warehouse, crashEverywhere: false }));
+		return out;
+	}
 	// One pair, on every operation: the first attempt took effect and its answer was lost, the retry is told
 	// "key in use" (the first request still runs): not settled, asked again, learned.
 	for (const op of OPERATION_NAMES) {
@@ -363,10 +412,19 @@ export function matrixCase(s: Scenario, crash: CrashPoint | null): WorldSpec {
 	return worldOf(caseSpec({ ...rest, id, orderId, crashes: crash ? [crash] : [] }), { events, sweeps });
 }
 
+/** The suffix of a scenario run on the code that never asks services about a doubt (the verify family's measure). */
+export const UNASKED = "~unasked";
+
+/** A scenario's uncrashed case on the code without verify: its own order and world, named by the suffix. */
+export function unaskedCase(s: Scenario): WorldSpec {
+	return { ...matrixCase({ ...s, id: `${s.id}${UNASKED}` }, null), withoutVerify: true };
+}
+
 /** The case behind an id printed in a report, for `CHAOS_CASE=<id>`. */
 export function findMatrixCase(id: string): WorldSpec {
-	const [scenarioId, crash = "none"] = id.split("@");
-	const found = scenarios("full").find((s) => s.id === scenarioId);
+	const [scenarioId = "", crash = "none"] = id.split("@");
+	const base = scenarioId.endsWith(UNASKED) ? scenarioId.slice(0, -UNASKED.length) : scenarioId;
+	const found = scenarios("full").find((s) => s.id === base);
 	if (!found) throw new Error(`no chaos scenario ${scenarioId}; ids look like charge.timeout_after.once@c3`);
-	return matrixCase(found, parseCrashLabel(crash));
+	return base === scenarioId ? matrixCase(found, parseCrashLabel(crash)) : unaskedCase(found);
 }

@@ -3,8 +3,11 @@ import type { CrashPoint } from "./crash-plan";
 import { INTERLEAVED, type Interleave, type MidCallCrash, type PlatformFaultSpec } from "./families";
 import { FAULT_KIND_NAMES, type FaultSpec, isSlow, OPERATION_NAMES } from "./faults";
 import { type Rng, rng, streamSeed } from "./prng";
-import type { Warehouse } from "./warehouse";
+import { CANNOT_PICK_BEHAVIOURS, type Warehouse } from "./warehouse";
 import { type DeployChange, type Trigger, type WorldEvent, type WorldSpec, worldOf } from "./world-spec";
+
+/** The kinds drawn first, as before `arrives_late` existed: a seed keeps drawing what it drew. */
+const EARLIER_KINDS = FAULT_KIND_NAMES.filter((kind) => kind !== "arrives_late");
 
 /** Slow faults (timeouts, late answers) cost a quarter second each: at most this many hits per order keeps a run in minutes. */
 const SLOW_HITS_PER_ORDER = 6;
@@ -44,7 +47,7 @@ export function randomCase(seed: number, index: number): WorldSpec {
 	let slowHits = 0;
 	for (let n = r.int(0, 4); n > 0; n--) {
 		const op = r.pick(OPERATION_NAMES);
-		let kind = r.pick(FAULT_KIND_NAMES);
+		let kind = r.pick(EARLIER_KINDS);
 		const times = r.chance(0.5) ? 1 : r.int(2, 7);
 		if (isSlow(kind)) {
 			if (slowHits + times > SLOW_HITS_PER_ORDER) kind = "http500";
@@ -101,13 +104,22 @@ export function randomCase(seed: number, index: number): WorldSpec {
 	for (const fault of faults) fault.echo = r.chance(0.15);
 	const deploy = r.chance(0.1) ? randomDeploy(r) : null;
 	const sweeps = r.chance(0.3);
+	// The verify family, drawn after all of the above: an original that arrives after its service was
+	// asked, a fault on the questions themselves, and the warehouse saying it cannot pick.
+	if (r.chance(0.08) && slowHits < SLOW_HITS_PER_ORDER)
+		faults.push({ op: r.pick(OPERATION_NAMES), kind: "arrives_late", skip: r.chance(0.25) ? 1 : 0, times: 1 });
+	if (r.chance(0.1)) {
+		const kind = r.pick(EARLIER_KINDS.filter((k) => !isSlow(k)));
+		faults.push({ op: r.pick(OPERATION_NAMES), kind, skip: 0, times: r.chance(0.5) ? 1 : r.int(2, 7), asked: true });
+	}
+	const answered = r.chance(0.12) ? r.pick(CANNOT_PICK_BEHAVIOURS) : warehouse;
 	const spec = caseSpec({
 		id: `${seed}#${index}`,
 		orderId: `rnd-${seed}-${index}`,
 		order,
 		faults,
 		crashes,
-		warehouse,
+		warehouse: answered,
 		restCrashes,
 		platform,
 		interleave,

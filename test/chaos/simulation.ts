@@ -5,12 +5,12 @@ import { platform } from "../../src/ops/platform";
 import { sweep } from "../../src/ops/sweeper";
 import { shareBreakers } from "../breakers";
 import { advanceClockTo, clockOf, shareClock } from "../clock";
-import { configure } from "../deploys";
+import { startWith } from "../deploys";
 import { api, OPERATOR_KEY } from "../helpers";
 import { fire } from "../world";
 import type { Violation } from "./case";
 import type { CrashPlan, Probe } from "./crash-plan";
-import { applyDeploy } from "./deploys";
+import { applyDeploy, startBeforeVersion2, startWithoutVerify } from "./deploys";
 import type { Trigger, WorldEvent, WorldSpec } from "./world-spec";
 
 /** One order of a world as the simulation drives it: its crash plan, and how it takes an alarm. */
@@ -88,7 +88,9 @@ export class Simulation {
 			: spec.orders.flatMap((o) => DOWNSTREAMS.map((downstream) => platform.breaker(downstream, o.orderId)));
 		this.watchBreakers = spec.shared || spec.events.length > 0;
 		this.lastSweep = this.now();
-		if (spec.config) configure(spec.name, spec.config);
+		if (spec.config) startWith(spec.name, { config: spec.config });
+		if (spec.events.some((e) => e.kind === "deploy" && "versions" in e.change)) startBeforeVersion2(spec.name);
+		if (spec.withoutVerify) startWithoutVerify(spec.name);
 	}
 
 	now(): number {
@@ -202,7 +204,7 @@ export class Simulation {
 				idle = 0;
 				continue;
 			}
-			this.watch(probes);
+			await this.watch(probes);
 			if (await this.happenDue(probes)) {
 				idle = 0;
 				continue;
@@ -256,13 +258,18 @@ export class Simulation {
 	 * handler off and the platform owes it again), and a step held by a breaker that closed a while
 	 * ago is on its way.
 	 */
-	private watch(probes: Map<Driven, Probe>): void {
+	private async watch(probes: Map<Driven, Probe>): Promise<void> {
 		const orders = [...probes].map(([order, probe]) => ({
 			orderId: order.orderId,
 			probe,
 			owesRedelivery: order.owesRedelivery(),
 		}));
-		if (orders.some((o) => o.probe.heldBy.length > 0)) this.watchBreakers = true;
+		if (orders.some((o) => o.probe.heldBy.length > 0)) {
+			this.watchBreakers = true;
+			// A held step is judged against its breaker as it is now: one seen closed may have opened again
+			// since (other orders' failures, between two moves of the clock), and holds it rightly.
+			this.noteClosed(await Promise.all(this.breakers.map(readBreaker)));
+		}
 		for (const incident of livenessOf(orders, this.closedAt, this.now()))
 			if (!this.incidents.some((i) => i.message === incident.message)) this.incidents.push(incident);
 	}
@@ -409,16 +416,21 @@ export class Simulation {
 		await this.happen(i, event);
 	}
 
-	/**
-	 * Notes since when each breaker is closed after an episode (its record's own `since`, so an episode
-	 * that opened and closed again between two looks is not taken for the earlier one); held steps are
-	 * then released within a bound.
-	 */
-	private noteClosed(breakers: (BreakerSeen & { alarm: number | null })[]): void {
-		for (const { name, record } of breakers) {
-			if (record?.state === "closed" && record.episode > 0) this.closedAt.set(name, record.since);
-			else this.closedAt.delete(name);
-		}
+	/** Notes since when each breaker is closed after an episode; held steps are then released within a bound. */
+	private noteClosed(breakers: readonly BreakerSeen[]): void {
+		noteClosed(this.closedAt, breakers, this.now());
+	}
+}
+
+/**
+ * Since when each breaker is closed after an episode: its record's own `since` (so an episode that opened
+ * and closed again between two looks is not taken for the earlier one), else when first seen closed as
+ * of `now`. A breaker seen otherwise is forgotten.
+ */
+export function noteClosed(closedAt: Map<string, number>, breakers: readonly BreakerSeen[], now: number): void {
+	for (const { name, record } of breakers) {
+		if (record?.state !== "closed" || record.episode === 0) closedAt.delete(name);
+		else closedAt.set(name, record.since ?? closedAt.get(name) ?? now);
 	}
 }
 

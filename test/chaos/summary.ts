@@ -29,9 +29,29 @@ export interface CaseResult {
 	rerun: string;
 }
 
+/**
+ * What asking services about doubts changed, in the effect_then_error family (each of its single-fault
+ * cases run on the code as it is, and on the code without verify), and the race the fence is for.
+ */
+export interface VerifyMeasure {
+	/** effect_then_error cases, each run both ways. */
+	cases: number;
+	/**
+	 * Orders left needing a person only because an outcome stayed unknown: a forward step in doubt
+	 * (`outcome_unknown`), an undo in doubt, or the confirmation after the point of no return.
+	 */
+	needsAttentionUnknown: { withVerify: number; withoutVerify: number; removed: number };
+	/** Final statuses, each way. */
+	outcomes: { withVerify: Record<string, number>; withoutVerify: Record<string, number> };
+	/** `arrives_late` cases run, and the originals that arrived after the question and were refused by its fence. */
+	lateOriginals: { cases: number; fenced: number; arrivedFirst: number };
+	/** Each case's final status both ways (`*` marks one counted in `needsAttentionUnknown`). */
+	byCase: Record<string, { withVerify: string; withoutVerify: string }>;
+}
+
 /** One chaos test's summary. */
 export interface ChaosMeta {
-	part: "matrix" | "fleet" | "random" | "fuzz";
+	part: "matrix" | "fleet" | "random" | "fuzz" | "verify";
 	seed: number;
 	profile: string;
 	/** Matrix cases, random orders, or generated requests. */
@@ -47,6 +67,8 @@ export interface ChaosMeta {
 	failures: (CaseResult & { details: string })[];
 	elapsedMs: number;
 	results?: CaseResult[];
+	/** The verify part's measure. */
+	verify?: VerifyMeasure;
 }
 
 const addCounts = (a: Record<string, number>, b: Record<string, number>) => {

@@ -1,6 +1,6 @@
 import { signCallbackToken } from "../../src/order/callback-token";
-import { PICK_EVENT } from "../../src/order/services";
-import { testSigner } from "../helpers";
+import { PICK_EVENT } from "../../src/order/pick";
+import { shipmentToken, testSigner } from "../helpers";
 import type { CaseRun } from "./driver";
 import { finished, settled } from "./driver";
 
@@ -24,14 +24,36 @@ export type Warehouse =
 	| "customer-cancels-early"
 	| "operator-redrives"
 	| "operator-resolves"
-	| "abandons-then-redrives";
+	| "abandons-then-redrives"
+	| "cannot-pick"
+	| "cannot-pick-late"
+	| "picks-and-cannot-pick-at-once"
+	| "cannot-pick-then-picks";
 
-/** The token the sandbox warehouse was handed with the shipment, if a shipment exists. */
-async function shipmentToken(orderId: string): Promise<string | null> {
-	const shipments: { callbackToken?: string }[] = await (
-		await fetch(`https://sandbox.test/shipping/shipments?orderId=${encodeURIComponent(orderId)}`)
-	).json();
-	return shipments[0]?.callbackToken ?? null;
+/** The warehouse's behaviours that answer it cannot pick (workflow version 2 on). */
+export const CANNOT_PICK_BEHAVIOURS = [
+	"cannot-pick",
+	"cannot-pick-late",
+	"picks-and-cannot-pick-at-once",
+	"cannot-pick-then-picks",
+] as const satisfies Warehouse[];
+
+/** Whether a cancel was accepted meanwhile (sent during a call): then a 410 to the warehouse is right. */
+const cancelled = async (run: CaseRun) =>
+	(await run.history()).some((e) => e.type === "operator_action" && e.action === "cancel");
+
+/**
+ * Says the order cannot be picked, with the cannot-pick token, if the order waits; a refusal then is
+ * an incident. An order of version 1 was given no such token: its warehouse picks instead. Null: no answer sent.
+ */
+async function genuineCannotPick(run: CaseRun, label = "genuine"): Promise<number | null> {
+	if (run.last !== "waiting") return null;
+	const token = await shipmentToken(run.orderId, "cannot-pick");
+	if (!token) return genuinePick(run, `${label}, version 1`);
+	const status = await run.cannotPick(token, label);
+	if (status !== 202 && status !== 200 && !(status === 410 && (await cancelled(run))))
+		run.incident("api", `a ${label} cannot-pick while waiting answered ${status}`);
+	return status;
 }
 
 /** Picks with the genuine token if the order waits for it; a refusal then is an incident. */
@@ -44,9 +66,7 @@ async function genuinePick(run: CaseRun, label = "genuine"): Promise<number | nu
 	}
 	const status = await run.pick(token, label);
 	// A cancel sent during a call may have been accepted since the order was seen waiting: then 410 is right.
-	const cancelled = async () =>
-		(await run.history()).some((e) => e.type === "operator_action" && e.action === "cancel");
-	if (status !== 202 && status !== 200 && !(status === 410 && (await cancelled())))
+	if (status !== 202 && status !== 200 && !(status === 410 && (await cancelled(run))))
 		run.incident("api", `a ${label} pick while waiting answered ${status}`);
 	return status;
 }
@@ -164,6 +184,50 @@ export const WAREHOUSE: Record<Warehouse, (run: CaseRun) => Promise<void>> = {
 	"operator-resolves": operatorActs("resolve"),
 	/** The warehouse never picks: past the deadline everything is undone; an order that then needs a person is redriven. */
 	"abandons-then-redrives": operatorActs("retry", false),
+	/** The warehouse cannot pick: the order is undone at once. */
+	"cannot-pick": async (run) => {
+		await run.drive(settled);
+		await genuineCannotPick(run);
+		await run.drive(finished);
+	},
+	/** The deadline's alarms fire first; the cannot-pick then comes too late and must change nothing. */
+	"cannot-pick-late": async (run) => {
+		await run.drive(finished);
+		const token = await shipmentToken(run.orderId, "cannot-pick");
+		if (!token) return;
+		const before = (await run.history()).length;
+		const status = await run.cannotPick(token, "late");
+		if (status !== 410) run.incident("api", `a cannot-pick after the deadline answered ${status}, not 410`);
+		if ((await run.history()).length !== before) run.incident("api", "a late cannot-pick changed the journal");
+	},
+	/** Two warehouse workers answer at once, one picked, one could not: exactly one is accepted, the other refused 410. */
+	"picks-and-cannot-pick-at-once": async (run) => {
+		await run.drive(settled);
+		const [pick, cannot] = await Promise.all([shipmentToken(run.orderId), shipmentToken(run.orderId, "cannot-pick")]);
+		if (run.last === "waiting" && pick && cannot) {
+			const answers = await Promise.all([run.pick(pick, "racing"), run.cannotPick(cannot, "racing")]);
+			// One wins; the other is refused 410 (both are, if a cancel sent during a call came first).
+			const accepted = answers.filter((status) => status === 202).length;
+			const refused = answers.filter((status) => status === 410).length;
+			if (!(accepted === 1 && refused === 1) && !(refused === 2 && (await cancelled(run))))
+				run.incident(
+					"api",
+					`a pick and a cannot-pick at once were answered ${answers.join(" and ")}: not one 202, one 410`,
+				);
+		} else await genuinePick(run);
+		await run.drive(finished);
+	},
+	/** The warehouse says it cannot pick, then picks after all: too late, the order is being undone. */
+	"cannot-pick-then-picks": async (run) => {
+		await run.drive(settled);
+		const first = await genuineCannotPick(run, "first");
+		const token = await shipmentToken(run.orderId);
+		if (first === 202 && token && (await shipmentToken(run.orderId, "cannot-pick"))) {
+			const status = await run.pick(token, "after cannot-pick");
+			if (status !== 410) run.incident("api", `a pick after an accepted cannot-pick answered ${status}, not 410`);
+		}
+		await run.drive(finished);
+	},
 	/** Cancelled right after it was placed, while its first steps run: accepted, or refused as already stopping. */
 	"customer-cancels-early": async (run) => {
 		const status = await run.cancel();

@@ -1,9 +1,9 @@
 import type { Ledger } from "../helpers";
 import type { Observation, Violation } from "./case";
-import { TEMPLATE_OF } from "./deploys";
 import type { WorldObservation } from "./driver";
 import { checkInvariants } from "./invariants";
 import type { BreakerSeen } from "./simulation";
+import { askedBeforeAPerson } from "./verify-checks";
 
 /** How often the sweeper may nudge an order whose alarm works: a few, when its index lagged behind. */
 const NUDGES = 3;
@@ -43,20 +43,30 @@ export function breakerAlerts(breakers: readonly BreakerSeen[], posted: Ledger["
 	return out;
 }
 
-/** (versions) An order ran, from start to end, on the version it started with: its confirmation says which. */
+/**
+ * (versions) An order ran, from start to end, on the version it started with, as its own journal and
+ * the shipment it booked tell which code ran it: version 2 waits for either of the warehouse's answers
+ * and books the shipment with a cannot-pick callback; version 1 waits for the pick alone, and books none.
+ */
 function versions(orders: readonly Observation[]): Violation[] {
-	return orders.flatMap(({ spec, status, ledger }) =>
-		!status
-			? []
-			: ledger.emails
-					.filter((e) => e.data.template !== TEMPLATE_OF[status.workflowVersion])
-					.map((e) =>
-						v(
-							"versions",
-							`${spec.orderId} started on version ${status.workflowVersion} but was confirmed with ${String(e.data.template)}`,
-						),
-					),
-	);
+	return orders.flatMap(({ spec, status, history, ledger }) => {
+		if (!status) return [];
+		const version = status.workflowVersion;
+		const ranAs = (v2: boolean, what: string) =>
+			v2 === (version === 2) ? [] : [v("versions", `${spec.orderId} started on version ${version}, yet ${what}`)];
+		const waits = history.flatMap((e) =>
+			e.type === "event_waiting"
+				? ranAs(e.events !== undefined, `it waited for ${e.events?.join(" or ") ?? e.step}`)
+				: [],
+		);
+		const shipments = ledger.shipments.flatMap((s) =>
+			ranAs(
+				s.data.cannotPick !== undefined,
+				`its shipment ${s.id} was booked ${s.data.cannotPick ? "with" : "without"} a cannot-pick callback`,
+			),
+		);
+		return [...waits, ...shipments];
+	});
 }
 
 /** (liveness) The sweeper nudges an order only when its own alarm would not have come, a bounded number of times. */
@@ -85,5 +95,6 @@ export function checkWorld(obs: WorldObservation, breakerPosts: Ledger["requests
 		...breakerAlerts(obs.breakers, breakerPosts),
 		...nudges(obs),
 		...(deployed ? versions(obs.orders) : []),
+		...(obs.spec.withoutVerify ? [] : obs.orders.flatMap(askedBeforeAPerson)),
 	];
 }

@@ -49,6 +49,8 @@ export interface WorldSpec {
 	sweeps: boolean;
 	/** Settings of the world's own, from the start (a fleet's breaker thresholds): vars as in wrangler.jsonc. */
 	config?: Record<string, string>;
+	/** The world runs the code as it was before services could be asked about a doubt (every `verify` dropped). */
+	withoutVerify?: boolean;
 }
 
 /** A single order's case as a world of one: its outage window becomes a pause and a resume. */

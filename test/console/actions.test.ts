@@ -4,11 +4,14 @@ import {
 	eventually,
 	getHistory,
 	getStatus,
+	injectFault,
 	newOrderId,
 	OPERATOR_KEY,
 	orderBody,
 	placeFailedRefund,
+	placeUntilCannotPick,
 	placeUntilPick,
+	reportCannotPick,
 	settle,
 } from "../helpers";
 import { consoleRequest, csrfOf, page, postAction, signIn } from "./console";
@@ -26,9 +29,11 @@ describe("the order page", () => {
 		const html = await page(`/ops/orders/default/${orderId}`, cookie);
 		expect(html).toContain(`Order ${orderId}`);
 		expect(html).toContain('<span class="status waiting">waiting</span>');
-		expect(html).toMatch(/<dt>Workflow version<\/dt>\s*<dd>1<\/dd>/);
+		expect(html).toMatch(/<dt>Workflow version<\/dt>\s*<dd>2<\/dd>/);
 		expect(html).toMatch(/rows written, \d+ rows read, \d+ alarms set, \d+ requests/);
-		expect(html).toContain(`warehouse-picked, until <time datetime="${status.waitingFor?.deadline}">`);
+		expect(html).toContain(
+			`warehouse-picked or warehouse-cannot-pick, until <time datetime="${status.waitingFor?.deadline}">`,
+		);
 		for (const step of status.steps) expect(html).toContain(`<tr data-step="${step.name}">`);
 		expect(html).toContain(`<code>${orderId}:charge-payment</code>`);
 		for (const entry of await getHistory(orderId)) expect(html).toContain(`<tr data-seq="${entry.seq}">`);
@@ -37,6 +42,23 @@ describe("the order page", () => {
 		const missing = await consoleRequest(`/ops/orders/default/${newOrderId("none")}`, { cookie });
 		expect(missing.status).toBe(404);
 		expect(await missing.text()).toContain("No order");
+	});
+
+	it("shows what a service answered about a step in doubt, and which of the warehouse's answers came", async () => {
+		const cookie = await signIn();
+		const orderId = newOrderId("page-answers");
+		await injectFault({ service: "payments", operation: "charge", orderId, fault: "error_after", status: 502 });
+		await reportCannotPick(orderId, await placeUntilCannotPick(orderBody(orderId)), "damaged");
+		await settle(orderId);
+		const html = await page(`/ops/orders/default/${orderId}`, cookie);
+		const verifiedAt = (await getStatus(orderId)).steps[0]?.verifiedAt;
+		expect(html).toContain(`applied, asked <time datetime="${verifiedAt}">`);
+		expect(html).toMatch(
+			/charge-payment: its service was asked about its key \(attempts up to 1 fenced if absent\): <strong>applied<\/strong>/,
+		);
+		expect(html).toContain("<td>warehouse-cannot-pick came</td>");
+		expect(html).toContain("warehouse-cannot-pick received <code>{&quot;reason&quot;:&quot;damaged&quot;");
+		expect(html).toContain("cannot_pick: the warehouse cannot pick the order (damaged)");
 	});
 
 	it("streams the order's events to the session's cookie, from where the page left off", async () => {
@@ -146,7 +168,7 @@ describe("the lists", () => {
 		const cookie = await signIn();
 		const orderId = await placeFailedRefund("console-lists");
 		const link = `href="/ops/orders/default/${orderId}"`;
-		const filtered = "/ops/orders?status=needs_attention&step=&failure=&tenant=default&workflowVersion=1";
+		const filtered = "/ops/orders?status=needs_attention&step=&failure=&tenant=default&workflowVersion=2";
 		await eventually(
 			() => page(filtered, cookie),
 			(html) => html.includes(link),

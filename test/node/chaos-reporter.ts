@@ -52,8 +52,9 @@ export class ChaosReporter extends DefaultReporter {
 				else if (test.result().state === "failed") unreported++;
 			}
 		}
-		const { matrix: m, fleet: f, random: r, fuzz } = parts;
-		const failingCases = (m?.failures.length ?? 0) + (f?.failures.length ?? 0) + (r?.failures.length ?? 0);
+		const { matrix: m, fleet: f, random: r, fuzz, verify: asked } = parts;
+		const failingCases =
+			(m?.failures.length ?? 0) + (f?.failures.length ?? 0) + (r?.failures.length ?? 0) + (asked?.failures.length ?? 0);
 		const totals = {
 			// A fleet world is one case, of several orders.
 			cases: (m?.cases ?? 0) + (f?.cases ?? 0),
@@ -62,7 +63,12 @@ export class ChaosReporter extends DefaultReporter {
 			randomOrders: r?.cases ?? 0,
 			generatedRequests: fuzz?.cases ?? 0,
 			violations:
-				(m?.violations ?? 0) + (f?.violations ?? 0) + (r?.violations ?? 0) + (fuzz?.violations ?? 0) + unreported,
+				(m?.violations ?? 0) +
+				(f?.violations ?? 0) +
+				(r?.violations ?? 0) +
+				(fuzz?.violations ?? 0) +
+				(asked?.violations ?? 0) +
+				unreported,
 			failingCases,
 			crashes: (m?.crashes ?? 0) + (f?.crashes ?? 0) + (r?.crashes ?? 0),
 			hiccups: (m?.hiccups ?? 0) + (f?.hiccups ?? 0) + (r?.hiccups ?? 0),
@@ -80,7 +86,9 @@ export class ChaosReporter extends DefaultReporter {
 			totals,
 			/** Matrix cases, fleets and random orders per fault family; a case counts in every family it draws from. */
 			families: familyTotals(m, f, r),
-			parts: { matrix, fleet, random, fuzz: fuzz ?? null },
+			/** What asking services about doubts changed in the effect_then_error family (test/chaos/verify.test.ts). */
+			verify: asked?.verify ?? null,
+			parts: { matrix, fleet, random, fuzz: fuzz ?? null, verify: asked ? { ...asked, results: undefined } : null },
 			matrixCases,
 			fleetCases,
 			randomOrders,
@@ -90,6 +98,12 @@ export class ChaosReporter extends DefaultReporter {
 			`chaos: seed ${this.settings.seed}, ${failingCases} failing cases, ${totals.generatedRequests} generated API requests, ${totals.crashes} crashes injected, ` +
 				`${totals.hiccups} cases with platform hiccups retried, ${(wallTimeMs / 1000).toFixed(1)} s; report in ${REPORT_FILE}`,
 		);
+		if (asked?.verify) {
+			const { needsAttentionUnknown: n, lateOriginals: late } = asked.verify;
+			this.log(
+				`chaos: verify: effect_then_error orders left to a person only for an unknown outcome: ${n.withoutVerify} without verify, ${n.withVerify} with (${n.removed} removed); ${late.fenced} late originals refused by a fence`,
+			);
+		}
 		this.log(
 			`chaos: ${totals.cases} cases (${totals.fleets} fleets of ${totals.fleetOrders} orders), ${totals.randomOrders} random orders, ${totals.violations} violations`,
 		);

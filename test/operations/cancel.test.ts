@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { WAREHOUSE_WAIT } from "../../src/order/pick";
 import type { OrderStatus } from "../../src/order/status";
 import {
 	API_KEY,
 	act,
 	api,
 	confirmPick,
+	EVERYTHING_UNDONE,
 	effectCounts,
 	getHistory,
 	getStatus,
@@ -27,19 +29,11 @@ describe("cancelling an order", () => {
 		// The client is told the code in neutral words; an operator reads the reason that was given.
 		expect(status).toMatchObject({
 			status: "cancelled",
-			failure: { step: "warehouse-picked", code: "cancelled", message: "the order was cancelled" },
+			failure: { step: WAREHOUSE_WAIT, code: "cancelled", message: "the order was cancelled" },
 		});
 		const seenByOperator = await api(`/orders/${orderId}`, { key: OPERATOR_KEY });
 		expect((await seenByOperator.json<OrderStatus>()).failure?.message).toBe("customer changed their mind");
-		expect(await effectCounts(orderId)).toMatchObject({
-			charges: 1,
-			refunds: 1,
-			reservations: 1,
-			releases: 1,
-			shipments: 1,
-			shipmentCancellations: 1,
-			emails: 0,
-		});
+		expect(await effectCounts(orderId)).toMatchObject(EVERYTHING_UNDONE);
 		const audit = (await getHistory(orderId)).find((e) => e.type === "operator_action");
 		expect(audit).toMatchObject({
 			action: "cancel",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { WAREHOUSE_WAIT } from "../../src/order/pick";
 import {
 	API_KEY,
 	api,
@@ -31,7 +32,7 @@ describe("the order index", () => {
 		const orderId = newOrderId("indexed");
 		const token = await placeUntilPick(orderBody(orderId));
 		expect(await eventually(indexed(orderId), (o) => o?.status === "waiting")).toMatchObject({
-			currentStep: "warehouse-picked",
+			currentStep: WAREHOUSE_WAIT,
 		});
 		await confirmPick(orderId, token);
 		await settle(orderId);

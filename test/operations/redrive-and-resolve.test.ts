@@ -3,6 +3,7 @@ import {
 	API_KEY,
 	act,
 	api,
+	cannotTell,
 	confirmPick,
 	d1Rows,
 	effectCounts,
@@ -58,9 +59,10 @@ describe("redriving an order that needs attention", () => {
 		expect((await episodeClosed(orderId))[0]).toMatchObject({ closed_by: "operator:alice", closed_action: "retry" });
 	});
 
-	it("a step whose outcome was unknown is retried under the same key, learned, then undone", async () => {
+	it("a step whose outcome was unknown, its service still unable to tell: retried under the same key, learned, then undone", async () => {
 		const orderId = newOrderId("redrive-unknown");
 		await injectFault({ service: "payments", operation: "charge", orderId, fault: "timeout_after", times: 5 });
+		await cannotTell(orderId, "payments");
 		await placeOrder(orderBody(orderId));
 		expect(await settle(orderId)).toMatchObject({ status: "needs_attention", failure: { code: "outcome_unknown" } });
 		expect((await act(orderId, "retry")).status).toBe(202);
@@ -70,6 +72,22 @@ describe("redriving an order that needs attention", () => {
 		expect(new Set(requestsFor(l, "charge").map((r) => r.idempotencyKey))).toEqual(
 			new Set([`${orderId}:charge-payment`]),
 		);
+	});
+
+	it("a step whose outcome was unknown, its service able to tell again: asked before anything is sent, then undone", async () => {
+		const orderId = newOrderId("redrive-verified");
+		await injectFault({ service: "payments", operation: "charge", orderId, fault: "timeout_after", times: 5 });
+		// One question before each of four retries, three when the budget ran out: then payments answers again.
+		await cannotTell(orderId, "payments", 7);
+		await placeOrder(orderBody(orderId));
+		expect(await settle(orderId)).toMatchObject({ status: "needs_attention", failure: { code: "outcome_unknown" } });
+		expect((await act(orderId, "retry")).status).toBe(202);
+		const status = await settle(orderId);
+		expect(status.status).toBe("compensated");
+		expect(status.steps[0]).toMatchObject({ name: "charge-payment", attempts: 5, verification: "applied" });
+		const l = await ledger(orderId);
+		expect([l.charges.length, l.refunds.length, l.reservations.length]).toEqual([1, 1, 0]);
+		expect(requestsFor(l, "charge")).toHaveLength(5);
 	});
 
 	it("an email that failed after the point of no return is sent on redrive; nothing is refunded", async () => {

@@ -4,12 +4,15 @@ import { CURRENT_WORKFLOW_VERSION } from "../../src/order/versions";
 import {
 	act,
 	confirmPick,
+	injectFault,
 	inObject,
 	orderBody,
 	outOfStockOrder,
 	placeChargedThenUnanswered,
 	placeOrder,
+	placeUntilCannotPick,
 	placeUntilPick,
+	reportCannotPick,
 	settle,
 } from "../helpers";
 import type { Fixture } from "./replay";
@@ -40,6 +43,19 @@ const SCENARIOS: Record<string, (orderId: string) => Promise<Order>> = {
 		await placeChargedThenUnanswered(orderId);
 		await settle(orderId);
 		return orderBody(orderId);
+	},
+	"cannot-pick": async (orderId) => {
+		const order = orderBody(orderId);
+		await reportCannotPick(orderId, await placeUntilCannotPick(order), "damaged");
+		await settle(orderId, (s) => s.status === "compensated");
+		return order;
+	},
+	"verified-applied": async (orderId) => {
+		const order = orderBody(orderId);
+		await injectFault({ service: "payments", operation: "charge", orderId, fault: "error_after", status: 502 });
+		await confirmPick(orderId, await placeUntilPick(order));
+		await settle(orderId, (s) => s.status === "completed");
+		return order;
 	},
 	cancelled: async (orderId) => {
 		const order = orderBody(orderId);

@@ -115,6 +115,13 @@ describe("the replay check catches an edit in place", () => {
 		);
 	});
 
+	it("version 2 made in place of version 1: an order waiting for the pick alone would wait for either answer", async () => {
+		// The shipment sends what its first attempt pinned (no cannot-pick URL), so only the wait gives it away.
+		expect(await replay(happy, WORKFLOWS[2] as Workflow<unknown>)).toEqual([
+			'version 1, recording "happy-path": the code now runs step "warehouse-picked|warehouse-cannot-pick" where the journal has "warehouse-picked"',
+		]);
+	});
+
 	it("an undo that is no longer there", async () => {
 		const withoutUndo: Workflow<unknown> = {
 			...v1,

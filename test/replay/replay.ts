@@ -1,6 +1,6 @@
 import { canonical } from "../../sandbox/src/idempotency";
 import type { JournalEntry } from "../../src/engine/events";
-import { idempotencyKey, undoStepName } from "../../src/engine/keys";
+import { anyOf, idempotencyKey, undoStepName } from "../../src/engine/keys";
 import type { Action, Json, Step, Workflow } from "../../src/engine/steps";
 
 /** A recorded run: its journal, the order it ran for, and the bodies the services received under its keys. */
@@ -25,6 +25,8 @@ interface Recorded {
 	succeeded: boolean;
 	failed: boolean;
 	result: Json | undefined;
+	/** For a wait for the first of several events: which came. */
+	event: string | undefined;
 	/** What its first attempt pinned of the configuration, if it pinned anything. */
 	pinned: Json | undefined;
 }
@@ -39,6 +41,7 @@ function recordedSteps(entries: readonly JournalEntry[]): Recorded[] {
 			succeeded: false,
 			failed: false,
 			result: undefined,
+			event: undefined,
 			pinned: undefined,
 		};
 		steps.set(name, step);
@@ -51,7 +54,10 @@ function recordedSteps(entries: readonly JournalEntry[]): Recorded[] {
 		}
 		if (e.type === "event_waiting") of(e.step);
 		if (e.type === "step_succeeded") Object.assign(of(e.step), { succeeded: true, result: e.result });
-		if (e.type === "event_received") Object.assign(of(e.step), { succeeded: true, result: e.payload });
+		if (e.type === "event_received") Object.assign(of(e.step), { succeeded: true, result: e.payload, event: e.event });
+		// Its service said the step took effect: it succeeded with that result, as if the call had answered.
+		if (e.type === "step_verified" && e.answer === "applied")
+			Object.assign(of(e.step), { succeeded: true, failed: false, result: e.result });
 		if (e.type === "step_failed" && e.retryAt === null) of(e.step).failed = true;
 	}
 	return [...steps.values()];
@@ -133,6 +139,16 @@ export async function replay(fixture: Fixture, workflow: Workflow<unknown>): Pro
 			if (recordedStep.failed) throw new RecordedFailure();
 			if (!recordedStep.succeeded) throw new EndOfRecording();
 			return recordedStep.result as Json;
+		},
+		waitForAny: async (names) => {
+			const recordedStep = expect(anyOf(names));
+			if (recordedStep.failed) throw new RecordedFailure();
+			if (!recordedStep.succeeded) throw new EndOfRecording();
+			return { event: recordedStep.event ?? recordedStep.name, payload: recordedStep.result as Json };
+		},
+		// The workflow gave up on what came: what it did is undone, as after a recorded failure.
+		fail: () => {
+			throw new RecordedFailure();
 		},
 	};
 

@@ -47,6 +47,7 @@ describe("client endpoints need an API key", () => {
 			"/orders/{orderId}",
 			"/orders/{orderId}/cancel",
 			"/orders/{orderId}/events",
+			"/orders/{orderId}/events/warehouse-cannot-pick",
 			"/orders/{orderId}/events/warehouse-picked",
 			"/orders/{orderId}/history",
 			"/orders/{orderId}/resolve",

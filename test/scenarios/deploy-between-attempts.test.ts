@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deploy } from "../deploys";
 import {
+	cannotTell,
 	confirmPick,
 	effectCounts,
 	getHistory,
@@ -57,6 +58,7 @@ describe("a deploy between two attempts of a step in doubt", () => {
 	it("a refusal saying the key came with another body never settles the doubt: a person looks, the shipment is not left behind", async () => {
 		const orderId = newOrderId("key-reused");
 		await shipmentInDoubt(orderId);
+		await cannotTell(orderId, "shipping");
 		await injectFault({
 			service: "shipping",
 			operation: "ship",
@@ -78,11 +80,26 @@ describe("a deploy between two attempts of a step in doubt", () => {
 	it("a signing key removed too early: the retry sends nothing under another key, and a person is asked", async () => {
 		const orderId = newOrderId("key-removed");
 		await shipmentInDoubt(orderId);
+		await cannotTell(orderId, "shipping");
 		await deploy([orderId], { config: { CALLBACK_SECRET: "k9:a-wholly-new-secret-0123456789" } });
 		const status = await settle(orderId);
 		expect(status.status).toBe("needs_attention");
 		expect((await shipRequests(orderId)).length).toBe(1);
 		const shipping = status.steps.find((s) => s.name === "schedule-shipping");
 		expect(shipping?.lastError).toMatchObject({ code: "callback_key_missing" });
+	});
+
+	it("a signing key removed too early, but shipping can tell: the shipment is learned, nothing is signed or sent again", async () => {
+		const orderId = newOrderId("key-removed-verified");
+		await shipmentInDoubt(orderId);
+		await deploy([orderId], { config: { CALLBACK_SECRET: "k9:a-wholly-new-secret-0123456789" } });
+		const status = await settle(orderId);
+		expect(status.status).toBe("waiting");
+		expect((await shipRequests(orderId)).length).toBe(1);
+		expect(status.steps.find((s) => s.name === "schedule-shipping")).toMatchObject({
+			status: "succeeded",
+			attempts: 1,
+			verification: "applied",
+		});
 	});
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
 	act,
+	cannotTell,
+	confirmPick,
 	d1Rows,
 	effectCounts,
 	eventually,
@@ -8,6 +10,7 @@ import {
 	ledger,
 	newOrderId,
 	orderBody,
+	pickToken,
 	placeChargedThenUnanswered,
 	placeOrder,
 	requestsFor,
@@ -18,7 +21,28 @@ import {
 // 5xx, a body that is not the documented one, a connection reset mid-answer. Each may have taken effect.
 
 describe("the charge takes effect, then the answer is an error", () => {
-	it("a 502 on every attempt: the order needs attention, never a silent compensation; a redrive learns and refunds", async () => {
+	it("a 502 on every attempt, and payments can tell: the order completes with one charge and no person", async () => {
+		const orderId = newOrderId("charged-502-verified");
+		await injectFault({
+			service: "payments",
+			operation: "charge",
+			orderId,
+			fault: "error_after",
+			status: 502,
+			times: 5,
+		});
+		await placeOrder(orderBody(orderId));
+		const waiting = await settle(orderId);
+		expect(waiting).toMatchObject({ status: "waiting", needsAttention: false, failure: null });
+		expect(waiting.steps[0]).toMatchObject({ status: "succeeded", attempts: 1, verification: "applied" });
+		expect((await confirmPick(orderId, await pickToken(orderId))).status).toBe(202);
+		expect(await settle(orderId)).toMatchObject({ status: "completed", needsAttention: false, failure: null });
+		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0, emails: 1 });
+		expect(requestsFor(await ledger(orderId), "charge")).toHaveLength(1);
+		expect(await d1Rows("dead_letters", orderId)).toEqual([]);
+	});
+
+	it("a 502 on every attempt, payments unable to tell: the order needs attention, never a silent compensation; a redrive learns and refunds", async () => {
 		const orderId = newOrderId("charged-502");
 		await placeChargedThenUnanswered(orderId);
 		const status = await settle(orderId);
@@ -43,9 +67,10 @@ describe("the charge takes effect, then the answer is an error", () => {
 		);
 	});
 
-	it("a 200 whose body is not the documented JSON, on every attempt: the order needs attention", async () => {
+	it("a 200 whose body is not the documented JSON, on every attempt, payments unable to tell: the order needs attention", async () => {
 		const orderId = newOrderId("charged-garbage");
 		await injectFault({ service: "payments", operation: "charge", orderId, fault: "garbage_after", times: 5 });
+		await cannotTell(orderId, "payments");
 		await placeOrder(orderBody(orderId));
 		const status = await settle(orderId);
 		expect(status).toMatchObject({ status: "needs_attention", failure: { code: "outcome_unknown" } });
@@ -53,19 +78,19 @@ describe("the charge takes effect, then the answer is an error", () => {
 		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });
 	});
 
-	it("a connection reset mid-answer, once: the retry under the same key gets the stored charge, charged once", async () => {
+	it("a connection reset mid-answer, once: payments says the charge was applied, charged once, nothing sent again", async () => {
 		const orderId = newOrderId("charged-reset");
 		await injectFault({ service: "payments", operation: "charge", orderId, fault: "reset_after" });
 		await placeOrder(orderBody(orderId));
 		const status = await settle(orderId);
 		expect(status.status).toBe("waiting");
-		expect(status.steps[0]).toMatchObject({ status: "succeeded", attempts: 2 });
+		expect(status.steps[0]).toMatchObject({ status: "succeeded", attempts: 1, verification: "applied" });
 		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, refunds: 0 });
 	});
 });
 
 describe("the reservation takes effect, then the answer is an error, every time", () => {
-	it("the charge is refunded, and the order needs attention for the reservation that may exist", async () => {
+	it("inventory unable to tell: the charge is refunded, and the order needs attention for the reservation that may exist", async () => {
 		const orderId = newOrderId("reserved-503");
 		await injectFault({
 			service: "inventory",
@@ -75,6 +100,7 @@ describe("the reservation takes effect, then the answer is an error, every time"
 			status: 503,
 			times: 5,
 		});
+		await cannotTell(orderId, "inventory");
 		await placeOrder(orderBody(orderId));
 		const status = await settle(orderId);
 		expect(status).toMatchObject({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { WAREHOUSE_ANSWERS, WAREHOUSE_WAIT } from "../../src/order/pick";
 import {
 	confirmPick,
 	effectCounts,
@@ -10,6 +11,7 @@ import {
 	orderBody,
 	pickToken,
 	placeOrder,
+	requestsFor,
 	settle,
 } from "../helpers";
 
@@ -29,7 +31,7 @@ describe("happy path: charge, reserve, ship, pick, confirm", () => {
 
 		const waiting = await settle(orderId);
 		expect(waiting.status).toBe("waiting");
-		expect(waiting.waitingFor?.event).toBe("warehouse-picked");
+		expect(waiting.waitingFor).toMatchObject({ event: WAREHOUSE_WAIT, events: [...WAREHOUSE_ANSWERS] });
 		const deadline = Date.parse(waiting.waitingFor?.deadline ?? "");
 		expect(deadline - Date.now()).toBeGreaterThan(47 * 3600_000);
 		expect(await effectCounts(orderId)).toMatchObject({ charges: 1, reservations: 1, shipments: 1, emails: 0 });
@@ -42,11 +44,17 @@ describe("happy path: charge, reserve, ship, pick, confirm", () => {
 			["charge-payment", "succeeded", 1, `${orderId}:charge-payment`],
 			["reserve-inventory", "succeeded", 1, `${orderId}:reserve-inventory`],
 			["schedule-shipping", "succeeded", 1, `${orderId}:schedule-shipping`],
-			["warehouse-picked", "succeeded", 0, null],
+			[WAREHOUSE_WAIT, "succeeded", 0, null],
 			["send-confirmation", "succeeded", 1, `${orderId}:send-confirmation`],
 		]);
 
+		expect(done.steps.find((s) => s.name === WAREHOUSE_WAIT)?.event).toBe("warehouse-picked");
+		// Verify pays for itself: an order with nothing in doubt never asks a service about a key.
+		expect(done.steps.every((s) => s.verification === null && s.verifiedAt === null)).toBe(true);
+		expect((await getHistory(orderId)).some((e) => e.type === "step_verified")).toBe(false);
+
 		const l = await ledger(orderId);
+		expect(requestsFor(l, "verify")).toEqual([]);
 		expect(await effectCounts(orderId)).toEqual({
 			charges: 1,
 			refunds: 0,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+	cannotTell,
 	effectCounts,
 	getHistory,
 	injectFault,
@@ -32,9 +33,26 @@ describe("payment succeeds, inventory is out of stock", () => {
 		});
 	});
 
-	it("retries a refund that timed out after it took effect, with the same key: exactly one refund", async () => {
+	it("a refund that timed out after it took effect: payments is asked about the undo's key, exactly one refund", async () => {
 		const orderId = newOrderId("refund-timeout");
 		await injectFault({ service: "payments", operation: "refund", orderId, fault: "timeout_after" });
+		await placeOrder(outOfStockOrder(orderId));
+		const status = await settle(orderId);
+		expect(status.status).toBe("compensated");
+		const l = await ledger(orderId);
+		expect(l.refunds).toHaveLength(1);
+		expect(requestsFor(l, "refund")).toHaveLength(1);
+		expect(requestsFor(l, "verify").map((r) => r.idempotencyKey)).toEqual([`${orderId}:charge-payment:undo`]);
+		expect(status.steps.find((s) => s.name === "charge-payment:undo")).toMatchObject({
+			attempts: 1,
+			verification: "applied",
+		});
+	});
+
+	it("a refund that timed out when payments cannot tell: retried with the same key, exactly one refund", async () => {
+		const orderId = newOrderId("refund-timeout-unverified");
+		await injectFault({ service: "payments", operation: "refund", orderId, fault: "timeout_after" });
+		await cannotTell(orderId, "payments");
 		await placeOrder(outOfStockOrder(orderId));
 		const status = await settle(orderId);
 		expect(status.status).toBe("compensated");

@@ -6,6 +6,7 @@ import {
 	act,
 	alarmOf,
 	api,
+	cannotTell,
 	effectCounts,
 	getHistory,
 	getStatus,
@@ -79,6 +80,9 @@ describe("a redrive that reopens several steps while a breaker holds one of them
 			status: 502,
 			times: 5,
 		});
+		// Neither service can say what became of a key: only a person's redrive will learn it.
+		await cannotTell(orderId, "shipping");
+		await cannotTell(orderId, "payments");
 		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
 		expect((await settle(orderId)).status).toBe("needs_attention");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signCallbackToken } from "../../src/order/callback-token";
-import { PICK_EVENT } from "../../src/order/services";
+import { PICK_EVENT } from "../../src/order/pick";
 import {
 	ACME_KEY,
 	API_KEY,

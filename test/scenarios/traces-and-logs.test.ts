@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { traceIdOf } from "../../src/engine/trace";
-import { configure } from "../deploys";
+import { startWith } from "../deploys";
 import {
 	confirmPick,
 	getHistory,
@@ -16,15 +16,16 @@ import { logged } from "../logs";
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 
 describe("traces and logs follow an order", () => {
-	it("sends one trace id for the whole order downstream, a span of its own for every attempt", async () => {
+	it("sends one trace id for the whole order downstream, a span of its own for every attempt and question", async () => {
 		const orderId = newOrderId("traced");
-		// The reservation fails once: its retry is a second attempt, with a span of its own.
+		// The reservation fails once (maybe after taking effect): inventory is asked about its key, then the
+		// retry is a second attempt; each request has a span of its own.
 		await injectFault({ service: "inventory", operation: "reserve", orderId, fault: "error", status: 503, times: 1 });
 		await confirmPick(orderId, await placeUntilPick(orderBody(orderId)));
 		await settle(orderId, (s) => s.status === "completed");
 
 		const { requests } = await ledger(orderId);
-		expect(requests.map((r) => r.operation)).toEqual(["charge", "reserve", "reserve", "ship", "send"]);
+		expect(requests.map((r) => r.operation)).toEqual(["charge", "reserve", "verify", "reserve", "ship", "send"]);
 		const parsed = requests.map((r) => TRACEPARENT.exec(r.traceparent ?? ""));
 		expect(parsed.every(Boolean)).toBe(true);
 		expect(new Set(parsed.map((m) => m?.[1]))).toEqual(new Set([traceIdOf(orderId)]));
@@ -58,7 +59,7 @@ describe("traces and logs follow an order", () => {
 
 	it("with LOG_LEVEL=debug, one line per journal entry, with order, tenant, sequence, type, step and attempt", async () => {
 		const orderId = newOrderId("logged-debug");
-		configure(orderId, { LOG_LEVEL: "debug" });
+		startWith(orderId, { config: { LOG_LEVEL: "debug" } });
 		await placeUntilPick(orderBody(orderId));
 		const history = await getHistory(orderId);
 		const lines = logged.filter((l) => l.orderId === orderId);

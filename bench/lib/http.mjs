@@ -7,7 +7,21 @@ import http from "node:http";
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
 
-export function requestJson(method, url, { body, headers = {}, timeoutMs = 30_000 } = {}) {
+/**
+ * A keep-alive socket the server closed just as a request was written to it fails with ECONNRESET
+ * before the server read anything: that request is sent again, once, on a new socket (Node's own advice
+ * for `reusedSocket`). Every request here is safe to repeat: reads, and placements under their order id.
+ */
+export async function requestJson(method, url, options = {}) {
+	try {
+		return await requestOnce(method, url, options);
+	} catch (error) {
+		if (!error.reusedSocket || error.code !== "ECONNRESET") throw error;
+		return requestOnce(method, url, options);
+	}
+}
+
+function requestOnce(method, url, { body, headers = {}, timeoutMs = 30_000 } = {}) {
 	const payload = body === undefined ? undefined : JSON.stringify(body);
 	return new Promise((resolve, reject) => {
 		const request = http.request(
@@ -38,7 +52,7 @@ export function requestJson(method, url, { body, headers = {}, timeoutMs = 30_00
 			},
 		);
 		request.on("timeout", () => request.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
-		request.on("error", reject);
+		request.on("error", (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
 		request.end(payload);
 	});
 }

@@ -133,7 +133,11 @@ export async function profiled({ inspectorPort, bundle }, orders, work) {
 	const inspector = await openInspector(inspectorPort);
 	let consoleCalls = 0;
 	const lines = new Map();
+	// V8 replays the console messages it kept (up to a thousand) when the inspector connects: those are
+	// earlier phases' lines, so counting starts with the profile.
+	let counting = false;
 	inspector.on("Runtime.consoleAPICalled", ({ type, args }) => {
+		if (!counting) return;
 		consoleCalls++;
 		// What kind of line: its level and its first words (a JSON line by its message and type).
 		const text = String(args?.[0]?.value ?? args?.[0]?.description ?? "");
@@ -145,6 +149,7 @@ export async function profiled({ inspectorPort, bundle }, orders, work) {
 		await inspector.send("Profiler.enable");
 		await inspector.send("Profiler.setSamplingInterval", { interval: SAMPLING_US });
 		await inspector.send("Profiler.start");
+		counting = true;
 		const result = await work();
 		const { profile } = await inspector.send("Profiler.stop", {}, 120_000);
 		if (process.env.BENCH_PROFILE_FILE) writeFileSync(process.env.BENCH_PROFILE_FILE, JSON.stringify(profile));

@@ -54,8 +54,19 @@ export function verifyPolicy(step: RetryPolicy, overrides?: Partial<RetryPolicy>
 
 /** Fills a partial policy from the defaults and validates it eagerly, so a bad policy fails at declaration. */
 export function retryPolicy(...layers: (Partial<RetryPolicy> | undefined)[]): RetryPolicy {
-	return RetryPolicy.parse(Object.assign({}, DEFAULT_RETRY_POLICY, ...layers));
+	const merged = Object.assign({}, DEFAULT_RETRY_POLICY, ...layers);
+	// Every run of every order declares the same few policies: each is validated once per isolate.
+	const key = JSON.stringify(merged);
+	let policy = checkedPolicies.get(key);
+	if (!policy) {
+		policy = Object.freeze(RetryPolicy.parse(merged));
+		if (checkedPolicies.size >= 256) checkedPolicies.clear();
+		checkedPolicies.set(key, policy);
+	}
+	return policy;
 }
+
+const checkedPolicies = new Map<string, RetryPolicy>();
 
 /**
  * Delay before the attempt after `failedAttempt` (1-based, counted in the current budget), with full

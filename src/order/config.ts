@@ -61,7 +61,19 @@ export class ConfigError extends Error {
 	override name = "ConfigError";
 }
 
+/** Parsed once per env object: the runtime hands every request and object of an isolate the same one. */
+const parsedConfigs = new WeakMap<object, OrderConfig>();
+
 export function orderConfig(env: object): OrderConfig {
+	let config = parsedConfigs.get(env);
+	if (!config) {
+		config = parseOrderConfig(env);
+		parsedConfigs.set(env, config);
+	}
+	return config;
+}
+
+function parseOrderConfig(env: object): OrderConfig {
 	const parsed = OrderEnv.safeParse(env);
 	if (!parsed.success) {
 		const fields = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");

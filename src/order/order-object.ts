@@ -13,7 +13,7 @@ import { EventStreams } from "./event-stream";
 import { logLine } from "./log-lines";
 import { Order, orderTotalCents } from "./order";
 import { JournaledOrder, orderDigest, PersonalData, split } from "./personal-data";
-import { CannotPick, PICK_EVENT, PickConfirmation, type WarehouseEvent } from "./pick";
+import { CannotPick, PICK_EVENT, PickDetails, type WarehouseEvent } from "./pick";
 import { createServices } from "./services";
 import { type Audience, historyEntry, type OrderHistory, type OrderStatus, orderHistory, orderStatus } from "./status";
 import { type OrderRef, orderRefOf, Tenant, workflowIdOf } from "./tenant";
@@ -134,7 +134,7 @@ export class OrderObject extends DurableObject<Env> {
 	/** The warehouse's pick or cannot-pick, its token already verified by the Worker; the order's own deadline decides if it is late. */
 	answerFromWarehouse(event: WarehouseEvent, details: object): Promise<Delivery> {
 		this.engine.usage.requests++;
-		const answer = event === PICK_EVENT ? PickConfirmation.omit({ token: true }) : CannotPick;
+		const answer = event === PICK_EVENT ? PickDetails : CannotPick;
 		return this.engine.deliver(event, answer.parse(details));
 	}
 

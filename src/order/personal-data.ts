@@ -74,6 +74,8 @@ type Row = z.infer<typeof Row>;
 export class PersonalData {
 	/** The entry, read once: undefined until read, null when the order has none (never placed, or placed before). */
 	private row: Row | null | undefined;
+	/** The last whole order and what it was made of (status reads ask for it again and again). */
+	private whole?: { journaled: unknown; row: Row | null; order: Order };
 
 	constructor(
 		private readonly kv: SyncKvStorage,
@@ -156,9 +158,17 @@ export class PersonalData {
 		return redacted;
 	}
 
-	/** The whole order, for the workflow to run with. */
+	/** The whole order, for the workflow to run with; parsed again only when its parts change. */
 	order(journaled: unknown): Order {
-		const personal = this.load()?.data;
+		const row = this.load();
+		const cached = this.whole;
+		if (cached && cached.journaled === journaled && cached.row === row) return cached.order;
+		const order = this.assemble(journaled, row?.data);
+		this.whole = { journaled, row, order };
+		return order;
+	}
+
+	private assemble(journaled: unknown, personal: Personal | null | undefined): Order {
 		if (!personal) return Order.parse(journaled);
 		const { customer, ...rest } = JournaledOrder.parse(journaled);
 		return Order.parse({

@@ -19,6 +19,9 @@ export const PickConfirmation = z
 	.meta({ id: "PickConfirmation" });
 export type PickConfirmation = z.infer<typeof PickConfirmation>;
 
+/** A pick as the journal keeps it (the token stays out). */
+export const PickDetails = PickConfirmation.omit({ token: true });
+
 /** Why the warehouse cannot pick: the shelf is empty, the item is damaged, or the address cannot be shipped to. */
 export const CannotPickReason = z.enum(["out_of_stock", "damaged", "address_problem"]);
 export type CannotPickReason = z.infer<typeof CannotPickReason>;

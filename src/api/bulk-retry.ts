@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { WorkflowStatus } from "../engine/events";
+import { type RetryMode, WorkflowStatus } from "../engine/events";
+import type { ActionResult } from "../engine/operator";
+import { PlannedStep } from "../engine/plan";
 import { listOrders } from "../ops/order-index";
 import { OrderId } from "../order/order";
 import { Tenant } from "../order/tenant";
@@ -10,7 +12,7 @@ import type { AppEnv } from "./context";
 import { OrderIdFilters, Page, position } from "./operator";
 import { validationHook } from "./problem";
 import { bearer, bodied, json, jsonRequest, keyed, orderStub, problem } from "./route-kit";
-import { ActionBody, IdempotencyHeader } from "./schemas";
+import { IdempotencyHeader, RetryBody } from "./schemas";
 
 /** Orders asked at once: enough to drain a backlog quickly, few enough not to flood the objects. */
 const IN_PARALLEL = 10;
@@ -38,6 +40,8 @@ const BulkRetryResponse = z
 				outcome: BulkOutcome,
 				/** The failed steps and undos that get a fresh attempt budget. */
 				steps: z.array(z.string()),
+				/** With dryRun: every step the retry would run for this order in the chosen mode, undos included. */
+				plan: z.array(PlannedStep).nullable(),
 				status: WorkflowStatus.nullable(),
 				detail: z.string().nullable().describe("Why an order was refused"),
 			}),
@@ -53,7 +57,7 @@ const route = createRoute({
 	summary: "Redrive every order matching the filter, one batch per request, each journaled as one operator action",
 	security: bearer,
 	middleware: [requireOperatorKey, requireJson] as const,
-	request: { query: BulkQuery, headers: IdempotencyHeader, body: jsonRequest(ActionBody) },
+	request: { query: BulkQuery, headers: IdempotencyHeader, body: jsonRequest(RetryBody) },
 	responses: {
 		200: json(BulkRetryResponse, "One batch: what was (or, with dryRun, would be) done to each order"),
 		...bodied,
@@ -62,25 +66,35 @@ const route = createRoute({
 	},
 });
 
+/** A dry run answers both ways: going forward, one may be closed that a retry would be refused. */
+const planRefusal = (result: ActionResult, mode: RetryMode) =>
+	result.outcome === "accepted" ? (result.plans?.[mode].refusal ?? null) : null;
+
 /** Bulk redrive: after an outage, every order it stopped goes again, from the index, a batch at a time. */
 export const bulkRetry = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(route, async (c) => {
 	const { dryRun, cursor, ...filter } = c.req.valid("query");
 	const dry = dryRun === "true";
+	const { reason, mode } = c.req.valid("json");
 	const request = {
 		actor: actorOf(c.get("caller")),
-		reason: c.req.valid("json").reason,
+		reason,
 		requestKey: c.req.valid("header")["idempotency-key"] ?? null,
 	};
 	const { orders, nextCursor } = await listOrders(c.env.DB, { ...filter, after: position(cursor) });
 	const results = [];
 	for (let i = 0; i < orders.length; i += IN_PARALLEL) {
 		const batch = orders.slice(i, i + IN_PARALLEL).map(async ({ tenant, orderId }) => {
-			const { result, status } = await orderStub(c.env, { tenant, orderId }).act("retry", request, dry, "operator");
-			const base = { tenant, orderId, status: status?.status ?? null, steps: [] as string[], detail: null };
+			const stub = orderStub(c.env, { tenant, orderId });
+			const { result, status } = await stub.act("retry", request, dry, "operator", mode);
+			const base = { tenant, orderId, status: status?.status ?? null, steps: [] as string[], plan: null, detail: null };
+			const refusal = dry ? planRefusal(result, mode) : null;
+			if (refusal) return { ...base, outcome: "refused" as const, detail: REFUSALS[refusal]() };
 			switch (result.outcome) {
 				case "accepted":
-				case "repeated":
-					return { ...base, outcome: dry ? ("dry_run" as const) : result.outcome, steps: result.steps };
+				case "repeated": {
+					const plan = result.outcome === "accepted" ? (result.plans?.[mode].steps ?? null) : null;
+					return { ...base, outcome: dry ? ("dry_run" as const) : result.outcome, steps: result.steps, plan };
+				}
 				case "not_found":
 					return { ...base, outcome: "not_found" as const };
 				case "conflict":

@@ -166,7 +166,8 @@ export function orderStatus(
 		currentStep: current?.name ?? null,
 		steps: [...state.steps.values()].map((step) => stepView(step, audience)),
 		waitingFor:
-			current?.kind === "event" && current.status === "waiting" && current.deadline !== null
+			// A terminated order's wait never ended in its journal, but nothing waits any more.
+			current?.kind === "event" && current.status === "waiting" && current.deadline !== null && !state.finished
 				? { event: current.name, events: current.events ?? [current.name], deadline: isoTime(current.deadline) }
 				: null,
 		failure: failure && told(audience, failure.step, failure),

@@ -1,19 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { RetryPlans } from "../../src/engine/plan";
+import { placeInDoubt } from "../doubt";
 import {
 	api,
-	cannotTell,
 	confirmPick,
 	effectCounts,
 	getHistory,
 	getStatus,
-	injectFault,
 	ledger,
-	newOrderId,
 	OPERATOR_KEY,
-	orderBody,
 	pickToken,
-	placeOrder,
 	requestsFor,
 	settle,
 } from "../helpers";
@@ -22,22 +18,6 @@ type Mode = "forward" | "compensate";
 
 const retry = (orderId: string, body: unknown, dryRun = false) =>
 	api(`/orders/${orderId}/retry${dryRun ? "?dryRun=true" : ""}`, { method: "POST", key: OPERATOR_KEY, body });
-
-/**
- * An order whose `operation` answered 5xx on every attempt, with an effect (`error_after`) or without
- * (`error`), while its service could not tell either: it needs attention, that step in doubt. Its
- * service answers questions again from the redrive on.
- */
-async function placeInDoubt(label: string, fault: "error" | "error_after", step: "charge" | "reserve" = "charge") {
-	const orderId = newOrderId(label);
-	const service = step === "charge" ? "payments" : "inventory";
-	await injectFault({ service, operation: step, orderId, fault, status: 502, times: 5 });
-	// One question before each of four retries, three when the budget ran out.
-	await cannotTell(orderId, service, 7);
-	expect((await placeOrder(orderBody(orderId))).status).toBe(202);
-	expect(await settle(orderId)).toMatchObject({ status: "needs_attention", failure: { code: "outcome_unknown" } });
-	return orderId;
-}
 
 async function plansOf(orderId: string): Promise<RetryPlans> {
 	const response = await retry(orderId, { reason: "what would happen?" }, true);

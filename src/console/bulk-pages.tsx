@@ -86,17 +86,15 @@ export const bulkPages = new Hono<ConsoleEnv>()
 				</p>
 				<Counts counts={countsOf(dry.orders)} label="Orders per outcome" />
 				<FirstOrders results={dry.orders.slice(0, FIRST)} />
-				<div class="actions">
-					<section>
-						<h2>{`Confirm ${TITLES[action].toLowerCase()}`}</h2>
-						<ReasonForm
-							href="/ops/orders/bulk"
-							csrf={c.get("session").csrf}
-							button={`Confirm ${TITLES[action].toLowerCase()}`}
-							hidden={{ ...fields, action, mode }}
-						/>
-					</section>
-				</div>
+				<section aria-labelledby="confirm-title">
+					<h2 id="confirm-title">{`Confirm ${TITLES[action].toLowerCase()}`}</h2>
+					<ReasonForm
+						href="/ops/orders/bulk"
+						csrf={c.get("session").csrf}
+						button={`Confirm ${TITLES[action].toLowerCase()}`}
+						hidden={{ ...fields, action, mode }}
+					/>
+				</section>
 			</Layout>,
 		);
 	})

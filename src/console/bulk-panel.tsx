@@ -23,7 +23,7 @@ export const Hidden = ({ fields }: { fields: FilterFields }) => (
 	</>
 );
 
-const MODES = { compensate: "undo (learn, then refund, release, cancel)", forward: "carry on (ask, then go on)" };
+const MODES = { compensate: "undo", forward: "carry on" } satisfies Record<RetryMode, string>;
 
 /**
  * The orders page's bulk actions, for the orders needing attention that its filter matches: each is

@@ -24,6 +24,9 @@ export const TEST_BINDINGS = {
 	// Short, so that timeout faults cost a quarter second, not ten.
 	DOWNSTREAM_TIMEOUT_MS: "250",
 	CONSUMER_TIMEOUT_MS: "250",
+	// People sign in to the console through Cloudflare Access; its keys come from the sandbox, on loopback.
+	ACCESS_TEAM_DOMAIN: "https://access.test",
+	ACCESS_AUD: "test-access-aud",
 	// The breakers keep their defaults: they run on the controlled clock, so waiting them out costs nothing.
 };
 

@@ -360,8 +360,12 @@ interface ActOptions {
 	dryRun?: boolean;
 }
 
-/** An operator action (cancel, retry, resolve) on the real Worker; operator key unless told otherwise. */
-export function act(orderId: string, action: "cancel" | "retry" | "resolve", options: ActOptions = {}) {
+/** An operator action (cancel, retry, resolve, pause, resume, terminate) on the real Worker; operator key unless told otherwise. */
+export function act(
+	orderId: string,
+	action: "cancel" | "retry" | "resolve" | "pause" | "resume" | "terminate",
+	options: ActOptions = {},
+) {
 	const { reason = `test ${action}`, key = OPERATOR_KEY, idempotencyKey, dryRun } = options;
 	return api(`/orders/${orderId}/${action}${dryRun ? "?dryRun=true" : ""}`, {
 		method: "POST",

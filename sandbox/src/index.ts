@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireSandboxKey } from "./access";
+import { accessCerts } from "./access-certs";
 import type { SandboxEnv } from "./ledger";
 import { type Decision, FaultRule, type Operation, VerifiedService } from "./schemas";
 import { warehouse } from "./warehouse";
@@ -113,6 +114,7 @@ app.post("/alerts", (c) => perform(c, "alert"));
 app.post("/alerts/:key", (c) => perform(c, "alert"));
 
 app.route("/shipping", warehouse);
+app.route("/cdn-cgi/access", accessCerts);
 for (const service of VerifiedService.options) app.post(`/${service}/verifications`, (c) => verify(c, service));
 
 app.get("/ledger", async (c) => c.json(await ledger(c.env).ledger(c.req.query("orderId"))));

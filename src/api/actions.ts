@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { OperatorAction } from "../engine/events";
+import { OperatorAction, RetryMode } from "../engine/events";
 import type { Refusal } from "../engine/operator";
+import { RetryPlans } from "../engine/plan";
 import { OrderId } from "../order/order";
 import { OrderStatus } from "../order/status";
 import { actorOf, requireApiKey, requireOperatorKey } from "./auth";
@@ -20,7 +21,7 @@ import {
 	problem,
 	TenantQuery,
 } from "./route-kit";
-import { ActionBody, IdempotencyHeader } from "./schemas";
+import { ActionBody, IdempotencyHeader, RetryBody } from "./schemas";
 
 const ActionQuery = TenantQuery.extend({
 	dryRun: z
@@ -34,8 +35,15 @@ const ActionResponse = z
 		orderId: OrderId,
 		action: OperatorAction,
 		outcome: z.enum(["accepted", "repeated", "dry_run"]),
-		/** For a retry: the failed steps and undos that get a fresh attempt budget, under the same idempotency keys. */
+		/**
+		 * For a retry: the failed steps and undos that get a fresh attempt budget, under the same idempotency
+		 * keys. For a terminate: the steps that took effect and stay as they are, nothing undone.
+		 */
 		steps: z.array(z.string()),
+		/** For a retry: which way it goes. */
+		mode: RetryMode.optional(),
+		/** For a retry's dry run: both ways it can go, each with every step it would run, undos included. */
+		plans: RetryPlans.optional(),
 		status: OrderStatus,
 	})
 	.meta({ id: "ActionResponse" });
@@ -54,6 +62,20 @@ const describe = {
 		summary: "Close an order that needs attention as fixed by hand: it ends resolved",
 		conflict: "The order does not need attention",
 	},
+	pause: {
+		summary:
+			"Pause an order: it calls no downstream until resumed (a call in flight finishes); its deadlines still count, and a cancel ends the pause",
+		conflict: "The order has finished, or is already paused",
+	},
+	resume: {
+		summary: "Resume a paused order: it goes on from where it stood",
+		conflict: "The order is not paused",
+	},
+	terminate: {
+		summary:
+			"End an order settled outside the system: it ends terminated, nothing is undone or called again, and its dead letter is closed",
+		conflict: "The order has already finished (and needs no attention)",
+	},
 } satisfies Record<OperatorAction, { summary: string; conflict: string }>;
 
 /** Why an action was refused, in the order's words. */
@@ -63,6 +85,10 @@ export const REFUSALS = {
 	already_finished: (status: string) => `the order is already ${status}`,
 	compensating: () => "the order is already being compensated",
 	no_attention_needed: (status: string) => `the order is ${status} and does not need attention`,
+	already_undone: () => "what was done is already (being) undone: the order can only be undone the rest of the way",
+	cancel_requested: () => "the order's cancel was accepted: it can only be undone",
+	already_paused: () => "the order is already paused",
+	not_paused: () => "the order is not paused",
 } satisfies Record<Refusal, (status: string) => string>;
 
 function actionRoute(action: OperatorAction) {
@@ -73,7 +99,12 @@ function actionRoute(action: OperatorAction) {
 		summary: describe[action].summary,
 		security: bearer,
 		middleware: [action === "cancel" ? requireApiKey : requireOperatorKey, requireJson] as const,
-		request: { params: OrderParams, query: ActionQuery, headers: IdempotencyHeader, body: jsonRequest(ActionBody) },
+		request: {
+			params: OrderParams,
+			query: ActionQuery,
+			headers: IdempotencyHeader,
+			body: jsonRequest(action === "retry" ? RetryBody : ActionBody),
+		},
 		responses: {
 			202: json(ActionResponse, "Accepted; the order acts on it in the background"),
 			200: json(ActionResponse, "A dry run, or a repeat of an accepted request with the same Idempotency-Key"),
@@ -83,7 +114,11 @@ function actionRoute(action: OperatorAction) {
 				action === "cancel" ? "Never: clients and operators may cancel" : "A client key: this needs an operator key",
 			),
 			404: problem("No such order"),
-			409: problem(describe[action].conflict),
+			409: problem(
+				action === "retry"
+					? `${describe[action].conflict}; or, going forward, something was already undone or a cancel accepted`
+					: describe[action].conflict,
+			),
 			422: problem("The Idempotency-Key was already used for another action on this order"),
 		},
 	});
@@ -96,13 +131,18 @@ const app = new OpenAPIHono<AppEnv>({
 for (const action of OperatorAction.options) {
 	app.openapi(actionRoute(action), async (c) => {
 		const { orderId } = c.req.valid("param");
-		const { reason } = c.req.valid("json");
+		const body = c.req.valid("json");
+		const mode = action === "retry" ? RetryBody.parse(body).mode : undefined;
 		const query = c.req.valid("query");
 		const dryRun = query.dryRun === "true";
 		const caller = c.get("caller");
-		const request = { actor: actorOf(caller), reason, requestKey: c.req.valid("header")["idempotency-key"] ?? null };
+		const request = {
+			actor: actorOf(caller),
+			reason: body.reason,
+			requestKey: c.req.valid("header")["idempotency-key"] ?? null,
+		};
 		const ref = orderRefOf(caller, orderId, query.tenant);
-		const { result, status } = await orderStub(c.env, ref).act(action, request, dryRun, caller.role);
+		const { result, status } = await orderStub(c.env, ref).act(action, request, dryRun, caller.role, mode);
 		if (result.outcome === "not_found" || !status) throw orderNotFound(orderId);
 		if (result.outcome === "conflict")
 			throw new ApiError(409, "action-not-allowed", `Cannot ${action}: ${REFUSALS[result.refusal](result.status)}.`);
@@ -113,10 +153,10 @@ for (const action of OperatorAction.options) {
 				`This Idempotency-Key was already used to ${result.earlier} this order; use a new key for a new action.`,
 			);
 		const outcome: "accepted" | "repeated" | "dry_run" = dryRun ? "dry_run" : result.outcome;
-		const body = { orderId, action, outcome, steps: result.steps, status };
-		return outcome === "accepted" ? c.json(body, 202) : c.json(body, 200);
+		const answer = { orderId, action, outcome, steps: result.steps, mode, plans: result.plans, status };
+		return outcome === "accepted" ? c.json(answer, 202) : c.json(answer, 200);
 	});
 }
 
-/** Cancel, retry, resolve: what a person can do to one order, each landing in its history as an audit entry. */
+/** What a person can do to one order (see OperatorAction), each landing in its history as an audit entry. */
 export const actions = app;

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { AccessEnv } from "../api/access-config";
 import { readKeyList } from "../api/keys";
 import { StreamEnv } from "../api/stream-config";
 import { BreakerEnv, OpsEnv } from "../ops/config";
@@ -12,7 +13,7 @@ export interface ConfigProblem {
 }
 
 /** Every schema of a setting, each with its defaults, as the code that reads them declares them. */
-const SCHEMAS: z.ZodObject[] = [OrderEnv, OpsEnv, BreakerEnv, StreamEnv];
+const SCHEMAS: z.ZodObject[] = [OrderEnv, OpsEnv, BreakerEnv, StreamEnv, AccessEnv];
 
 /** The name of every setting the check reads: what its answer depends on. */
 export const SETTINGS = [

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import { z } from "zod";
-import type { OperatorAction } from "../engine/events";
+import { ActiveStatus, type OperatorAction } from "../engine/events";
 import type { OrderStatus } from "../order/status";
 
 /** Longest reason accepted, in characters, as the API's. */
@@ -11,8 +11,10 @@ interface PanelProps {
 	/** The order page's path; each action posts to a path below it. */
 	path: string;
 	csrf: string;
-	/** A retry's dry run that was allowed: the steps and undos it would run again. */
-	preview?: string[];
+	/** A retry's dry run that was allowed: both ways it can go (plans.tsx). */
+	retryPreview?: Child;
+	/** The actions on any order under way (order-controls.tsx). */
+	children?: Child;
 }
 
 /** A form's request key as posted: ours, or none (an action without one is still journaled once per request). */
@@ -26,9 +28,23 @@ export const RequestKey = z
  * A person's action as a form: a required reason and the button that does it. Each rendering gets a
  * fresh request key, so a form sent twice (a double click, a resend after Back) acts once.
  */
-export const ReasonForm = ({ href, csrf, button }: { href: string; csrf: string; button: string }) => (
+export const ReasonForm = ({
+	href,
+	csrf,
+	button,
+	hidden = {},
+}: {
+	href: string;
+	csrf: string;
+	button: string;
+	/** More fields the action takes (a retry's mode). */
+	hidden?: Record<string, string>;
+}) => (
 	<form method="post" action={href} class="action">
 		<input type="hidden" name="csrf" value={csrf} />
+		{Object.entries(hidden).map(([name, value]) => (
+			<input type="hidden" name={name} value={value} />
+		))}
 		<input type="hidden" name="requestKey" value={`console-${crypto.randomUUID()}`} />
 		<label>
 			Reason
@@ -47,37 +63,25 @@ const Action = ({ action, title, children }: { action: OperatorAction; title: st
 	</section>
 );
 
-const PreviewAnswer = ({ steps, path, csrf }: { steps: string[]; path: string; csrf: string }) => (
-	<>
-		<p>The dry run says these would run again, with a fresh attempt budget and the same idempotency keys:</p>
-		<ul aria-label="Steps a retry would run">
-			{steps.map((step) => (
-				<li>
-					<code>{step}</code>
-					{step.endsWith(":undo") ? " (an undo)" : " (a step)"}
-				</li>
-			))}
-		</ul>
-		<ReasonForm href={`${path}/retry`} csrf={csrf} button="Confirm" />
-	</>
-);
-
 /** The actions a person may take on this order now; each lands in its timeline with who and why. */
-export const ActionsPanel = ({ order, path, csrf, preview }: PanelProps) => {
+export const ActionsPanel = ({ order, path, csrf, retryPreview, children }: PanelProps) => {
 	const cancellable = order.status === "running" || order.status === "waiting";
-	if (!order.needsAttention && !cancellable)
+	if (!order.needsAttention && !ActiveStatus.safeParse(order.status).success)
 		return <p class="muted">{`No action applies to a ${order.status} order.`}</p>;
 	return (
 		<div class="actions">
 			{order.needsAttention && (
 				<Action action="retry" title="Retry">
-					<p>Redrive the order from where it stopped. Preview first: the dry run changes nothing.</p>
+					<p>
+						Redrive the order from where it stopped, going forward or undoing. Preview first: the dry run changes
+						nothing.
+					</p>
 					<form method="get" action={path} class="action">
 						<button type="submit" name="preview" value="retry">
 							Preview retry
 						</button>
 					</form>
-					{preview && <PreviewAnswer steps={preview} path={path} csrf={csrf} />}
+					{retryPreview}
 				</Action>
 			)}
 			{order.needsAttention && (
@@ -92,6 +96,7 @@ export const ActionsPanel = ({ order, path, csrf, preview }: PanelProps) => {
 					<ReasonForm href={`${path}/cancel`} csrf={csrf} button="Cancel order" />
 				</Action>
 			)}
+			{children}
 		</div>
 	);
 };

@@ -4,6 +4,7 @@ import { DeadLetterFilters, type DeadLetterFilters as Filters, parseFilters } fr
 import { nextPage, orderPath, When } from "./format";
 import type { ConsoleEnv } from "./guard";
 import { Layout, Notice } from "./layout";
+import { RowActions } from "./row-actions";
 
 /** Rows per page. */
 const PAGE_SIZE = 50;
@@ -41,7 +42,7 @@ const Closed = ({ closed }: { closed: DeadLetter["closed"] }) =>
 		<span class="muted">open</span>
 	);
 
-const DeadLetterTable = ({ deadLetters }: { deadLetters: DeadLetter[] }) => (
+const DeadLetterTable = ({ deadLetters, csrf }: { deadLetters: DeadLetter[]; csrf: string }) => (
 	<table>
 		<thead>
 			<tr>
@@ -53,6 +54,7 @@ const DeadLetterTable = ({ deadLetters }: { deadLetters: DeadLetter[] }) => (
 				<th scope="col">Attempts</th>
 				<th scope="col">Opened</th>
 				<th scope="col">Closed</th>
+				<th scope="col">Actions</th>
 			</tr>
 		</thead>
 		<tbody>
@@ -71,6 +73,9 @@ const DeadLetterTable = ({ deadLetters }: { deadLetters: DeadLetter[] }) => (
 					</td>
 					<td class="wrap">
 						<Closed closed={letter.closed} />
+					</td>
+					<td>
+						<RowActions letter={letter} csrf={csrf} />
 					</td>
 				</tr>
 			))}
@@ -93,7 +98,7 @@ export const deadLettersPage = new Hono<ConsoleEnv>().get("/dead-letters", async
 			{deadLetters.length === 0 ? (
 				<p>{`No ${filters.status} dead letters.`}</p>
 			) : (
-				<DeadLetterTable deadLetters={deadLetters} />
+				<DeadLetterTable deadLetters={deadLetters} csrf={c.get("session").csrf} />
 			)}
 			{nextCursor && (
 				<p class="pager">

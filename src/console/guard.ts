@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { withinRateLimit } from "../api/auth";
 import type { Caller } from "../api/context";
 import { ApiError } from "../api/problem";
+import { accessPerson, accessSession } from "./access";
 import { readForm } from "./form";
 import { csrfMatches, readSession, SESSION_COOKIE, type Session } from "./session";
 
@@ -47,7 +48,13 @@ export const sameOrigin = createMiddleware<ConsoleEnv>(async (c, next) => {
  */
 export const requireSession = (onMissing: "redirect" | "refuse") =>
 	createMiddleware<ConsoleEnv>(async (c, next) => {
-		const session = await readSession(c.env, getCookie(c, SESSION_COOKIE), Date.now());
+		// A person Access let through is who acts; a token Access would not have given is refused, never ignored.
+		const person = await accessPerson(c.env, c.req.raw);
+		if (person === "invalid")
+			throw new ApiError(403, "access-denied", "The Cloudflare Access token is not valid here; nothing was done.");
+		const session = person
+			? await accessSession(person)
+			: await readSession(c.env, getCookie(c, SESSION_COOKIE), Date.now());
 		if (!session) {
 			if (onMissing === "refuse") throw new ApiError(401, "signed-out", "Sign in again to continue.");
 			const { pathname, search } = new URL(c.req.url);

@@ -21,7 +21,7 @@ interface LayoutProps {
 	title: string;
 	nonce: string;
 	/** The signed-in operator's key name and CSRF token; absent on the sign-in page. */
-	signedIn?: { keyName: string; csrf: string };
+	signedIn?: { keyName: string; csrf: string; via?: "access" };
 	/** The nav link of this page, marked as current. */
 	current?: string;
 	/** Plain JavaScript run at the end of the page (the nonce lets it past the CSP). */
@@ -56,10 +56,16 @@ export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, current, scrip
 									))}
 								</ul>
 							</nav>
-							<form method="post" action="/ops/sign-out" class="sign-out">
-								<input type="hidden" name="csrf" value={signedIn.csrf} />
-								<span>{`operator:${signedIn.keyName}`}</span> <button type="submit">Sign out</button>
-							</form>
+							{signedIn.via === "access" ? (
+								<p class="sign-out">
+									<span>{`operator:${signedIn.keyName}`}</span> <a href="/cdn-cgi/access/logout">Sign out of Access</a>
+								</p>
+							) : (
+								<form method="post" action="/ops/sign-out" class="sign-out">
+									<input type="hidden" name="csrf" value={signedIn.csrf} />
+									<span>{`operator:${signedIn.keyName}`}</span> <button type="submit">Sign out</button>
+								</form>
+							)}
 						</>
 					)}
 				</header>

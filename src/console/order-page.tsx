@@ -4,7 +4,7 @@ import { REFUSALS } from "../api/actions";
 import { actorOf } from "../api/auth";
 import { openEventStream } from "../api/event-streams";
 import { orderStub } from "../api/route-kit";
-import { OperatorAction } from "../engine/events";
+import { OperatorAction, RetryMode } from "../engine/events";
 import { OrderId } from "../order/order";
 import { type OrderRef, Tenant } from "../order/tenant";
 import { MAX_REASON, RequestKey } from "./actions-panel";
@@ -21,6 +21,7 @@ import {
 	StepsSection,
 	TimelineSection,
 } from "./order-view";
+import type { Preview } from "./plans";
 
 const OrderParams = z.object({ tenant: Tenant, orderId: OrderId });
 const LastEventId = z.coerce.number().int().nonnegative().catch(0);
@@ -30,14 +31,19 @@ const DONE = {
 	retry: "Retry accepted: the steps run again under the same idempotency keys. This page follows the order live.",
 	cancel: "Cancel accepted: what was done is being undone.",
 	resolve: "Resolved: the order is closed as fixed by hand, and its dead letter with it.",
+	pause: "Paused: the order calls no service until it is resumed.",
+	resume: "Resumed: the order goes on from where it stood.",
+	terminate: "Terminated: the order ended with nothing undone, and its dead letter is closed.",
 } satisfies Record<OperatorAction, string>;
 
 interface Notes {
 	error?: string;
 	done?: string;
-	/** A retry's dry run that was allowed: the steps it would run again. */
-	preview?: string[];
+	/** A dry run that was allowed: a retry's two ways, or what a terminate leaves. */
+	preview?: Preview;
 }
+
+const Previewed = z.enum(["retry", "terminate"]);
 
 type Ctx = Context<ConsoleEnv>;
 
@@ -86,7 +92,7 @@ async function orderPage(c: Ctx, ref: OrderRef, notes: Notes, status: 200 | 400 
 				id="live-state"
 				class="muted"
 				data-events={`${path}/events?after=${lastSeq}`}
-				data-sections={`${path}/sections${notes.preview ? "?preview=retry" : ""}`}
+				data-sections={`${path}/sections${notes.preview ? `?preview=${notes.preview.action}` : ""}`}
 				data-types={EVENT_TYPES}
 			>
 				This page shows the order as it was when it loaded.
@@ -109,12 +115,16 @@ async function notesOf(c: Ctx, ref: OrderRef): Promise<{ notes: Notes; status?: 
 		const repeated = c.req.query("repeated") !== undefined;
 		return { notes: { done: repeated ? "That was already done: nothing happened twice." : DONE[done] } };
 	}
-	if (c.req.query("preview") !== "retry") return { notes: {} };
+	const action = Previewed.safeParse(c.req.query("preview")).data;
+	if (!action) return { notes: {} };
 	const request = { actor: actorOf(c.get("caller")), reason: "dry run", requestKey: null };
-	const { result } = await orderStub(c.env, ref).act("retry", request, true, "operator");
+	const { result } = await orderStub(c.env, ref).act(action, request, true, "operator");
 	if (result.outcome === "conflict")
-		return { notes: { error: `Cannot retry: ${REFUSALS[result.refusal](result.status)}.` }, status: 409 };
-	return { notes: { preview: result.outcome === "accepted" ? result.steps : [] } };
+		return { notes: { error: `Cannot ${action}: ${REFUSALS[result.refusal](result.status)}.` }, status: 409 };
+	if (result.outcome !== "accepted") return { notes: {} };
+	const preview: Preview | undefined =
+		action === "terminate" ? { action, steps: result.steps } : result.plans && { action, plans: result.plans };
+	return { notes: { preview } };
 }
 
 /**
@@ -159,7 +169,9 @@ export const orderPages = new Hono<ConsoleEnv>()
 				400,
 			);
 		const request = { actor: actorOf(c.get("caller")), reason, requestKey: RequestKey.parse(form.requestKey ?? null) };
-		const { result } = await orderStub(c.env, ref).act(action, request, false, "operator");
+		const mode = RetryMode.safeParse(form.mode ?? "compensate").data;
+		if (!mode) return orderPage(c, ref, { error: "A retry goes forward or undoes; nothing was done." }, 400);
+		const { result } = await orderStub(c.env, ref).act(action, request, false, "operator", mode);
 		switch (result.outcome) {
 			case "not_found":
 				return notFound(c, ref);

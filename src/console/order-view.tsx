@@ -2,6 +2,8 @@ import type { Child } from "hono/jsx";
 import type { HistoryEntry, OrderStatus } from "../order/status";
 import { ActionsPanel } from "./actions-panel";
 import { money, Status, When } from "./format";
+import { OrderControls } from "./order-controls";
+import { type Preview, RetryPlansView } from "./plans";
 import { Timeline } from "./timeline";
 
 type Step = OrderStatus["steps"][number];
@@ -159,14 +161,32 @@ export const TimelineSection = ({ events }: { events: HistoryEntry[] }) => (
 export interface ActionsContext {
 	path: string;
 	csrf: string;
-	/** The steps and undos a retry would run again, when the page asked for its dry run. */
-	preview?: string[];
+	/** A dry run the page asked for (a retry's or a terminate's). */
+	preview?: Preview;
 }
 
 /** The actions that apply now; swapped like the rest, except while a person is filling in one of its forms. */
-export const ActionsSection = ({ order, context }: { order: OrderStatus; context: ActionsContext }) => (
+export const ActionsSection = ({
+	order,
+	context: { path, csrf, preview },
+}: {
+	order: OrderStatus;
+	context: ActionsContext;
+}) => (
 	<Live id="live-actions" title="Actions">
-		<ActionsPanel order={order} {...context} />
+		<ActionsPanel
+			order={order}
+			path={path}
+			csrf={csrf}
+			retryPreview={preview?.action === "retry" && <RetryPlansView plans={preview.plans} path={path} csrf={csrf} />}
+		>
+			<OrderControls
+				order={order}
+				path={path}
+				csrf={csrf}
+				terminatePreview={preview?.action === "terminate" ? preview.steps : undefined}
+			/>
+		</ActionsPanel>
 	</Live>
 );
 

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { WorkflowStatus } from "../engine/events";
 import { type IndexedOrder, listOrders } from "../ops/order-index";
+import { BulkPanel, filterFieldsOf } from "./bulk-panel";
 import { OrderFilters, parseFilters } from "./filters";
 import { money, nextPage, orderPath, Status, When } from "./format";
 import type { ConsoleEnv } from "./guard";
@@ -104,6 +105,7 @@ export const ordersPage = new Hono<ConsoleEnv>().get("/orders", async (c) => {
 			<p class="muted">
 				From the order index, which follows each order within seconds; an order's own page is the truth.
 			</p>
+			{shown.status === "needs_attention" && orders.length > 0 && <BulkPanel fields={filterFieldsOf(query)} />}
 			{orders.length === 0 ? <p>No orders match.</p> : <OrderTable orders={orders} />}
 			{nextCursor && (
 				<p class="pager">

@@ -24,6 +24,8 @@ export interface Session {
 	exp: number;
 	/** The token every form of this session posts back: a cross-site page cannot know it. */
 	csrf: string;
+	/** A person Cloudflare Access let through (access.ts): `keyName` is their email, and Access signs them out. */
+	via?: "access";
 }
 
 const encoder = new TextEncoder();

@@ -42,6 +42,11 @@ export async function runCall(store: Store, spec: CallSpec, holds: Holds): Promi
 	for (;;) {
 		const step = callStep(store, spec.name);
 		if (step?.status === "succeeded") return step.result ?? null;
+		// Paused, or ended by a person during the run: nothing calls out (an attempt in flight finishes).
+		if (store.state.paused || store.state.finished) {
+			if (step?.admission === "probe" && spec.downstream) holds.abandonProbe(spec.downstream, store.state.workflowId);
+			throw new Suspended();
+		}
 		const asking = verification(store, spec, step);
 		if (step?.status === "failed") {
 			// Failed for good in doubt: what its service says decides between going on, undoing, and a person.

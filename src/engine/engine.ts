@@ -1,22 +1,21 @@
-import { compensate } from "./compensation";
-import { classify, StepFailedForGood, Suspended } from "./errors";
-import type { FinalStatus, JournalEntry, JournalEvent, OperatorAction, WorkflowFailure } from "./events";
+import type { JournalEntry, JournalEvent, OperatorAction, RetryMode } from "./events";
 import { Holds } from "./gate";
 import type { Delivery, EngineOptions } from "./host";
 import { planDelivery, planRelease } from "./inbound";
 import { Notifier } from "./notifier";
 import { type ActionRequest, type ActionResult, planAction } from "./operator";
+import { retryPlans } from "./plan";
 import { Reporter } from "./reporter";
 import { Retention } from "./retention";
 import { type RetryPolicy, retryPolicy } from "./retry-policy";
+import { runWorkflow } from "./run";
 import type { WorkflowState } from "./state";
-import { StepContext } from "./step-context";
 import { WATCHDOG_GRACE_MS } from "./step-state";
 import type { Json } from "./steps";
-import { AFTER_FAILED_RUN_MS, type Checkpoint, JournalWriteError, Store } from "./store";
+import { AFTER_FAILED_RUN_MS, type Checkpoint, Store } from "./store";
 import { earliest } from "./time";
 import type { Usage } from "./usage";
-import { newestVersion, UnknownWorkflowVersion, workflowOf } from "./versions";
+import { newestVersion, workflowOf } from "./versions";
 
 /** Runs one workflow in one Durable Object: lifecycle, run loop, compensation. The journal is the only state; one alarm at its earliest due time drives retries, deadlines and recovery. One run at a time; reads, notifications and index reports never wait for it. */
 export class WorkflowEngine<Input> {
@@ -120,16 +119,22 @@ export class WorkflowEngine<Input> {
 	}
 
 	/**
-	 * Cancels, redrives or resolves the workflow on a person's behalf; the request lands in the journal
-	 * as an audit entry. A dry run only says whether it is allowed and, for a retry, what would run again.
+	 * Acts on a person's behalf (see OperatorAction); the request lands in the journal as an audit entry.
+	 * A dry run only says whether it is allowed and which steps it concerns; a retry's, both ways it can go.
 	 */
-	async act(action: OperatorAction, request: ActionRequest, dryRun = false): Promise<ActionResult> {
-		if (dryRun) return planAction(this.state, action, null);
-		const plan = planAction(this.state, action, request.requestKey);
+	async act(action: OperatorAction, request: ActionRequest, dryRun = false, mode?: RetryMode): Promise<ActionResult> {
+		if (dryRun) {
+			const plan = planAction(this.state, action, null);
+			if (action !== "retry" || plan.outcome !== "accepted") return plan;
+			const workflow = workflowOf(this.options.workflows, this.state.workflowVersion);
+			return { ...plan, plans: await retryPlans(workflow, this.options.parseInput(this.state.input), this.state) };
+		}
+		const plan = planAction(this.state, action, request.requestKey, mode);
 		// The earlier request may not be in storage yet: answer only once it is.
 		if (plan.outcome === "repeated") this.store.flush();
 		if (plan.outcome !== "accepted") return plan;
-		await this.accept({ type: "operator_action", action, ...request, steps: plan.steps });
+		const forward = action === "retry" && mode === "forward" ? { mode } : {};
+		await this.accept({ type: "operator_action", action, ...request, steps: plan.steps, ...forward });
 		return plan;
 	}
 
@@ -190,7 +195,7 @@ export class WorkflowEngine<Input> {
 				this.again = false;
 				const began = this.store.now();
 				try {
-					await this.runOnce();
+					await runWorkflow(this.store, this.options, this.defaults, this.holds);
 					this.reachedBy = began;
 					this.retention.eraseIfDue();
 				} finally {
@@ -205,43 +210,5 @@ export class WorkflowEngine<Input> {
 			await this.store.alarm.setBy(this.store.now() + AFTER_FAILED_RUN_MS).catch(() => undefined);
 			throw error;
 		}
-	}
-
-	private async runOnce(): Promise<void> {
-		const state = this.state;
-		if (!state.started || state.finished) return;
-		const workflow = this.options.workflows[state.workflowVersion];
-		const context = new StepContext(this.store, this.defaults, this.holds, workflow?.events);
-		try {
-			await this.advance(context);
-		} catch (error) {
-			if (error instanceof Suspended) return;
-			if (error instanceof JournalWriteError) throw error;
-			// Not a step's failure: the workflow code itself threw. Retrying replays the same code, so stop and ask a human.
-			const step = this.state.activeStep?.name ?? "workflow";
-			const code = error instanceof UnknownWorkflowVersion ? error.code : "workflow_error";
-			this.finish("needs_attention", { step, code, message: classify(error).message });
-		}
-	}
-
-	private async advance(context: StepContext): Promise<void> {
-		try {
-			const workflow = workflowOf(this.options.workflows, this.state.workflowVersion);
-			await workflow.run(this.options.parseInput(this.state.input), context);
-			this.finish("completed", null);
-		} catch (error) {
-			if (!(error instanceof StepFailedForGood)) throw error;
-			const failure = { step: error.step, code: error.failure.code, message: error.failure.message };
-			// Past the point of no return the outcome stands; the failure is kept for a human.
-			if (this.state.committed) this.finish("completed", failure);
-			else {
-				const { status, failure: reported } = await compensate(this.store, context, failure);
-				this.finish(status, reported);
-			}
-		}
-	}
-
-	private finish(status: FinalStatus, failure: WorkflowFailure | null): void {
-		this.store.append({ type: "workflow_finished", status, failure });
 	}
 }

@@ -19,16 +19,34 @@ export const WorkflowFailure = z.object({
 export type WorkflowFailure = z.infer<typeof WorkflowFailure>;
 
 /** Where a workflow rests for good unless a person acts. */
-export const FinalStatus = z.enum(["completed", "compensated", "cancelled", "needs_attention", "resolved"]);
+/** `terminated`: a person ended it as settled outside the system, with nothing undone. */
+export const FinalStatus = z.enum([
+	"completed",
+	"compensated",
+	"cancelled",
+	"needs_attention",
+	"resolved",
+	"terminated",
+]);
 export type FinalStatus = z.infer<typeof FinalStatus>;
 /** On its way: something runs now, or waits for a timer or an event. */
 export const ActiveStatus = z.enum(["running", "waiting", "compensating"]);
 export const WorkflowStatus = z.enum([...ActiveStatus.options, ...FinalStatus.options]);
 export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
 
-/** What a person can do to a workflow from outside: stop it, redrive it, or close it as fixed by hand. */
-export const OperatorAction = z.enum(["cancel", "retry", "resolve"]);
+/**
+ * What a person can do to a workflow from outside: stop it, redrive it, close it as fixed by hand,
+ * pause and resume it (no calls out while paused), or end it with nothing undone.
+ */
+export const OperatorAction = z.enum(["cancel", "retry", "resolve", "pause", "resume", "terminate"]);
 export type OperatorAction = z.infer<typeof OperatorAction>;
+
+/**
+ * Which way a redrive goes from a step in doubt: `forward` asks it under its key and carries the
+ * workflow on; `compensate` learns it, then undoes what took effect (the redrive of old).
+ */
+export const RetryMode = z.enum(["forward", "compensate"]);
+export type RetryMode = z.infer<typeof RetryMode>;
 
 /**
  * What a step's service said when asked about the step's own idempotency key: the request took effect
@@ -143,7 +161,10 @@ export const JournalEvent = z.discriminatedUnion("type", [
 	z.object({ type: z.literal("point_of_no_return") }),
 	z.object({ type: z.literal("compensation_started"), failure: WorkflowFailure }),
 	z.object({ type: z.literal("workflow_finished"), status: FinalStatus, failure: WorkflowFailure.nullable() }),
-	/** The audit trail of a person's action: who (a key id, never a key), why, and for a retry which steps get a fresh budget. */
+	/**
+	 * The audit trail of a person's action: who (a key id or a person, never a key), why, and for a retry
+	 * which steps get a fresh budget and, going forward, `mode` (absent: compensate, as every retry before it).
+	 */
 	z.object({
 		type: z.literal("operator_action"),
 		action: OperatorAction,
@@ -151,6 +172,7 @@ export const JournalEvent = z.discriminatedUnion("type", [
 		reason: z.string(),
 		requestKey: z.string().nullable(),
 		steps: z.array(Step),
+		mode: RetryMode.optional(),
 	}),
 	/** Notifications (dead letters, alerts) handed over for delivery. */
 	z.object({ type: z.literal("notifications_sent"), ids: z.array(z.string()) }),

@@ -28,6 +28,8 @@ export class WorkflowState {
 	/** Past the point of no return: failures are recorded, not compensated, and cancelling is too late. */
 	committed = false;
 	cancellation: { actor: string; reason: string } | null = null;
+	/** A person paused the workflow: nothing calls out until they resume it (or it is cancelled or terminated). */
+	paused: { actor: string; reason: string; at: number } | null = null;
 	compensation: WorkflowFailure | null = null;
 	finished: Finished | null = null;
 	/** When the workflow came to rest for good: finished, and no person needs to look. Null otherwise. */
@@ -116,6 +118,7 @@ export class WorkflowState {
 				return;
 			case "workflow_finished":
 				this.finished = { status: entry.status, failure: entry.failure };
+				this.paused = null;
 				this.settledAt = this.needsAttention ? null : entry.at;
 				if (this.needsAttention && entry.failure) {
 					const failed = this.steps.get(entry.failure.step);
@@ -128,17 +131,21 @@ export class WorkflowState {
 			case "operator_action": {
 				const { action, actor, reason } = entry;
 				if (entry.requestKey) this.requests.set(entry.requestKey, action);
-				if (action === "cancel") {
-					this.cancellation = { actor, reason };
-					return;
-				}
-				if (action === "resolve") {
-					this.finished = { status: "resolved", failure: this.failure };
+				// A cancel ends a pause: what was done is undone at once, as a customer is promised.
+				if (action === "cancel" || action === "resume") this.paused = null;
+				if (action === "pause") this.paused = { actor, reason, at: entry.at };
+				if (action === "cancel") this.cancellation = { actor, reason };
+				if (action === "cancel" || action === "pause" || action === "resume") return;
+				if (action === "resolve" || action === "terminate") {
+					this.finished = { status: action === "resolve" ? "resolved" : "terminated", failure: this.failure };
 					this.settledAt = entry.at;
+					this.paused = null;
 				}
 				if (action === "retry") {
 					this.finished = null;
 					this.settledAt = null;
+					// Forward: the compensation the failure started is given up, and the workflow carries on.
+					if (entry.mode === "forward") this.compensation = null;
 					for (const name of entry.steps) put(step.redriven(this.steps.get(name), name, entry.at));
 				}
 				const open = this.openEpisode;
@@ -220,7 +227,9 @@ export class WorkflowState {
 	/** The earliest due time later than `after`. */
 	nextWakeAfter(after: number): number | null {
 		if (this.finished) return null;
-		const due = [...this.steps.values()].flatMap(step.dueTimes).filter((at): at is number => at !== null && at > after);
+		// Paused: nothing calls out, so only an attempt's watchdog and the waits' reminders and deadlines are due.
+		const steps = [...this.steps.values()].filter((s) => !this.paused || s.kind === "event" || s.status === "running");
+		const due = steps.flatMap(step.dueTimes).filter((at): at is number => at !== null && at > after);
 		return due.length > 0 ? Math.min(...due) : null;
 	}
 }

@@ -37,10 +37,17 @@ const DONE_BY_OPERATOR = {
 	cancel: "an operator cancelled the order",
 	retry: "an operator retried the order",
 	resolve: "an operator resolved the order",
+	pause: "an operator paused the order",
+	resume: "an operator resumed the order",
+	terminate: "an operator ended the order as settled outside the system",
 } satisfies Record<OperatorAction, string>;
 
 /** Audit actors are `<role>:...` (see actorOf in the API): a client's own action is its own to read. */
 const byOperator = (actor: string) => actor.startsWith("operator:");
+
+/** Who paused an order and why, as the audience may read it: a client learns only that an operator did. */
+export const toldPause = (pause: { actor: string; reason: string }, audience: Audience) =>
+	audience === "client" && byOperator(pause.actor) ? { actor: "operator", reason: DONE_BY_OPERATOR.pause } : pause;
 
 /**
  * One journal entry as the audience may read it: a client's failures carry known codes and neutral

@@ -1,7 +1,7 @@
 import { DurableObject, tracing } from "cloudflare:workers";
 import { assertConfigured } from "../config/check";
 import { WorkflowEngine } from "../engine/engine";
-import type { OperatorAction } from "../engine/events";
+import type { OperatorAction, RetryMode } from "../engine/events";
 import type { Delivery } from "../engine/host";
 import type { ActionRequest, ActionResult } from "../engine/operator";
 import type { Episode, Notification } from "../engine/outbox";
@@ -144,15 +144,16 @@ export class OrderObject extends DurableObject<Env> {
 		return this.engine.release(downstream, probe, notBefore);
 	}
 
-	/** Cancel, retry or resolve on a person's behalf; with `dryRun`, only says what would happen. */
+	/** An action on a person's behalf (a retry going `mode`); with `dryRun`, only says what would happen. */
 	async act(
 		action: OperatorAction,
 		request: ActionRequest,
 		dryRun: boolean,
 		audience: Audience,
+		mode?: RetryMode,
 	): Promise<{ result: ActionResult; status: OrderStatus | null }> {
 		this.engine.usage.requests++;
-		const result = await this.engine.act(action, request, dryRun);
+		const result = await this.engine.act(action, request, dryRun, mode);
 		return { result, status: this.engine.state.started ? this.snapshot(audience) : null };
 	}
 

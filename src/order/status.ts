@@ -5,7 +5,7 @@ import type { WorkflowState } from "../engine/state";
 import { StepKind, type StepState, StepStatus } from "../engine/step-state";
 import { isoTime } from "../engine/time";
 import { Usage } from "../engine/usage";
-import { type Audience, tellable, told } from "./audience";
+import { type Audience, tellable, told, toldPause } from "./audience";
 import { Order, OrderId, orderTotalCents, ShippingAddress } from "./order";
 import { ERASED, type OrderView } from "./personal-data";
 
@@ -59,6 +59,8 @@ export const OrderStatus = z
 		/** `event`: the wait's step; `events`: what it takes (one event, or the alternatives of which the first wins). */
 		waitingFor: z.object({ event: z.string(), events: z.array(z.string()), deadline: Timestamp }).nullable(),
 		failure: WorkflowFailure.nullable(),
+		/** Set while a person has paused the order: it calls no downstream until resumed; its deadlines still count. */
+		paused: z.object({ since: Timestamp, actor: z.string(), reason: z.string() }).nullable(),
 		createdAt: Timestamp,
 		updatedAt: Timestamp,
 		/** What the order has cost so far in Durable Object billing units. */
@@ -164,10 +166,12 @@ export function orderStatus(
 		currentStep: current?.name ?? null,
 		steps: [...state.steps.values()].map((step) => stepView(step, audience)),
 		waitingFor:
-			current?.kind === "event" && current.status === "waiting" && current.deadline !== null
+			// A terminated order's wait never ended in its journal, but nothing waits any more.
+			current?.kind === "event" && current.status === "waiting" && current.deadline !== null && !state.finished
 				? { event: current.name, events: current.events ?? [current.name], deadline: isoTime(current.deadline) }
 				: null,
 		failure: failure && told(audience, failure.step, failure),
+		paused: state.paused && { since: isoTime(state.paused.at), ...toldPause(state.paused, audience) },
 		createdAt: isoTime(state.createdAt),
 		updatedAt: isoTime(state.updatedAt),
 		usage: { ...usage },

@@ -45,20 +45,26 @@ describe.skipIf(!CHROMIUM)("orders that need a person", () => {
 		expect(await shownStatus(page)).toBe("needs_attention");
 	});
 
-	it("a retry shows its dry run first, then runs, and the page follows the order live to compensated", async () => {
+	it("a retry shows both plans first, then undoes as chosen, and the page follows the order live to compensated", async () => {
 		const page = browser.page();
 		await signIn(page);
 		await page.goto(`/ops/orders/default/${toRetry}`);
 		const retry = page.getByRole("region", { name: "Retry" });
 		await retry.getByRole("button", { name: "Preview retry" }).click();
 		await page.waitForURL(/preview=retry/);
-		const steps = retry.getByRole("list", { name: "Steps a retry would run" });
-		expect(await steps.textContent()).toContain("charge-payment (a step)");
+		const carryOn = retry.getByRole("list", { name: "Steps if you carry on" });
+		expect(await carryOn.textContent()).toContain("send-confirmation: runs");
+		const undo = retry.getByRole("region", { name: "Undo" });
+		const steps = undo.getByRole("list", { name: "Steps if you undo" });
+		expect(await steps.textContent()).toContain("charge-payment: asked under its key whether it took effect");
+		expect(await steps.textContent()).toContain(
+			"charge-payment:undo (an undo): runs, only if the step in doubt took effect",
+		);
 		expect(await shownStatus(page)).toBe("needs_attention");
 		if (takeScreenshot) await page.screenshot({ path: SCREENSHOT });
 
-		await retry.getByLabel("Reason").fill("payments confirmed the charge went through");
-		await retry.getByRole("button", { name: "Confirm" }).click();
+		await undo.getByLabel("Reason").fill("payments confirmed the charge went through");
+		await undo.getByRole("button", { name: "Undo" }).click();
 		await page.waitForURL(/done=retry/);
 		// The refund is held back 3 s: the page loads before the order ends, and must follow it there.
 		expect(await shownStatus(page)).not.toBe("compensated");

@@ -19,6 +19,8 @@ export interface Probe {
 	inDoubt: boolean;
 	/** Downstream calls that have left so far, over its life. */
 	calls: number;
+	/** An operator paused it: it calls nothing until resumed. */
+	paused: boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ const RESTARTING: Probe = {
 	nextWakeAt: null,
 	heldBy: [],
 	inDoubt: false,
+	paused: false,
 	calls: 0,
 };
 
@@ -150,6 +153,7 @@ export class CrashPlan {
 					heldBy: unsettled.flatMap((step) => (step.kind !== "event" && step.hold ? [step.hold.downstream] : [])),
 					inDoubt: unsettled.some((step) => step.kind !== "event" && step.outcomeUnknown),
 					calls: this.seen.calling,
+					paused: workflow.paused !== null,
 				};
 			});
 		} catch (error) {

@@ -83,7 +83,12 @@ export function worldFamilies(world: WorldSpec): Family[] {
 	if (world.shared && world.orders.length > 1) member.add("fleet");
 	if (world.events.some((e) => e.kind === "deploy")) member.add("deploy");
 	if (world.events.some((e) => e.kind === "pause" || e.kind === "crash-breaker")) member.add("outage");
-	if (world.events.some((e) => e.kind === "cancel" || e.kind === "bulk-redrive")) member.add("people");
+	if (
+		world.events.some(
+			(e) => e.kind !== "pause" && e.kind !== "resume" && e.kind !== "crash-breaker" && e.kind !== "deploy",
+		)
+	)
+		member.add("people");
 	return FAMILIES.filter((family) => member.has(family));
 }
 

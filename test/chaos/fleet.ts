@@ -31,6 +31,7 @@ export const FLEET_SHAPES = [
 	"bulk-redrive",
 	"deploy-during-outage",
 	"versions",
+	"order-actions",
 ] as const;
 export type FleetShape = (typeof FLEET_SHAPES)[number];
 
@@ -105,6 +106,18 @@ export function fleetCase(seed: number, index: number): WorldSpec {
 				{ kind: "deploy", change: { versions: "remove-v1" }, when: { on: "state", order: [0, 1], state: "finished" } },
 			);
 			placeWhen[2] = { on: "after", event: 0, ms: 0 };
+			break;
+		case "order-actions":
+			// An operator pauses one order mid-flight and resumes it later; terminates another mid-flight; pauses a
+			// third at the warehouse's wait, which its customer then cancels (or, picked meanwhile, it is resumed).
+			events.push(
+				{ kind: "pause-order", order: 0, when: { on: "calls", n: r.int(1, 6) } },
+				{ kind: "resume-order", order: 0, when: { on: "after", event: 0, ms: r.int(30, 600) * 1000 } },
+				{ kind: "terminate", order: 1, when: { on: "calls", n: r.int(2, 10) } },
+				{ kind: "pause-order", order: 2, when: { on: "state", order: 2, state: "waiting" } },
+				{ kind: "cancel", order: 2, when: { on: "after", event: 3, ms: r.int(1, 120) * 1000 } },
+				{ kind: "resume-order", order: 2, when: { on: "after", event: 4, ms: 1000 } },
+			);
 			break;
 	}
 	// An outage opens the breaker after a few failures, while every order still has budget left to be held

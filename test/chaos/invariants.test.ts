@@ -294,6 +294,52 @@ describe("the chaos invariants catch what they promise to", () => {
 		).toContain("#4 reserve-inventory attempt 1 started after the cancel");
 	});
 
+	it("paused-calls-nothing and terminated-stays: an attempt in a pause, anything but an answer after a terminate", () => {
+		const operatorAction = (action: string) =>
+			({
+				seq: 0,
+				at: "",
+				type: "operator_action",
+				action,
+				actor: "operator:x",
+				reason: "",
+				requestKey: null,
+				steps: [],
+			}) as unknown as HistoryEntry;
+		const renumber = (obs: Observation) => {
+			obs.history = obs.history.map((e, i) => ({ ...e, seq: i + 1 }) as HistoryEntry);
+			return obs;
+		};
+		const messages = (obs: Observation, invariant: string) =>
+			checkInvariants(renumber(obs))
+				.filter((v) => v.invariant === invariant)
+				.map((v) => v.message);
+		// Paused after the charge, resumed after the reservation: the reservation started in the pause.
+		const paused = completed();
+		paused.history.splice(2, 0, operatorAction("pause"));
+		paused.history.splice(5, 0, operatorAction("resume"));
+		expect(messages(paused, "paused-calls-nothing")).toEqual(["#4 reserve-inventory attempt 1 started while paused"]);
+		// Resumed before the reservation: nothing to say.
+		const resumed = completed();
+		resumed.history.splice(2, 0, operatorAction("pause"), operatorAction("resume"));
+		expect(messages(resumed, "paused-calls-nothing")).toEqual([]);
+		// Terminated after the charge: the next attempt and the finish break it; the charge's own answer would not.
+		const terminated = completed();
+		terminated.history.splice(1, 0, operatorAction("terminate"));
+		terminated.history.push({
+			seq: 0,
+			at: "",
+			type: "compensation_started",
+			failure: { step: "x", code: "x", message: "" },
+		} as HistoryEntry);
+		expect(messages(terminated, "terminated-stays")).toEqual([
+			"#4 reserve-inventory attempt 1 started after terminate",
+			"#6 schedule-shipping attempt 1 started after terminate",
+			"#8 send-confirmation attempt 1 started after terminate",
+			"#10 compensation_started after terminate",
+		]);
+	});
+
 	it("(6) a request under another key, and a key reused with another body", () => {
 		const obs = completed();
 		const first = obs.ledger.requests[0] as Ledger["requests"][number];
@@ -651,6 +697,7 @@ describe("what only the world can tell", () => {
 		heldBy: [],
 		inDoubt: false,
 		calls: 0,
+		paused: false,
 		...over,
 	});
 
@@ -661,6 +708,11 @@ describe("what only the world can tell", () => {
 		expect(livenessOf([{ ...noAlarm[0], owesRedelivery: true } as (typeof noAlarm)[0]], new Map(), 0)).toEqual([]);
 		const held = [{ orderId: "w-1", probe: probe({ heldBy: ["payments"] }), owesRedelivery: false }];
 		const closed = new Map([[platform.breaker("payments", "w-1"), 1_000]]);
+		// Paused, with nothing timed to wait for: its resume wakes it, no alarm owed; with a deadline, one is.
+		const paused = { orderId: "w-1", probe: probe({ alarm: null, paused: true }), owesRedelivery: false };
+		expect(livenessOf([paused], new Map(), 0)).toEqual([]);
+		paused.probe.nextWakeAt = 5_000;
+		expect(livenessOf([paused], new Map(), 0).map((x) => x.invariant)).toEqual(["liveness"]);
 		expect(livenessOf(held, closed, 5_000)).toEqual([]);
 		expect(livenessOf(held, closed, 60_000).map((x) => x.message)).toEqual([
 			"w-1 still held by payments 59 s after it closed",

@@ -4,6 +4,7 @@ import type { Ledger } from "../helpers";
 import { attemptsOf } from "./attempts";
 import { type Observation, orderFor, type Violation } from "./case";
 import { OPERATION_NAMES, OPERATIONS, type Operation } from "./faults";
+import { operatorHolds } from "./operator-checks";
 import { differences, expectedAlerts, expectedProjection } from "./projection";
 import { answeredDoubt, cannotPickUndoes, doubtAfter, fenceOnlyLate, questionTimers } from "./verify-checks";
 
@@ -99,7 +100,8 @@ const noRerun: Check = (obs) => {
 		if (requests < a.answered)
 			out.push(v("no-rerun", `${step}: ${a.answered} attempts got an answer, only ${requests} requests reached it`));
 		for (const problem of a.problems) out.push(v("no-rerun", `${step}: ${problem}`));
-		if (a.open > 0 && obs.status && settledStatus(obs.status.status))
+		// A terminated order runs nothing again, so an attempt a crash cut off stays open: nothing is owed on it.
+		if (a.open > 0 && obs.status && settledStatus(obs.status.status) && obs.status.status !== "terminated")
 			out.push(v("no-rerun", `${step}: ${a.open} attempt(s) still open while the order is ${obs.status.status}`));
 	}
 	return out;
@@ -293,8 +295,10 @@ const personalData: Check = (obs) => {
 		if (e.type === "workflow_finished")
 			settledAt =
 				e.status === "needs_attention" || (e.status === "completed" && e.failure !== null) ? null : Date.parse(e.at);
-		if (e.type === "operator_action" && e.action !== "cancel")
-			settledAt = e.action === "resolve" ? Date.parse(e.at) : null;
+		// A resolve or terminate settles it; a retry reopens it; a cancel, pause or resume leaves it as it is.
+		if (e.type === "operator_action" && (e.action === "resolve" || e.action === "terminate"))
+			settledAt = Date.parse(e.at);
+		if (e.type === "operator_action" && e.action === "retry") settledAt = null;
 		if (e.type !== "data_erased") continue;
 		if (settledAt === null) pii(`#${e.seq} erased the data of an order that had not settled`);
 		else if (Date.parse(e.at) < settledAt + RETENTION_MS)
@@ -405,6 +409,7 @@ export const CHECKS: Record<string, Check> = {
 	timers,
 	pickCommits,
 	cancelStops,
+	operatorHolds,
 	projection,
 	personalData,
 	erasure,

@@ -13,8 +13,11 @@ export interface Expected {
 
 /**
  * An episode opens where the workflow finished needing a person (needs_attention, or completed with a
- * failure past the point of no return), with the id `<orderId>:<seq>`; a retry or resolve closes it.
+ * failure past the point of no return), with the id `<orderId>:<seq>`; a retry, resolve or terminate closes it.
  */
+/** The actions that close an open episode; a cancel, pause or resume never meets one (the order has finished). */
+const CLOSES = new Set<string>(["retry", "resolve", "terminate"]);
+
 export function expectedProjection(orderId: string, history: readonly HistoryEntry[], status: OrderStatus): Expected {
 	const episodes = new Map<string, "open" | "closed">();
 	let open: string | null = null;
@@ -26,7 +29,7 @@ export function expectedProjection(orderId: string, history: readonly HistoryEnt
 			open = `${orderId}:${entry.seq}`;
 			episodes.set(open, "open");
 		}
-		if (entry.type === "operator_action" && entry.action !== "cancel" && open) {
+		if (entry.type === "operator_action" && CLOSES.has(entry.action) && open) {
 			episodes.set(open, "closed");
 			open = null;
 		}

@@ -38,7 +38,8 @@ export const CI_SETTINGS: ChaosSettings = {
 	profile: "ci",
 	seed: CI_SEED,
 	orders: 60,
-	fleets: 8,
+	// One fleet of each shape (fleet.ts).
+	fleets: 9,
 	fuzzRuns: 400,
 	concurrency: 16,
 	onlyCase: null,

@@ -11,7 +11,7 @@ import { fire } from "../world";
 import type { Violation } from "./case";
 import type { CrashPlan, Probe } from "./crash-plan";
 import { applyDeploy, startBeforeVersion2, startWithoutVerify } from "./deploys";
-import type { Trigger, WorldEvent, WorldSpec } from "./world-spec";
+import { ORDER_ACTIONS, type Trigger, type WorldEvent, type WorldSpec } from "./world-spec";
 
 /** One order of a world as the simulation drives it: its crash plan, and how it takes an alarm. */
 export interface Driven {
@@ -336,6 +336,22 @@ export class Simulation {
 				this.log.push(`[world] cancel ${orderId} -> ${response.status}`);
 				return;
 			}
+			case "pause-order":
+			case "resume-order":
+			case "terminate": {
+				const orderId = ids[event.order] ?? "";
+				// A crash under the request answers 500, its row perhaps lost: the operator sends it again, as a person would.
+				for (let tries = 0; tries < 3; tries++) {
+					const response = await api(`/orders/${orderId}/${ORDER_ACTIONS[event.kind]}`, {
+						method: "POST",
+						key: OPERATOR_KEY,
+						body: { reason: `chaos ${event.kind}` },
+					});
+					this.log.push(`[world] ${event.kind} ${orderId} -> ${response.status}`);
+					if (response.status !== 500) return;
+				}
+				return;
+			}
 			case "bulk-redrive": {
 				// The fleet's own orders: "fl-2-" is no prefix of fleet 21's.
 				const query = `status=needs_attention&orderIdPrefix=${encodeURIComponent(`${this.spec.name}-`)}`;
@@ -447,7 +463,8 @@ export function livenessOf(
 	const out: Violation[] = [];
 	for (const { orderId, probe, owesRedelivery } of orders) {
 		const unfinished = probe.status === "running" || probe.status === "compensating" || probe.status === "waiting";
-		if (unfinished && probe.alarm === null && !owesRedelivery)
+		// A paused order with nothing timed to wait for needs no alarm: its resume wakes it.
+		if (unfinished && probe.alarm === null && !owesRedelivery && !(probe.paused && probe.nextWakeAt === null))
 			out.push({ invariant: "liveness", message: `${orderId} is ${probe.status} with no alarm` });
 		for (const downstream of probe.heldBy) {
 			const since = closedAt.get(platform.breaker(downstream, orderId));
@@ -494,7 +511,10 @@ function describeEvent(event: WorldEvent): string {
 		case "deploy":
 			return `deploy ${JSON.stringify(event.change)} (${when})`;
 		case "cancel":
-			return `cancel order ${event.order} (${when})`;
+		case "pause-order":
+		case "resume-order":
+		case "terminate":
+			return `${event.kind} order ${event.order} (${when})`;
 		case "bulk-redrive":
 			return `bulk redrive (${when})`;
 	}

@@ -29,7 +29,13 @@ export type WorldEvent =
 	/** The customer cancels order `order`. */
 	| { kind: "cancel"; order: number; when: Trigger }
 	/** An operator redrives every order of the world that needs attention, with the bulk API. */
-	| { kind: "bulk-redrive"; when: Trigger };
+	| { kind: "bulk-redrive"; when: Trigger }
+	/** An operator pauses, resumes or terminates order `order` itself, through the API. */
+	| { kind: OrderAction; order: number; when: Trigger };
+
+/** What an operator does to one order of the world, and the API action that does it. */
+export const ORDER_ACTIONS = { "pause-order": "pause", "resume-order": "resume", terminate: "terminate" } as const;
+export type OrderAction = keyof typeof ORDER_ACTIONS;
 
 /**
  * One case of the simulation: a world of orders on one clock. A single order is a world of one, with

@@ -84,17 +84,21 @@ describe("the order page", () => {
 });
 
 describe("actions from the console", () => {
-	it("a retry's preview shows the dry run's steps and changes nothing; confirming it is journaled with actor and reason", async () => {
+	it("a retry's preview shows both ways and their steps, changing nothing; confirming one is journaled with actor and reason", async () => {
 		const orderId = await placeFailedRefund("console-retry");
 		const cookie = await signIn();
 		const before = await getHistory(orderId);
 		const preview = await page(`/ops/orders/default/${orderId}?preview=retry`, cookie);
-		expect(preview).toContain("<code>charge-payment:undo</code> (an undo)");
+		// The refund was already tried: the order can only be undone the rest of the way, and the page says so.
+		expect(preview).toContain("Not possible: what was done is already (being) undone");
+		expect(preview).toContain("<code>charge-payment:undo</code> (an undo): sent again under its key");
 		expect(preview).toMatch(/<label>\s*Reason\s*<input name="reason" required/);
-		expect(preview).toContain(">Confirm</button>");
+		expect(preview).toContain('name="mode" value="compensate"');
+		expect(preview).not.toContain('name="mode" value="forward"');
+		expect(preview).toContain(">Undo</button>");
 		expect(await getHistory(orderId)).toEqual(before);
 
-		const response = await postAction(orderId, "retry", cookie, { reason: "payments is back" });
+		const response = await postAction(orderId, "retry", cookie, { reason: "payments is back", mode: "compensate" });
 		expect(response.status).toBe(303);
 		expect(response.headers.get("Location")).toBe(`/ops/orders/default/${orderId}?done=retry`);
 		expect(await audit(orderId)).toMatchObject([

@@ -67,7 +67,7 @@ export async function page(path: string, cookie: string): Promise<string> {
 /** Posts one of the order page's action forms, with this session's token and a reason. */
 export async function postAction(
 	orderId: string,
-	action: "retry" | "cancel" | "resolve",
+	action: "retry" | "cancel" | "resolve" | "pause" | "resume" | "terminate",
 	cookie: string,
 	fields: Record<string, string> = {},
 ): Promise<Response> {

@@ -50,12 +50,15 @@ describe("client endpoints need an API key", () => {
 			"/orders/{orderId}/events/warehouse-cannot-pick",
 			"/orders/{orderId}/events/warehouse-picked",
 			"/orders/{orderId}/history",
+			"/orders/{orderId}/pause",
 			"/orders/{orderId}/resolve",
+			"/orders/{orderId}/resume",
 			"/orders/{orderId}/retry",
+			"/orders/{orderId}/terminate",
 			"/workflow-versions",
 		]);
 		expect(Object.keys(doc.components.schemas)).toEqual(
-			expect.arrayContaining(["Order", "OrderStatus", "Problem", "PickConfirmation"]),
+			expect.arrayContaining(["Order", "OrderStatus", "Problem", "PickConfirmation", "RetryRequest"]),
 		);
 	});
 });

@@ -16,16 +16,17 @@ export const Page = {
 	cursor: z.string().max(500).optional().describe("nextCursor of the previous page"),
 };
 
+/** The start of an order id: the characters an id may have (so the range of ids it starts is exact). */
+export const OrderIdPrefix = z
+	.string()
+	.min(1)
+	.max(64)
+	.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ or -");
+
 /** Finding orders by their id: exactly, or by how it starts (a batch of test orders, a fleet). */
 export const OrderIdFilters = {
 	orderId: OrderId.optional().describe("Only the order with this id"),
-	orderIdPrefix: z
-		.string()
-		.min(1)
-		.max(64)
-		.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ or -")
-		.optional()
-		.describe("Only orders whose id starts with this"),
+	orderIdPrefix: OrderIdPrefix.optional().describe("Only orders whose id starts with this (case-sensitive)"),
 };
 
 /** When orders were placed: from (inclusive) and before (exclusive), ISO 8601. */

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { type DeadLetter, DeadLetterStatus, listDeadLetters } from "../ops/dead-letters";
+import { navCounts } from "./counts";
 import { DeadLetterFilters, type DeadLetterFilters as Filters, parseFilters } from "./filters";
-import { nextPage, orderPath, When } from "./format";
+import { Ago, nextPage, orderPath } from "./format";
 import type { ConsoleEnv } from "./guard";
 import { Layout, Notice } from "./layout";
 
@@ -22,6 +23,14 @@ const FilterForm = ({ filters, values }: { filters: Filters; values: Record<stri
 			</select>
 		</label>
 		<label>
+			Order id
+			<input name="orderId" value={values.orderId ?? ""} placeholder="the whole id" />
+		</label>
+		<label>
+			Id starts with
+			<input name="orderIdPrefix" value={values.orderIdPrefix ?? ""} placeholder="e.g. fleet-7" />
+		</label>
+		<label>
 			Tenant
 			<input name="tenant" value={values.tenant ?? ""} placeholder="e.g. default" />
 		</label>
@@ -31,18 +40,18 @@ const FilterForm = ({ filters, values }: { filters: Filters; values: Record<stri
 	</form>
 );
 
-const Closed = ({ closed }: { closed: DeadLetter["closed"] }) =>
+const Closed = ({ closed, now }: { closed: DeadLetter["closed"]; now: number }) =>
 	closed ? (
 		<>
-			{`${closed.action} by ${closed.by}: “${closed.reason}” at `}
-			<When iso={closed.at} />
+			{`${closed.action} by ${closed.by}: “${closed.reason}”, `}
+			<Ago iso={closed.at} now={now} />
 		</>
 	) : (
 		<span class="muted">open</span>
 	);
 
-const DeadLetterTable = ({ deadLetters }: { deadLetters: DeadLetter[] }) => (
-	<table>
+const DeadLetterTable = ({ deadLetters, now }: { deadLetters: DeadLetter[]; now: number }) => (
+	<table class="cards">
 		<thead>
 			<tr>
 				<th scope="col">Order</th>
@@ -58,19 +67,21 @@ const DeadLetterTable = ({ deadLetters }: { deadLetters: DeadLetter[] }) => (
 		<tbody>
 			{deadLetters.map((letter) => (
 				<tr>
-					<td>
+					<td data-label="Order" class="id">
 						<a href={orderPath(letter)}>{letter.orderId}</a>
 					</td>
-					<td>{letter.tenant}</td>
-					<td>{letter.step}</td>
-					<td>{letter.code}</td>
-					<td class="wrap">{letter.message}</td>
-					<td>{letter.attempts}</td>
-					<td>
-						<When iso={letter.createdAt} />
+					<td data-label="Tenant">{letter.tenant}</td>
+					<td data-label="Step">{letter.step}</td>
+					<td data-label="Code">{letter.code}</td>
+					<td data-label="Message" class="wrap">
+						{letter.message}
 					</td>
-					<td class="wrap">
-						<Closed closed={letter.closed} />
+					<td data-label="Attempts">{letter.attempts}</td>
+					<td data-label="Opened">
+						<Ago iso={letter.createdAt} now={now} />
+					</td>
+					<td data-label="Closed" class="wrap">
+						<Closed closed={letter.closed} now={now} />
 					</td>
 				</tr>
 			))}
@@ -80,24 +91,33 @@ const DeadLetterTable = ({ deadLetters }: { deadLetters: DeadLetter[] }) => (
 
 /** Orders whose automation gave up: open until retried or resolved, then closed with who, how and why. */
 export const deadLettersPage = new Hono<ConsoleEnv>().get("/dead-letters", async (c) => {
-	const query = c.req.query();
-	const { filters, error } = parseFilters(DeadLetterFilters, query);
+	const { cursor: _, ...query } = c.req.query();
+	const { filters, error } = parseFilters(DeadLetterFilters, c.req.query());
 	const { cursor, ...shown } = filters;
-	const { deadLetters, nextCursor } = error
-		? { deadLetters: [], nextCursor: null }
-		: await listDeadLetters(c.env.DB, { ...shown, limit: PAGE_SIZE, after: cursor });
+	const [{ deadLetters, nextCursor }, counts] = await Promise.all([
+		error
+			? { deadLetters: [], nextCursor: null }
+			: listDeadLetters(c.env.DB, { ...shown, limit: PAGE_SIZE, after: cursor }),
+		navCounts(c.env.DB),
+	]);
 	return c.html(
-		<Layout title="Dead letters" nonce={c.get("nonce")} signedIn={c.get("session")} current="/ops/dead-letters">
+		<Layout
+			title="Dead letters"
+			nonce={c.get("nonce")}
+			signedIn={c.get("session")}
+			counts={counts}
+			current="/ops/dead-letters"
+		>
 			<FilterForm filters={filters} values={query} />
 			{error && <Notice kind="error">{error}</Notice>}
 			{deadLetters.length === 0 ? (
 				<p>{`No ${filters.status} dead letters.`}</p>
 			) : (
-				<DeadLetterTable deadLetters={deadLetters} />
+				<DeadLetterTable deadLetters={deadLetters} now={Date.now()} />
 			)}
 			{nextCursor && (
 				<p class="pager">
-					<a href={nextPage("/ops/dead-letters", shown, nextCursor)} rel="next">
+					<a href={nextPage("/ops/dead-letters", query, nextCursor)} rel="next">
 						Next page
 					</a>
 				</p>

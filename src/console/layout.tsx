@@ -1,6 +1,7 @@
 import { raw } from "hono/html";
 import type { Child, FC } from "hono/jsx";
 import { CONSOLE_PATHS } from "../ops/console-paths";
+import { IN_FLIGHT, type NavCounts } from "./counts";
 import { STYLE } from "./style";
 
 /** A page of the nav: where it is and what it is called. */
@@ -11,6 +12,7 @@ interface NavLink {
 
 /** The console's pages in the nav's order; a new page adds its link here. */
 export const NAV: NavLink[] = [
+	{ href: CONSOLE_PATHS.home, label: "Overview" },
 	{ href: "/ops/orders", label: "Orders" },
 	{ href: "/ops/dead-letters", label: "Dead letters" },
 	{ href: CONSOLE_PATHS.downstreams, label: "Downstreams" },
@@ -22,6 +24,8 @@ interface LayoutProps {
 	nonce: string;
 	/** The signed-in operator's key name and CSRF token; absent on the sign-in page. */
 	signedIn?: { keyName: string; csrf: string };
+	/** What the navigation counts; left out, it counts nothing. */
+	counts?: NavCounts;
 	/** The nav link of this page, marked as current. */
 	current?: string;
 	/** Plain JavaScript run at the end of the page (the nonce lets it past the CSP). */
@@ -29,8 +33,31 @@ interface LayoutProps {
 	children: Child;
 }
 
+const SAID: Record<(typeof IN_FLIGHT)[number], string> = {
+	needs_attention: "need attention",
+	running: "running",
+	waiting: "waiting",
+	compensating: "compensating",
+};
+
+/** The orders in flight by status and the open dead letters, each a link to the list of them. */
+const Counts = ({ counts }: { counts: NavCounts }) => (
+	<ul class="counts" aria-label="Counts">
+		{IN_FLIGHT.map((status) => (
+			<li>
+				<a href={`/ops/orders?status=${status}`} class={`count ${status}`}>
+					{`${counts.orders[status] ?? 0} ${SAID[status]}`}
+				</a>
+			</li>
+		))}
+		<li>
+			<a href="/ops/dead-letters" class="count">{`${counts.openDeadLetters} open dead letters`}</a>
+		</li>
+	</ul>
+);
+
 /** The page around every console view: title, nav, who is signed in and the way out. */
-export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, current, script, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, counts, current, script, children }) => (
 	<>
 		{raw("<!doctype html>")}
 		<html lang="en">
@@ -55,6 +82,7 @@ export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, current, scrip
 										</li>
 									))}
 								</ul>
+								{counts && <Counts counts={counts} />}
 							</nav>
 							<form method="post" action="/ops/sign-out" class="sign-out">
 								<input type="hidden" name="csrf" value={signedIn.csrf} />

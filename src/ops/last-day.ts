@@ -19,6 +19,8 @@ export interface LastDay {
 const Series = z.enum(["placed", "completed", "compensated", "needingAttention"]);
 const Counted = z.array(z.object({ series: Series, h: z.number(), n: z.number() }));
 
+// D1 binds a JavaScript number as a REAL, so an hour's index is cast back to an integer in SQL.
+
 /**
  * The last `HOURS` whole and current hours from the index, in one batch of three reads, each a range of
  * an index: orders by creation time, finished orders by status and finishing time (an order's last
@@ -30,18 +32,18 @@ export async function lastDay(db: D1Database, now: number): Promise<LastDay> {
 	const results = await db.batch([
 		db
 			.prepare(
-				"SELECT 'placed' AS series, (created_at - ?) / 3600000 AS h, COUNT(*) AS n FROM orders WHERE created_at >= ? GROUP BY h",
+				"SELECT 'placed' AS series, CAST((created_at - ?) / 3600000 AS INTEGER) AS h, COUNT(*) AS n FROM orders WHERE created_at >= ? GROUP BY h",
 			)
 			.bind(from, from),
 		db
 			.prepare(
-				`SELECT status AS series, (updated_at - ?) / 3600000 AS h, COUNT(*) AS n FROM orders
+				`SELECT status AS series, CAST((updated_at - ?) / 3600000 AS INTEGER) AS h, COUNT(*) AS n FROM orders
 				 WHERE status IN ('completed', 'compensated') AND updated_at >= ? GROUP BY status, h`,
 			)
 			.bind(from, from),
 		db
 			.prepare(
-				`SELECT 'needingAttention' AS series, (created_at - ?) / 3600000 AS h, COUNT(*) AS n FROM dead_letters
+				`SELECT 'needingAttention' AS series, CAST((created_at - ?) / 3600000 AS INTEGER) AS h, COUNT(*) AS n FROM dead_letters
 				 WHERE status IN ('open', 'closed') AND created_at >= ? GROUP BY h`,
 			)
 			.bind(from, from),

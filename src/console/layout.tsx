@@ -33,11 +33,12 @@ interface LayoutProps {
 	children: Child;
 }
 
-const SAID: Record<(typeof IN_FLIGHT)[number], string> = {
-	needs_attention: "need attention",
-	running: "running",
-	waiting: "waiting",
-	compensating: "compensating",
+/** How the navigation says a count: "3 need attention", "1 needs attention". */
+const SAID: Record<(typeof IN_FLIGHT)[number], (n: number) => string> = {
+	needs_attention: (n) => `${n} ${n === 1 ? "needs" : "need"} attention`,
+	running: (n) => `${n} running`,
+	waiting: (n) => `${n} waiting`,
+	compensating: (n) => `${n} compensating`,
 };
 
 /** The orders in flight by status and the open dead letters, each a link to the list of them. */
@@ -46,12 +47,15 @@ const Counts = ({ counts }: { counts: NavCounts }) => (
 		{IN_FLIGHT.map((status) => (
 			<li>
 				<a href={`/ops/orders?status=${status}`} class={`count ${status}`}>
-					{`${counts.orders[status] ?? 0} ${SAID[status]}`}
+					{SAID[status](counts.orders[status] ?? 0)}
 				</a>
 			</li>
 		))}
 		<li>
-			<a href="/ops/dead-letters" class="count">{`${counts.openDeadLetters} open dead letters`}</a>
+			<a
+				href="/ops/dead-letters"
+				class="count"
+			>{`${counts.openDeadLetters} open dead letter${counts.openDeadLetters === 1 ? "" : "s"}`}</a>
 		</li>
 	</ul>
 );

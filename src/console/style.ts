@@ -44,15 +44,14 @@ dd { margin: 0; }
 .actions p { margin: .2rem 0 .5rem; }
 .muted { color: var(--muted); }
 .pager { margin-top: .8rem; }
-td, th, dd, h1, h2, h3, code, .notice, li { overflow-wrap: anywhere; }
-td.id a, code { word-break: break-all; }
+td, th, dd, h1, h2, h3, code, .notice, li { overflow-wrap: break-word; }
 ul.counts { display: flex; flex-wrap: wrap; gap: .2rem .8rem; margin: .2rem 0 0; padding: 0; list-style: none; font-size: 13px; }
 ul.counts a { color: #cfd8ea; }
 ul.counts a.needs_attention { color: #ffd2d2; font-weight: 600; }
-figure.chart { margin: 0 0 .6rem; background: #fff; border: 1px solid var(--line); padding: .5rem; }
-svg.chart { display: block; width: 100%; height: auto; max-width: 760px; }
+figure.chart { margin: 0 0 .6rem; max-width: 640px; background: #fff; border: 1px solid var(--line); padding: .5rem; }
+svg.chart { display: block; width: 100%; height: auto; }
 svg.chart .axes line { stroke: #9aa3b2; }
-svg.chart .axes text { font-size: 10px; fill: var(--muted); }
+svg.chart .axes text { font-size: 13px; fill: var(--muted); }
 svg.chart polyline { fill: none; stroke-width: 2; }
 svg.chart .band.opened { fill: #f9d9d9; }
 svg.chart .band.paused { fill: #fcebc5; }
@@ -70,7 +69,7 @@ details.numbers { margin: .4rem 0 1rem; }
 .copy { margin-left: .4rem; padding: 0 .4rem; font-size: 12px; }
 svg.waterfall { display: block; width: 100%; height: auto; background: #fff; border: 1px solid var(--line); }
 svg.waterfall rect.succeeded { fill: var(--good); } svg.waterfall rect.failed { fill: var(--bad); }
-svg.waterfall rect { fill: var(--warn); } svg.waterfall text { font-size: 11px; fill: var(--ink); }
+svg.waterfall rect { fill: var(--warn); } svg.waterfall text { font-size: 13px; fill: var(--ink); }
 /* A phone: no sideways scroll. Tables become one card per row, each cell labelled by its column. */
 @media (max-width: 700px) {
 	header { gap: .4rem 1rem; padding: .5rem .8rem; }
@@ -82,10 +81,13 @@ svg.waterfall rect { fill: var(--warn); } svg.waterfall text { font-size: 11px; 
 	table { background: none; }
 	tr { background: #fff; border: 1px solid var(--line); margin-bottom: .5rem; padding: .3rem .5rem; }
 	td, tbody th { border: 0; padding: .15rem 0; max-width: none; }
-	td[data-label] { position: relative; padding-left: 7rem; min-height: 1.6rem; }
-	td[data-label]::before { content: attr(data-label); position: absolute; left: 0; width: 6.5rem; color: var(--muted); font-weight: 600; }
+	td[data-label] { display: flow-root; padding-left: 7rem; }
+	td[data-label]::before { content: attr(data-label); float: left; width: 6.5rem; margin-left: -7rem; color: var(--muted); font-weight: 600; }
 	input[name="reason"] { min-width: 0; width: 100%; }
 	form.action label { flex: 1 1 12rem; }
 	input, select { max-width: 100%; }
+	td, th, dd, h1, h2, h3, code, .notice, li, a { overflow-wrap: anywhere; }
+	form.filters { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); align-items: end; }
+	form.filters input, form.filters select { width: 100%; }
 }
 `;

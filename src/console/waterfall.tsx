@@ -5,9 +5,12 @@ type Step = OrderStatus["steps"][number];
 
 // The drawing's own units: it scales to its box. A row per step: its name, then its bar on the order's time.
 const W = 480;
-const LABEL = 150;
-const ROW = 18;
+const LABEL = 170;
+const ROW = 22;
 const BAR_W = W - LABEL - 8;
+
+/** A step's name as its row shows it, cut to fit the label column (the list below the drawing says it whole). */
+const label = (name: string) => (name.length > 21 ? `${name.slice(0, 20)}…` : name);
 
 /** A step's span on the order's time: from its start to its end, or to now while it runs. */
 const spanOf = (step: Step, now: number) => {
@@ -39,8 +42,8 @@ export const Waterfall = ({ order, now }: { order: OrderStatus; now: number }) =
 			>
 				{spans.map(({ step, span }, row) => (
 					<g>
-						<text x={4} y={row * ROW + 15}>
-							{step.name}
+						<text x={4} y={row * ROW + 17}>
+							{label(step.name)}
 						</text>
 						{span && (
 							<rect

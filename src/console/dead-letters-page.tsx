@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { type DeadLetter, DeadLetterStatus, listDeadLetters } from "../ops/dead-letters";
 import { navCounts } from "./counts";
+import { OrderIdFields, TextField } from "./fields";
 import { DeadLetterFilters, type DeadLetterFilters as Filters, parseFilters } from "./filters";
 import { Ago, nextPage, orderPath } from "./format";
 import type { ConsoleEnv } from "./guard";
@@ -22,18 +23,8 @@ const FilterForm = ({ filters, values }: { filters: Filters; values: Record<stri
 				))}
 			</select>
 		</label>
-		<label>
-			Order id
-			<input name="orderId" value={values.orderId ?? ""} placeholder="the whole id" />
-		</label>
-		<label>
-			Id starts with
-			<input name="orderIdPrefix" value={values.orderIdPrefix ?? ""} placeholder="e.g. fleet-7" />
-		</label>
-		<label>
-			Tenant
-			<input name="tenant" value={values.tenant ?? ""} placeholder="e.g. default" />
-		</label>
+		<OrderIdFields values={values} />
+		<TextField name="tenant" label="Tenant" values={values} hint="e.g. default" />
 		<button type="submit" class="primary">
 			Filter
 		</button>

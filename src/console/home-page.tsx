@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { CONSOLE_PATHS } from "../ops/console-paths";
-import { HOUR_MS, HOURS, lastDay, perHour } from "../ops/last-day";
+import { dayStart, lastDay, perHour } from "../ops/last-day";
 import { type BreakerShown, breakersSince } from "./breaker-reads";
 import { type Band, HourChart, HourTable, type Series } from "./chart";
 import { navCounts } from "./counts";
@@ -43,7 +43,7 @@ const DownstreamDay = ({ past, from, now }: { past: BreakerShown; from: number; 
 /** The console's home: what the fleet did in the last 24 hours, and how each downstream fared. */
 export const homePage = new Hono<ConsoleEnv>().get("/", requireSession("redirect"), async (c) => {
 	const now = Date.now();
-	const from = (Math.floor(now / HOUR_MS) - HOURS + 1) * HOUR_MS;
+	const from = dayStart(now);
 	const [day, breakers, counts] = await Promise.all([
 		lastDay(c.env.DB, now),
 		breakersSince(c.env, from, EPISODES),

@@ -73,7 +73,7 @@ async function readOrder(env: Env, ref: OrderRef) {
 
 /** The order page: its facts, the actions a person may take, its steps and its timeline, kept live by the script. */
 async function orderPage(c: Ctx, ref: OrderRef, notes: Notes, status: 200 | 400 | 409 | 422 = 200) {
-	const read = await readOrder(c.env, ref);
+	const [read, counts] = await Promise.all([readOrder(c.env, ref), navCounts(c.env.DB)]);
 	if (!read) return notFound(c, ref);
 	const { order, steps } = read;
 	const path = orderPath(ref);
@@ -85,7 +85,7 @@ async function orderPage(c: Ctx, ref: OrderRef, notes: Notes, status: 200 | 400 
 			title={`Order ${ref.orderId}`}
 			nonce={c.get("nonce")}
 			signedIn={session}
-			counts={await navCounts(c.env.DB)}
+			counts={counts}
 			current="/ops/orders"
 			script={`${LIVE_SCRIPT}\n${COPY_SCRIPT}`}
 		>

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { WorkflowStatus } from "../engine/events";
 import { type IndexedOrder, listOrders } from "../ops/order-index";
 import { navCounts } from "./counts";
+import { OrderIdFields, TextField, TimeField } from "./fields";
 import { OrderFilters, parseFilters } from "./filters";
 import { Ago, money, nextPage, orderPath, Status } from "./format";
 import type { ConsoleEnv } from "./guard";
@@ -10,37 +11,10 @@ import { Layout, Notice } from "./layout";
 /** Rows per page. */
 const PAGE_SIZE = 50;
 
-/** One text field of the filter form, showing what was asked for as it was typed. */
-const Field = ({
-	name,
-	label,
-	values,
-	hint,
-}: {
-	name: string;
-	label: string;
-	values: Record<string, string>;
-	hint?: string;
-}) => (
-	<label>
-		{label}
-		<input name={name} value={values[name] ?? ""} placeholder={hint} />
-	</label>
-);
-
-/** A time field: the console's times are UTC, and so is what is typed here. */
-const TimeField = ({ name, label, values }: { name: string; label: string; values: Record<string, string> }) => (
-	<label>
-		{`${label} (UTC)`}
-		<input name={name} type="datetime-local" value={values[name] ?? ""} />
-	</label>
-);
-
 /** The filter form, showing what was asked for as it was typed (even when it was not valid). */
 const FilterForm = ({ values }: { values: Record<string, string> }) => (
 	<form method="get" action="/ops/orders" class="filters" aria-label="Filter orders">
-		<Field name="orderId" label="Order id" values={values} hint="the whole id" />
-		<Field name="orderIdPrefix" label="Id starts with" values={values} hint="e.g. fleet-7" />
+		<OrderIdFields values={values} />
 		<label>
 			Status
 			<select name="status">
@@ -52,10 +26,10 @@ const FilterForm = ({ values }: { values: Record<string, string> }) => (
 				))}
 			</select>
 		</label>
-		<Field name="step" label="Step" values={values} hint="e.g. reserve-inventory" />
-		<Field name="failureStep" label="Failed at" values={values} hint="e.g. charge-payment" />
-		<Field name="failure" label="Failure" values={values} hint="e.g. out_of_stock" />
-		<Field name="tenant" label="Tenant" values={values} hint="e.g. default" />
+		<TextField name="step" label="Step" values={values} hint="e.g. reserve-inventory" />
+		<TextField name="failureStep" label="Failed at" values={values} hint="e.g. charge-payment" />
+		<TextField name="failure" label="Failure" values={values} hint="e.g. out_of_stock" />
+		<TextField name="tenant" label="Tenant" values={values} hint="e.g. default" />
 		<label>
 			Workflow version
 			<input name="workflowVersion" type="number" min="1" value={values.workflowVersion ?? ""} />

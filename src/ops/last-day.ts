@@ -16,6 +16,9 @@ export interface LastDay {
 	needingAttention: number[];
 }
 
+/** The start of the first hour of the day that ends with the hour `now` is in. */
+export const dayStart = (now: number) => (Math.floor(now / HOUR_MS) - HOURS + 1) * HOUR_MS;
+
 const Series = z.enum(["placed", "completed", "compensated", "needingAttention"]);
 const Counted = z.array(z.object({ series: Series, h: z.number(), n: z.number() }));
 
@@ -28,7 +31,7 @@ const Counted = z.array(z.object({ series: Series, h: z.number(), n: z.number() 
  * the whole history.
  */
 export async function lastDay(db: D1Database, now: number): Promise<LastDay> {
-	const from = (Math.floor(now / HOUR_MS) - HOURS + 1) * HOUR_MS;
+	const from = dayStart(now);
 	const results = await db.batch([
 		db
 			.prepare(

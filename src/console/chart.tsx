@@ -138,7 +138,7 @@ export const HourChart = ({ title, from, series, as, bands = [] }: ChartProps) =
 export const HourTable = ({ from, series }: { from: number; series: Series[] }) => (
 	<details class="numbers">
 		<summary>The numbers, hour by hour</summary>
-		<table class="cards">
+		<table>
 			<thead>
 				<tr>
 					<th scope="col">Hour (UTC)</th>

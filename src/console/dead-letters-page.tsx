@@ -42,7 +42,7 @@ const Closed = ({ closed, now }: { closed: DeadLetter["closed"]; now: number }) 
 	);
 
 const DeadLetterTable = ({ deadLetters, now }: { deadLetters: DeadLetter[]; now: number }) => (
-	<table class="cards">
+	<table>
 		<thead>
 			<tr>
 				<th scope="col">Order</th>

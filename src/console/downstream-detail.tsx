@@ -79,7 +79,7 @@ export const DownstreamDetail = ({ past, now }: { past: BreakerShown; now: numbe
 		{past.episodes.length === 0 ? (
 			<p>No episode in the last week: it has stayed closed.</p>
 		) : (
-			<table class="cards" aria-label={`${past.view.name}'s episodes`}>
+			<table aria-label={`${past.view.name}'s episodes`}>
 				<thead>
 					<tr>
 						<th scope="col">Began</th>

@@ -45,7 +45,7 @@ const ActionForm = ({ view, csrf }: { view: DownstreamView; csrf: string }) => {
 };
 
 const Table = ({ views, csrf, now }: { views: DownstreamView[]; csrf: string; now: number }) => (
-	<table class="cards">
+	<table>
 		<thead>
 			<tr>
 				<th scope="col">Downstream</th>

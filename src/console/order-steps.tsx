@@ -60,7 +60,7 @@ const Held = ({ downstream, holds }: { downstream: string; holds: Holds }) => {
 export const Steps = ({ steps, events, holds }: { steps: Step[]; events: HistoryEntry[]; holds: Holds }) => {
 	const results = resultsOf(events);
 	return (
-		<table class="cards">
+		<table>
 			<thead>
 				<tr>
 					<th scope="col">Step</th>

@@ -48,7 +48,7 @@ const failure = (order: IndexedOrder) =>
 	order.failureCode ? `${order.failureStep ? `${order.failureStep}: ` : ""}${order.failureCode}` : "";
 
 const OrderTable = ({ orders, now }: { orders: IndexedOrder[]; now: number }) => (
-	<table class="cards">
+	<table>
 		<thead>
 			<tr>
 				<th scope="col">Order</th>

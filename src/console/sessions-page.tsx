@@ -10,7 +10,7 @@ import { goingSessions, IDLE_TIMEOUT_MS, rowId, type SessionRecord } from "./ses
 const SESSIONS_PATH = CONSOLE_PATHS.sessions;
 
 const SessionTable = ({ sessions, mine }: { sessions: SessionRecord[]; mine: string }) => (
-	<table class="cards">
+	<table>
 		<thead>
 			<tr>
 				<th scope="col">Signed in</th>

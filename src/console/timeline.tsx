@@ -90,7 +90,7 @@ function detail(entry: HistoryEntry): Child {
 
 /** The order's journal, oldest first, one row per entry with its time. */
 export const Timeline = ({ events }: { events: HistoryEntry[] }) => (
-	<table class="cards">
+	<table>
 		<thead>
 			<tr>
 				<th scope="col">#</th>

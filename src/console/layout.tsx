@@ -52,10 +52,9 @@ const Counts = ({ counts }: { counts: NavCounts }) => (
 			</li>
 		))}
 		<li>
-			<a
-				href="/ops/dead-letters"
-				class="count"
-			>{`${counts.openDeadLetters} open dead letter${counts.openDeadLetters === 1 ? "" : "s"}`}</a>
+			<a href="/ops/dead-letters" class="count">
+				{`${counts.openDeadLetters} open dead letter${counts.openDeadLetters === 1 ? "" : "s"}`}
+			</a>
 		</li>
 	</ul>
 );

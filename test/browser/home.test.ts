@@ -72,6 +72,16 @@ describe.skipIf(!CHROMIUM)("the console's home: the fleet's day at a glance", ()
 			.click();
 		await page.waitForURL(/status=needs_attention/);
 		const row = page.getByRole("row", { name: new RegExp(attention) });
+		// Other files' orders may be what the counts saw first: reload until the index has this one too.
+		await expect
+			.poll(
+				async () => {
+					await page.reload();
+					return row.count();
+				},
+				{ timeout: 20_000, interval: 500 },
+			)
+			.toBe(1);
 		expect(await row.textContent()).toContain("charge-payment: outcome_unknown");
 		const created = row.locator("time").first();
 		expect(await created.textContent()).toMatch(/ago$|^just now$/);

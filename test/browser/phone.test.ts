@@ -45,9 +45,18 @@ describe.skipIf(!CHROMIUM)("every console page on a phone, 390 px wide", () => {
 		await page.goto("/ops");
 		await page.getByText("The numbers, hour by hour").click();
 		expect(await misfits(page), "/ops with its numbers open").toEqual([]);
-		// The dead letter's message reads as text, not one character a line.
-		await page.goto(`/ops/dead-letters?orderId=${attention}`);
+		// The dead letter's message reads as text, not one character a line (once the queue has brought it).
 		const message = page.locator('td[data-label="Message"]').first();
+		await expect
+			.poll(
+				async () => {
+					await page.goto(`/ops/dead-letters?orderId=${attention}`);
+					return message.count();
+				},
+				{ timeout: 20_000, interval: 500 },
+			)
+			.toBe(1);
+		expect(await misfits(page), "the dead letter").toEqual([]);
 		expect((await message.boundingBox())?.width).toBeGreaterThan(150);
 	});
 

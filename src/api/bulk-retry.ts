@@ -17,7 +17,8 @@ import { IdempotencyHeader, RetryBody } from "./schemas";
 /** Orders asked at once: enough to drain a backlog quickly, few enough not to flood the objects. */
 const IN_PARALLEL = 10;
 
-const BulkQuery = z.object({
+// Strict, as the lists are: an unknown filter must never widen a redrive to every order.
+const BulkQuery = z.strictObject({
 	status: WorkflowStatus.default("needs_attention").describe("Default needs_attention"),
 	tenant: Tenant.optional(),
 	...OrderIdFilters,

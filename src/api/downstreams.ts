@@ -17,6 +17,9 @@ const Downstream = z
 		state: BreakerState,
 		since: z.iso.datetime().describe("When it entered this state"),
 		recentFailures: z.int().describe("Failed calls (retryable or unknown outcome) in the current window"),
+		recentCalls: z
+			.int()
+			.describe("Calls reported in the current window, failed or not (isolates report successes in batches)"),
 		heldOrders: z.int().describe("Orders waiting for this service to be released"),
 		reason: z.string().nullable().describe("Why it is open or paused"),
 	})

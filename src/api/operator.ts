@@ -16,19 +16,31 @@ export const Page = {
 	cursor: z.string().max(500).optional().describe("nextCursor of the previous page"),
 };
 
+/** The start of an order id: the characters an id may have (so the range of ids it starts is exact). */
+export const OrderIdPrefix = z
+	.string()
+	.min(1)
+	.max(64)
+	.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ or -");
+
 /** Finding orders by their id: exactly, or by how it starts (a batch of test orders, a fleet). */
 export const OrderIdFilters = {
 	orderId: OrderId.optional().describe("Only the order with this id"),
-	orderIdPrefix: z
-		.string()
-		.min(1)
-		.max(64)
-		.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ or -")
-		.optional()
-		.describe("Only orders whose id starts with this"),
+	orderIdPrefix: OrderIdPrefix.optional().describe("Only orders whose id starts with this (case-sensitive)"),
 };
 
-const OrdersQuery = z.object({
+/** When orders were placed: from (inclusive) and before (exclusive), ISO 8601. */
+export const CreatedRange = {
+	createdAfter: z.iso.datetime({ offset: true }).optional().describe("Only orders placed at or after this time"),
+	createdBefore: z.iso.datetime({ offset: true }).optional().describe("Only orders placed before this time"),
+};
+
+/** An ISO time from a query, as the index stores it (ms since the epoch). */
+export const epochOf = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+
+// Every list's query is strict: a filter this API does not know (a typo, a field of another version) is
+// refused with 400, never ignored, since ignoring it answers with every order instead of the few asked for.
+const OrdersQuery = z.strictObject({
 	tenant: Tenant.optional().describe("Only this tenant's orders"),
 	...OrderIdFilters,
 	workflowVersion: z.coerce
@@ -41,14 +53,14 @@ const OrdersQuery = z.object({
 	step: z.string().max(100).optional().describe("The step the order is on"),
 	failureStep: z.string().max(100).optional().describe("The step the order failed at, e.g. reserve-inventory"),
 	failure: z.string().max(100).optional().describe("Failure code, e.g. out_of_stock"),
-	createdBefore: z.iso.datetime({ offset: true }).optional(),
+	...CreatedRange,
 	...Page,
 });
 
-const DeadLettersQuery = z.object({
+const DeadLettersQuery = z.strictObject({
 	status: DeadLetterStatus.default("open"),
 	tenant: Tenant.optional().describe("Only this tenant's dead letters"),
-	orderId: OrderId.optional(),
+	...OrderIdFilters,
 	...Page,
 });
 
@@ -106,30 +118,11 @@ export const operator = new OpenAPIHono<AppEnv>({
 			responses: { 200: json(OrderList, "One page of orders"), ...responses },
 		}),
 		async (c) => {
-			const {
-				tenant,
-				orderId,
-				orderIdPrefix,
-				workflowVersion,
-				status,
-				step,
-				failureStep,
-				failure,
-				createdBefore,
-				limit,
-				cursor,
-			} = c.req.valid("query");
+			const { createdAfter, createdBefore, cursor, ...rest } = c.req.valid("query");
 			const filter = {
-				tenant,
-				orderId,
-				orderIdPrefix,
-				workflowVersion,
-				status,
-				step,
-				failureStep,
-				failure,
-				createdBefore: createdBefore === undefined ? undefined : Date.parse(createdBefore),
-				limit,
+				...rest,
+				createdAfter: epochOf(createdAfter),
+				createdBefore: epochOf(createdBefore),
 				after: position(cursor),
 			};
 			return c.json(await listOrders(c.env.DB, filter), 200);
@@ -147,8 +140,8 @@ export const operator = new OpenAPIHono<AppEnv>({
 			responses: { 200: json(DeadLetterList, "One page of dead letters"), ...responses },
 		}),
 		async (c) => {
-			const { status, tenant, orderId, limit, cursor } = c.req.valid("query");
-			return c.json(await listDeadLetters(c.env.DB, { status, tenant, orderId, limit, after: position(cursor) }), 200);
+			const { cursor, ...filter } = c.req.valid("query");
+			return c.json(await listDeadLetters(c.env.DB, { ...filter, after: position(cursor) }), 200);
 		},
 	)
 	.openapi(

@@ -3,7 +3,7 @@
  * columns the code reads: the Worker refuses to serve rather than fail on whichever request meets it
  * first. `test/unit/configuration.test.ts` holds it to the newest file in migrations/.
  */
-export const LATEST_MIGRATION = "0006_console_sessions.sql";
+export const LATEST_MIGRATION = "0007_console_indexes.sql";
 
 /** After finding the migrations missing, how long before asking the database again, in ms. */
 const RECHECK_MS = 10_000;

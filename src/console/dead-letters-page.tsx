@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { type DeadLetter, DeadLetterStatus, listDeadLetters } from "../ops/dead-letters";
+import { navCounts } from "./counts";
+import { OrderIdFields, TextField } from "./fields";
 import { DeadLetterFilters, type DeadLetterFilters as Filters, parseFilters } from "./filters";
-import { nextPage, orderPath, When } from "./format";
+import { Ago, nextPage, orderPath } from "./format";
 import type { ConsoleEnv } from "./guard";
 import { Layout, Notice } from "./layout";
 import { RowActions } from "./row-actions";
@@ -22,27 +24,25 @@ const FilterForm = ({ filters, values }: { filters: Filters; values: Record<stri
 				))}
 			</select>
 		</label>
-		<label>
-			Tenant
-			<input name="tenant" value={values.tenant ?? ""} placeholder="e.g. default" />
-		</label>
+		<OrderIdFields values={values} />
+		<TextField name="tenant" label="Tenant" values={values} hint="e.g. default" />
 		<button type="submit" class="primary">
 			Filter
 		</button>
 	</form>
 );
 
-const Closed = ({ closed }: { closed: DeadLetter["closed"] }) =>
+const Closed = ({ closed, now }: { closed: DeadLetter["closed"]; now: number }) =>
 	closed ? (
 		<>
-			{`${closed.action} by ${closed.by}: “${closed.reason}” at `}
-			<When iso={closed.at} />
+			{`${closed.action} by ${closed.by}: “${closed.reason}”, `}
+			<Ago iso={closed.at} now={now} />
 		</>
 	) : (
 		<span class="muted">open</span>
 	);
 
-const DeadLetterTable = ({ deadLetters, csrf }: { deadLetters: DeadLetter[]; csrf: string }) => (
+const DeadLetterTable = ({ deadLetters, csrf, now }: { deadLetters: DeadLetter[]; csrf: string; now: number }) => (
 	<table>
 		<thead>
 			<tr>
@@ -60,21 +60,23 @@ const DeadLetterTable = ({ deadLetters, csrf }: { deadLetters: DeadLetter[]; csr
 		<tbody>
 			{deadLetters.map((letter) => (
 				<tr>
-					<td>
+					<td data-label="Order" class="id">
 						<a href={orderPath(letter)}>{letter.orderId}</a>
 					</td>
-					<td>{letter.tenant}</td>
-					<td>{letter.step}</td>
-					<td>{letter.code}</td>
-					<td class="wrap">{letter.message}</td>
-					<td>{letter.attempts}</td>
-					<td>
-						<When iso={letter.createdAt} />
+					<td data-label="Tenant">{letter.tenant}</td>
+					<td data-label="Step">{letter.step}</td>
+					<td data-label="Code">{letter.code}</td>
+					<td data-label="Message" class="wrap">
+						{letter.message}
 					</td>
-					<td class="wrap">
-						<Closed closed={letter.closed} />
+					<td data-label="Attempts">{letter.attempts}</td>
+					<td data-label="Opened">
+						<Ago iso={letter.createdAt} now={now} />
 					</td>
-					<td>
+					<td data-label="Closed" class="wrap">
+						<Closed closed={letter.closed} now={now} />
+					</td>
+					<td data-label="Actions">
 						<RowActions letter={letter} csrf={csrf} />
 					</td>
 				</tr>
@@ -85,24 +87,33 @@ const DeadLetterTable = ({ deadLetters, csrf }: { deadLetters: DeadLetter[]; csr
 
 /** Orders whose automation gave up: open until retried or resolved, then closed with who, how and why. */
 export const deadLettersPage = new Hono<ConsoleEnv>().get("/dead-letters", async (c) => {
-	const query = c.req.query();
-	const { filters, error } = parseFilters(DeadLetterFilters, query);
+	const { cursor: _, ...query } = c.req.query();
+	const { filters, error } = parseFilters(DeadLetterFilters, c.req.query());
 	const { cursor, ...shown } = filters;
-	const { deadLetters, nextCursor } = error
-		? { deadLetters: [], nextCursor: null }
-		: await listDeadLetters(c.env.DB, { ...shown, limit: PAGE_SIZE, after: cursor });
+	const [{ deadLetters, nextCursor }, counts] = await Promise.all([
+		error
+			? { deadLetters: [], nextCursor: null }
+			: listDeadLetters(c.env.DB, { ...shown, limit: PAGE_SIZE, after: cursor }),
+		navCounts(c.env.DB),
+	]);
 	return c.html(
-		<Layout title="Dead letters" nonce={c.get("nonce")} signedIn={c.get("session")} current="/ops/dead-letters">
+		<Layout
+			title="Dead letters"
+			nonce={c.get("nonce")}
+			signedIn={c.get("session")}
+			counts={counts}
+			current="/ops/dead-letters"
+		>
 			<FilterForm filters={filters} values={query} />
 			{error && <Notice kind="error">{error}</Notice>}
 			{deadLetters.length === 0 ? (
 				<p>{`No ${filters.status} dead letters.`}</p>
 			) : (
-				<DeadLetterTable deadLetters={deadLetters} csrf={c.get("session").csrf} />
+				<DeadLetterTable deadLetters={deadLetters} csrf={c.get("session").csrf} now={Date.now()} />
 			)}
 			{nextCursor && (
 				<p class="pager">
-					<a href={nextPage("/ops/dead-letters", shown, nextCursor)} rel="next">
+					<a href={nextPage("/ops/dead-letters", query, nextCursor)} rel="next">
 						Next page
 					</a>
 				</p>

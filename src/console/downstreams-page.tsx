@@ -8,8 +8,11 @@ import type { DownstreamView } from "../ops/breaker-state";
 import { CONSOLE_PATHS } from "../ops/console-paths";
 import { DOWNSTREAMS } from "../order/services";
 import { MAX_REASON, ReasonForm, RequestKey } from "./actions-panel";
+import { breakersSince } from "./breaker-reads";
+import { navCounts } from "./counts";
+import { DownstreamDetail } from "./downstream-detail";
 import { readForm } from "./form";
-import { Status, When } from "./format";
+import { Ago, Status } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
 
@@ -30,6 +33,10 @@ const REFUSED = {
 
 const Refusal = z.object({ refused: Action, name: z.enum(DOWNSTREAMS) });
 
+/** How far back the page lists episodes, in ms, and how many episodes and held orders it lists per downstream. */
+const EPISODES_SINCE_MS = 7 * 86_400_000;
+const LISTED = 50;
+
 /** Pause for a running service, resume for a paused one: a reason, the button, a request key per rendering. */
 const ActionForm = ({ view, csrf }: { view: DownstreamView; csrf: string }) => {
 	const action: Action = view.state === "paused" ? "resume" : "pause";
@@ -37,7 +44,7 @@ const ActionForm = ({ view, csrf }: { view: DownstreamView; csrf: string }) => {
 	return <ReasonForm href={`${PATH}/${view.name}/${action}`} csrf={csrf} button={button} />;
 };
 
-const Table = ({ views, csrf }: { views: DownstreamView[]; csrf: string }) => (
+const Table = ({ views, csrf, now }: { views: DownstreamView[]; csrf: string; now: number }) => (
 	<table>
 		<thead>
 			<tr>
@@ -53,17 +60,21 @@ const Table = ({ views, csrf }: { views: DownstreamView[]; csrf: string }) => (
 		<tbody>
 			{views.map((view) => (
 				<tr>
-					<td>{view.name}</td>
-					<td>
+					<td data-label="Downstream">
+						<a href={`#${view.name}`}>{view.name}</a>
+					</td>
+					<td data-label="State">
 						<Status value={view.state} />
 					</td>
-					<td>
-						<When iso={isoTime(view.since)} />
+					<td data-label="Since">
+						<Ago iso={isoTime(view.since)} now={now} />
 					</td>
-					<td>{view.recentFailures}</td>
-					<td>{view.heldOrders}</td>
-					<td class="wrap">{view.reason ?? ""}</td>
-					<td>
+					<td data-label="Recent failures">{view.recentFailures}</td>
+					<td data-label="Held orders">{view.heldOrders}</td>
+					<td data-label="Reason" class="wrap">
+						{view.reason ?? ""}
+					</td>
+					<td data-label="Action">
 						<ActionForm view={view} csrf={csrf} />
 					</td>
 				</tr>
@@ -75,24 +86,26 @@ const Table = ({ views, csrf }: { views: DownstreamView[]; csrf: string }) => (
 /** The circuit breakers: each service's state and held orders, with pause and resume. */
 export const downstreamsPage = new Hono<ConsoleEnv>()
 	.get("/downstreams", requireSession("redirect"), async (c) => {
-		const views = await Promise.all(
-			DOWNSTREAMS.map((name) => {
-				const { object, stub } = breaker(c.env, name);
-				return stub.describe(name, object);
-			}),
-		);
+		const now = Date.now();
+		const [breakers, counts] = await Promise.all([
+			breakersSince(c.env, now - EPISODES_SINCE_MS, LISTED),
+			navCounts(c.env.DB),
+		]);
 		const done = Action.safeParse(c.req.query("done")).data;
 		const refusal = Refusal.safeParse(c.req.query()).data;
 		const error = refusal && REFUSED[refusal.refused](refusal.name);
 		return c.html(
-			<Layout title="Downstreams" nonce={c.get("nonce")} signedIn={c.get("session")} current={PATH}>
+			<Layout title="Downstreams" nonce={c.get("nonce")} signedIn={c.get("session")} counts={counts} current={PATH}>
 				{done && <Notice kind="done">{DONE[done]}</Notice>}
 				{error && <Notice kind="error">{error}</Notice>}
 				<p>
 					While a service's breaker is open or paused, orders calling it are held (no attempt used) and go on by
 					themselves once it closes, released a few per second.
 				</p>
-				<Table views={views} csrf={c.get("session").csrf} />
+				<Table views={breakers.map((past) => past.view)} csrf={c.get("session").csrf} now={now} />
+				{breakers.map((past) => (
+					<DownstreamDetail past={past} now={now} />
+				))}
 			</Layout>,
 		);
 	})

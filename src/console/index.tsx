@@ -8,6 +8,7 @@ import { bulkPages } from "./bulk-pages";
 import { deadLettersPage } from "./dead-letters-page";
 import { downstreamsPage } from "./downstreams-page";
 import { type ConsoleEnv, consoleHeaders, requireSession, sameOrigin } from "./guard";
+import { homePage } from "./home-page";
 import { Layout, Notice } from "./layout";
 import { orderPages } from "./order-page";
 import { ordersPage } from "./orders-page";
@@ -29,7 +30,7 @@ const formLimit = bodyLimit({
 });
 
 opsConsole.use(consoleHeaders, configured(), formLimit, sameOrigin);
-opsConsole.get("/", requireSession("redirect"), (c) => c.redirect(HOME, 303));
+opsConsole.route("/", homePage);
 opsConsole.route("/", signIn);
 opsConsole.use("/orders", requireSession("redirect"));
 opsConsole.use("/dead-letters", requireSession("redirect"));
@@ -51,7 +52,7 @@ opsConsole.onError((error, c) => {
 		<Layout title={known ? "Not done" : "Error"} nonce={c.get("nonce")} signedIn={signedIn}>
 			<Notice kind="error">{message}</Notice>
 			<p>
-				<a href={HOME}>Back to the orders</a>
+				<a href={HOME}>Back to the overview</a>
 			</p>
 		</Layout>,
 		known ? (error.status as ContentfulStatusCode) : 500,

@@ -1,6 +1,7 @@
 import { raw } from "hono/html";
 import type { Child, FC } from "hono/jsx";
 import { CONSOLE_PATHS } from "../ops/console-paths";
+import { IN_FLIGHT, type NavCounts } from "./counts";
 import { STYLE } from "./style";
 
 /** A page of the nav: where it is and what it is called. */
@@ -11,6 +12,7 @@ interface NavLink {
 
 /** The console's pages in the nav's order; a new page adds its link here. */
 export const NAV: NavLink[] = [
+	{ href: CONSOLE_PATHS.home, label: "Overview" },
 	{ href: "/ops/orders", label: "Orders" },
 	{ href: "/ops/dead-letters", label: "Dead letters" },
 	{ href: CONSOLE_PATHS.downstreams, label: "Downstreams" },
@@ -22,6 +24,8 @@ interface LayoutProps {
 	nonce: string;
 	/** The signed-in operator's key name and CSRF token; absent on the sign-in page. */
 	signedIn?: { keyName: string; csrf: string; via?: "access" };
+	/** What the navigation counts; left out, it counts nothing. */
+	counts?: NavCounts;
 	/** The nav link of this page, marked as current. */
 	current?: string;
 	/** Plain JavaScript run at the end of the page (the nonce lets it past the CSP). */
@@ -29,8 +33,34 @@ interface LayoutProps {
 	children: Child;
 }
 
+/** How the navigation says a count: "3 need attention", "1 needs attention". */
+const SAID: Record<(typeof IN_FLIGHT)[number], (n: number) => string> = {
+	needs_attention: (n) => `${n} ${n === 1 ? "needs" : "need"} attention`,
+	running: (n) => `${n} running`,
+	waiting: (n) => `${n} waiting`,
+	compensating: (n) => `${n} compensating`,
+};
+
+/** The orders in flight by status and the open dead letters, each a link to the list of them. */
+const Counts = ({ counts }: { counts: NavCounts }) => (
+	<ul class="counts" aria-label="Counts">
+		{IN_FLIGHT.map((status) => (
+			<li>
+				<a href={`/ops/orders?status=${status}`} class={`count ${status}`}>
+					{SAID[status](counts.orders[status] ?? 0)}
+				</a>
+			</li>
+		))}
+		<li>
+			<a href="/ops/dead-letters" class="count">
+				{`${counts.openDeadLetters} open dead letter${counts.openDeadLetters === 1 ? "" : "s"}`}
+			</a>
+		</li>
+	</ul>
+);
+
 /** The page around every console view: title, nav, who is signed in and the way out. */
-export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, current, script, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, counts, current, script, children }) => (
 	<>
 		{raw("<!doctype html>")}
 		<html lang="en">
@@ -55,6 +85,7 @@ export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, current, scrip
 										</li>
 									))}
 								</ul>
+								{counts && <Counts counts={counts} />}
 							</nav>
 							{signedIn.via === "access" ? (
 								<p class="sign-out">

@@ -6,8 +6,11 @@ import { openEventStream } from "../api/event-streams";
 import { orderStub } from "../api/route-kit";
 import { OperatorAction, RetryMode } from "../engine/events";
 import { OrderId } from "../order/order";
-import { type OrderRef, Tenant } from "../order/tenant";
+import { type OrderRef, Tenant, workflowIdOf } from "../order/tenant";
 import { MAX_REASON, RequestKey } from "./actions-panel";
+import { holdsOf } from "./breaker-reads";
+import { COPY_SCRIPT } from "./copy";
+import { navCounts } from "./counts";
 import { readForm } from "./form";
 import { orderPath } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
@@ -62,29 +65,35 @@ function notFound(c: Ctx, ref: OrderRef | null) {
 	);
 }
 
-/** The order's status and journal as an operator reads them, from its object; null for no such order. */
+/**
+ * The order's status and journal as an operator reads them, from its object, with the breakers that
+ * hold its steps now (asked only when one is held); null for no such order.
+ */
 async function readOrder(env: Env, ref: OrderRef) {
 	const stub = orderStub(env, ref);
 	const [order, history] = await Promise.all([stub.status("operator"), stub.history("operator")]);
-	return order && history ? { order, events: history.events } : null;
+	if (!order || !history) return null;
+	const steps = { events: history.events, holds: await holdsOf(env, workflowIdOf(ref), order), now: Date.now() };
+	return { order, steps };
 }
 
 /** The order page: its facts, the actions a person may take, its steps and its timeline, kept live by the script. */
 async function orderPage(c: Ctx, ref: OrderRef, notes: Notes, status: 200 | 400 | 409 | 422 = 200) {
-	const read = await readOrder(c.env, ref);
+	const [read, counts] = await Promise.all([readOrder(c.env, ref), navCounts(c.env.DB)]);
 	if (!read) return notFound(c, ref);
-	const { order, events } = read;
+	const { order, steps } = read;
 	const path = orderPath(ref);
 	const session = c.get("session");
 	const context: ActionsContext = { path, csrf: session.csrf, preview: notes.preview };
-	const lastSeq = events.at(-1)?.seq ?? 0;
+	const lastSeq = steps.events.at(-1)?.seq ?? 0;
 	return c.html(
 		<Layout
 			title={`Order ${ref.orderId}`}
 			nonce={c.get("nonce")}
 			signedIn={session}
+			counts={counts}
 			current="/ops/orders"
-			script={LIVE_SCRIPT}
+			script={`${LIVE_SCRIPT}\n${COPY_SCRIPT}`}
 		>
 			{notes.error && <Notice kind="error">{notes.error}</Notice>}
 			{notes.done && <Notice kind="done">{notes.done}</Notice>}
@@ -101,8 +110,8 @@ async function orderPage(c: Ctx, ref: OrderRef, notes: Notes, status: 200 | 400 
 				<FactsSection order={order} />
 				<ActionsSection order={order} context={context} />
 			</div>
-			<StepsSection order={order} />
-			<TimelineSection events={events} />
+			<StepsSection order={order} steps={steps} />
+			<TimelineSection events={steps.events} />
 		</Layout>,
 		status,
 	);
@@ -144,7 +153,7 @@ export const orderPages = new Hono<ConsoleEnv>()
 		if (!ref || !read) return c.text("No such order.", 404);
 		const { notes } = await notesOf(c, ref);
 		const context = { path: orderPath(ref), csrf: c.get("session").csrf, preview: notes.preview };
-		return c.html(<LiveSections order={read.order} events={read.events} context={context} />);
+		return c.html(<LiveSections order={read.order} steps={read.steps} context={context} />);
 	})
 	// EventSource cannot send Authorization: the API's stream, for the session's cookie instead. A
 	// reconnect's Last-Event-ID wins over the `after` the page started from.

@@ -1,12 +1,16 @@
 import type { Child } from "hono/jsx";
+import { traceIdOf } from "../engine/trace";
 import type { HistoryEntry, OrderStatus } from "../order/status";
+import { workflowIdOf } from "../order/tenant";
 import { ActionsPanel } from "./actions-panel";
+import type { Holds } from "./breaker-reads";
+import { Copyable } from "./copy";
 import { money, Status, When } from "./format";
 import { OrderControls } from "./order-controls";
+import { Steps } from "./order-steps";
 import { type Preview, RetryPlansView } from "./plans";
 import { Timeline } from "./timeline";
-
-type Step = OrderStatus["steps"][number];
+import { Waterfall } from "./waterfall";
 
 /** What the order waits for now, and until when: an event's deadline, a retry's time, a call's answer, a person. */
 function awaiting(order: OrderStatus): Child {
@@ -54,8 +58,16 @@ const Facts = ({ order }: { order: OrderStatus }) => (
 			<Status value={order.status} />
 			{order.needsAttention && order.status !== "needs_attention" ? " and needs attention" : ""}
 		</dd>
+		<dt>Order id</dt>
+		<dd>
+			<Copyable text={order.orderId} what="the order id" />
+		</dd>
 		<dt>Tenant</dt>
 		<dd>{order.tenant}</dd>
+		<dt>Trace id</dt>
+		<dd>
+			<Copyable text={traceIdOf(workflowIdOf(order))} what="the trace id" />
+		</dd>
 		<dt>Workflow version</dt>
 		<dd>{order.workflowVersion}</dd>
 		<dt>Waiting for</dt>
@@ -83,54 +95,6 @@ const Facts = ({ order }: { order: OrderStatus }) => (
 	</dl>
 );
 
-const lastError = (step: Step) =>
-	step.lastError ? `${step.lastError.code} (${step.lastError.kind}): ${step.lastError.message}` : "";
-
-/** What its service said when asked about its key, or which event came: what settled a doubt or a wait. */
-const answered = (step: Step): Child => {
-	if (step.event) return `${step.event} came`;
-	if (!step.verification) return "";
-	return (
-		<>
-			{`${step.verification}, asked `}
-			<When iso={step.verifiedAt} />
-		</>
-	);
-};
-
-const Steps = ({ steps }: { steps: Step[] }) => (
-	<table>
-		<thead>
-			<tr>
-				<th scope="col">Step</th>
-				<th scope="col">Kind</th>
-				<th scope="col">Status</th>
-				<th scope="col">Attempts</th>
-				<th scope="col">Idempotency key</th>
-				<th scope="col">Last error</th>
-				<th scope="col">Answer</th>
-				<th scope="col">Next attempt</th>
-			</tr>
-		</thead>
-		<tbody>
-			{steps.map((step) => (
-				<tr data-step={step.name}>
-					<th scope="row">{step.name}</th>
-					<td>{step.kind}</td>
-					<td>
-						<Status value={step.status} />
-					</td>
-					<td>{step.attempts}</td>
-					<td>{step.idempotencyKey ? <code>{step.idempotencyKey}</code> : ""}</td>
-					<td class="wrap">{lastError(step)}</td>
-					<td>{answered(step)}</td>
-					<td>{step.heldBy ? `held: ${step.heldBy} is unavailable` : <When iso={step.nextAttemptAt} />}</td>
-				</tr>
-			))}
-		</tbody>
-	</table>
-);
-
 /** A part of the order page that follows the order live: the page's script swaps it for a fresh copy by its id. */
 const Live = ({ id, title, children }: { id: string; title: string; children: Child }) => (
 	<section id={id} data-live aria-labelledby={`${id}-title`}>
@@ -145,9 +109,23 @@ export const FactsSection = ({ order }: { order: OrderStatus }) => (
 	</Live>
 );
 
-export const StepsSection = ({ order }: { order: OrderStatus }) => (
+/** What the steps section reads besides the order: its journal (times, results), the breakers holding it, now. */
+export interface StepsContext {
+	events: HistoryEntry[];
+	holds: Holds;
+	now: number;
+}
+
+export const StepsSection = ({ order, steps }: { order: OrderStatus; steps: StepsContext }) => (
 	<Live id="live-steps" title="Steps">
-		{order.steps.length === 0 ? <p>No step has started yet.</p> : <Steps steps={order.steps} />}
+		{order.steps.length === 0 ? (
+			<p>No step has started yet.</p>
+		) : (
+			<>
+				<Waterfall order={order} now={steps.now} />
+				<Steps steps={order.steps} events={steps.events} holds={steps.holds} />
+			</>
+		)}
 	</Live>
 );
 
@@ -193,17 +171,17 @@ export const ActionsSection = ({
 /** Every live part at once: what the page's script fetches whenever the event stream says something happened. */
 export const LiveSections = ({
 	order,
-	events,
+	steps,
 	context,
 }: {
 	order: OrderStatus;
-	events: HistoryEntry[];
+	steps: StepsContext;
 	context: ActionsContext;
 }) => (
 	<>
 		<FactsSection order={order} />
 		<ActionsSection order={order} context={context} />
-		<StepsSection order={order} />
-		<TimelineSection events={events} />
+		<StepsSection order={order} steps={steps} />
+		<TimelineSection events={steps.events} />
 	</>
 );

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { isoTime } from "../engine/time";
 import { CONSOLE_PATHS } from "../ops/console-paths";
+import { navCounts } from "./counts";
 import { When } from "./format";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout } from "./layout";
@@ -21,16 +22,16 @@ const SessionTable = ({ sessions, mine }: { sessions: SessionRecord[]; mine: str
 		<tbody>
 			{sessions.map((s) => (
 				<tr data-session={s.id === mine ? "this" : "other"}>
-					<td>
+					<td data-label="Signed in">
 						<When iso={isoTime(s.createdAt)} />
 					</td>
-					<td>
+					<td data-label="Last request">
 						<When iso={isoTime(s.lastSeenAt)} />
 					</td>
-					<td>
+					<td data-label="Ends at the latest">
 						<When iso={isoTime(s.expiresAt)} />
 					</td>
-					<td>{s.id === mine ? "this one" : "another"}</td>
+					<td data-label="Browser">{s.id === mine ? "this one" : "another"}</td>
 				</tr>
 			))}
 		</tbody>
@@ -40,9 +41,12 @@ const SessionTable = ({ sessions, mine }: { sessions: SessionRecord[]; mine: str
 /** The signed-in key's sessions still going, and the way to end them all (a key left signed in somewhere). */
 export const sessionsPage = new Hono<ConsoleEnv>().get("/sessions", requireSession("redirect"), async (c) => {
 	const session = c.get("session");
-	const sessions = await goingSessions(c.env.DB, session.keyName, Date.now());
+	const [sessions, counts] = await Promise.all([
+		goingSessions(c.env.DB, session.keyName, Date.now()),
+		navCounts(c.env.DB),
+	]);
 	return c.html(
-		<Layout title="Sessions" nonce={c.get("nonce")} signedIn={session} current={SESSIONS_PATH}>
+		<Layout title="Sessions" nonce={c.get("nonce")} signedIn={session} counts={counts} current={SESSIONS_PATH}>
 			<p>
 				{`Sessions of the key ${session.keyName} still going. Each ends when it signs out, after ${IDLE_TIMEOUT_MS / 60_000} minutes without a request, or 8 hours after it began.`}
 			</p>

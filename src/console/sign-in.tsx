@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { identify, operatorKeyNamed, withinRateLimit } from "../api/auth";
 import { clientAddress, countFailure, refuseIfLocked } from "../api/failed-auth";
 import { isLoopback } from "../ops/config";
+import { CONSOLE_PATHS } from "../ops/console-paths";
 import { readForm } from "./form";
 import { type ConsoleEnv, requireSession } from "./guard";
 import { Layout, Notice } from "./layout";
@@ -11,7 +12,7 @@ import { readSession, SESSION_COOKIE, SESSION_SECONDS, startSession } from "./se
 import { endEverySession, endSession } from "./session-store";
 
 /** Where the console starts after signing in. */
-export const HOME = "/ops/orders";
+export const HOME = CONSOLE_PATHS.home;
 
 /**
  * Only a console path may be where sign-in leads back to: never another site, and nothing but

@@ -102,12 +102,14 @@ export const Timeline = ({ events }: { events: HistoryEntry[] }) => (
 		<tbody>
 			{events.map((entry) => (
 				<tr data-seq={entry.seq}>
-					<td>{entry.seq}</td>
-					<td>
+					<td data-label="#">{entry.seq}</td>
+					<td data-label="Time">
 						<When iso={entry.at} />
 					</td>
-					<td>{entry.type}</td>
-					<td class="wrap">{detail(entry)}</td>
+					<td data-label="Entry">{entry.type}</td>
+					<td data-label="Details" class="wrap">
+						{detail(entry)}
+					</td>
 				</tr>
 			))}
 		</tbody>

@@ -2,6 +2,16 @@ import { z } from "zod";
 import type { Admission, CallOutcome } from "../engine/gate";
 import type { BreakerConfig } from "./config";
 
+/** A breaker's fixed timings, in ms. */
+export const TIMING = {
+	/** After a failed alert hand-over, when to try again. */
+	alertRetryMs: 5_000,
+	/** After a probe's release did not reach its order, when it is sent again. */
+	probeResendMs: 5_000,
+	/** How long one release wave spreads its orders over: the rate is per second. */
+	waveMs: 1_000,
+};
+
 export const BreakerState = z.enum(["closed", "open", "half_open", "paused"]);
 export type BreakerState = z.infer<typeof BreakerState>;
 
@@ -11,19 +21,25 @@ export interface DownstreamView {
 	state: BreakerState;
 	since: number;
 	recentFailures: number;
+	/** Calls reported in the current window, failed or not: with `recentFailures`, the recent failure rate. */
+	recentCalls: number;
 	heldOrders: number;
 	reason: string | null;
 }
 
 /** What operators see of a breaker: its failures count only while its window is current. */
-export const viewOf = (r: BreakerRecord, heldOrders: number, now: number, windowMs: number): DownstreamView => ({
-	name: r.downstream,
-	state: r.state,
-	since: r.since,
-	recentFailures: now - r.windowStart < windowMs ? r.failures : 0,
-	heldOrders,
-	reason: r.reason,
-});
+export function viewOf(r: BreakerRecord, heldOrders: number, now: number, windowMs: number): DownstreamView {
+	const current = now - r.windowStart < windowMs;
+	return {
+		name: r.downstream,
+		state: r.state,
+		since: r.since,
+		recentFailures: current ? r.failures : 0,
+		recentCalls: current ? r.failures + r.successes : 0,
+		heldOrders,
+		reason: r.reason,
+	};
+}
 
 export interface AdmitAnswer {
 	admission: Admission;

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Admission } from "../engine/gate";
 import { BreakerActions } from "./breaker-actions";
 import { BreakerAlerts } from "./breaker-alerts";
+import { BreakerHistory, type BreakerPast } from "./breaker-history";
 import {
 	type ActionAnswer,
 	type AdmitAnswer,
@@ -20,26 +21,13 @@ import {
 	probeMayGo,
 	probeReturned,
 	reported,
+	TIMING,
 	viewOf,
 } from "./breaker-state";
 import { type BreakerConfig, breakerConfig } from "./config";
-import { HeldOrders } from "./held-orders";
+import { HeldOrders, type Releasable } from "./held-orders";
 import { downstreamAlert } from "./messages";
 import { platform } from "./platform";
-
-/** How the breaker reaches a held order's object: the RPC method the order object implements. */
-interface Releasable {
-	releaseHold(downstream: string, probe: boolean, notBefore?: number): Promise<boolean>;
-}
-
-/** After a failed alert hand-over, when to try again, in ms. */
-const ALERT_RETRY_MS = 5_000;
-
-/** After a probe's release did not reach its order, when it is sent again, in ms. */
-const PROBE_RESEND_MS = 5_000;
-
-/** How long one release wave spreads its orders over, in ms: the rate is per second. */
-const WAVE_MS = 1_000;
 
 /**
  * The truth about one downstream service, shared by every order: closed → open after enough failures
@@ -54,6 +42,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 	private readonly held: HeldOrders;
 	private readonly alerts: BreakerAlerts;
 	private readonly actions: BreakerActions;
+	private readonly history: BreakerHistory;
 	private record: BreakerRecord | null;
 	/** The object's name: the downstream, or a scope of it that tests give each case. */
 	private name: string;
@@ -68,6 +57,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		this.held = new HeldOrders(this.sql);
 		this.alerts = new BreakerAlerts(this.sql);
 		this.actions = new BreakerActions(this.sql);
+		this.history = new BreakerHistory(this.sql);
 		this.sql.exec(
 			"CREATE TABLE IF NOT EXISTS breaker (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, record TEXT NOT NULL)",
 		);
@@ -96,6 +86,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 	/** Folds in an isolate's outcomes; answers whether calls may go without asking. */
 	report(downstream: string, name: string, report: BreakerReport): { fast: boolean } {
 		const { record, effect } = reported(this.current(downstream, name), report, this.now(), this.config);
+		this.history.failed(this.now(), report.failures);
 		this.save(record, effect);
 		return { fast: isFastPath(record) };
 	}
@@ -111,8 +102,8 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		this.actions.record(now, action, request);
 		if (action === "resume") {
 			const { record, effect } = closed(r, now);
-			this.save(record, effect);
-		} else this.save(paused(r, now, request), null);
+			this.save(record, effect, request.actor);
+		} else this.save(paused(r, now, request), null, request.actor);
 		return { outcome: "accepted", view: this.view() };
 	}
 
@@ -121,14 +112,20 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		return this.view();
 	}
 
+	/** Its state, its past since `since` (episodes, failures per hour) and the longest-held orders: what the console shows. */
+	past(downstream: string, name: string, since: number, limit: number): BreakerPast & { view: DownstreamView } {
+		this.current(downstream, name);
+		return { ...this.history.since(since, limit, this.held.list(limit)), view: this.view() };
+	}
+
 	/** Sends owed alerts, lets a probe through to a held order, and releases a wave. */
 	override async alarm(): Promise<void> {
 		if (!this.record) return;
-		await this.alerts.send(platform.queue(this.env.ALERTS, ""), this.now(), ALERT_RETRY_MS);
+		await this.alerts.send(platform.queue(this.env.ALERTS, ""), this.now(), TIMING.alertRetryMs);
 		if (probeMayGo(this.record, this.now())) await this.releaseProbe();
 		else if (this.resendAt > 0 && this.resendAt <= this.now()) await this.resendProbe();
 		if (this.record.state === "closed" && this.record.releasing && this.waveAt <= this.now()) {
-			this.waveAt = this.now() + WAVE_MS;
+			this.waveAt = this.now() + TIMING.waveMs;
 			await this.releaseWave();
 		}
 		await this.arm();
@@ -146,9 +143,10 @@ export class DownstreamBreaker extends DurableObject<Env> {
 		return this.record as BreakerRecord;
 	}
 
-	private save(next: BreakerRecord, effect: Effect): void {
+	private save(next: BreakerRecord, effect: Effect, by: string | null = null): void {
 		// Nothing left to release: isolates may go back to admitting on their own.
 		const record = next.releasing && this.held.count === 0 ? { ...next, releasing: false } : next;
+		this.history.follow(this.record, record, this.now(), by);
 		this.record = record;
 		this.sql.exec(
 			"INSERT OR REPLACE INTO breaker (id, name, record) VALUES (1, ?, ?)",
@@ -204,7 +202,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 	/** True: the order took the probe; false: it waits for nothing here any more; null: unreachable, offered again shortly. */
 	private async offerProbe(workflowId: string): Promise<boolean | null> {
 		const took = await this.release(workflowId, true).catch(() => null);
-		this.resendAt = took === null ? this.now() + PROBE_RESEND_MS : 0;
+		this.resendAt = took === null ? this.now() + TIMING.probeResendMs : 0;
 		if (took !== null) this.held.remove(workflowId);
 		return took;
 	}
@@ -216,7 +214,7 @@ export class DownstreamBreaker extends DurableObject<Env> {
 	 */
 	private async releaseWave(): Promise<void> {
 		const perSecond = this.config.releasePerSecond;
-		const slot = WAVE_MS / perSecond;
+		const slot = TIMING.waveMs / perSecond;
 		const start = this.now();
 		await Promise.all(
 			this.held.oldest(perSecond).map(async (workflowId, i) => {

@@ -5,6 +5,8 @@ import type { OrderRef } from "../order/tenant";
  * links a person opens in a browser (the API would answer 401 there: a browser sends no key).
  */
 export const CONSOLE_PATHS = {
+	/** The overview: counts and the last 24 hours. Where signing in leads. */
+	home: "/ops",
 	/** One order's page; the tenant is part of its identity, so it is part of the path. */
 	order: (ref: OrderRef) => `/ops/orders/${encodeURIComponent(ref.tenant)}/${encodeURIComponent(ref.orderId)}`,
 	downstreams: "/ops/downstreams",

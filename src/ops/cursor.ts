@@ -24,6 +24,16 @@ export function page<Row>(rows: Row[], limit: number, position: (row: Row) => Po
 	return { items, nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null };
 }
 
+/**
+ * The bounds of the ids that start with `prefix`, for `column >= ? AND column < ?`: exact and case-sensitive
+ * (LIKE is neither), and an index on the column serves it. The prefix's last character is ASCII (the
+ * API's pattern), so the next one up ends the range.
+ */
+export function prefixBounds(prefix: string): [string, string] {
+	const last = prefix.charCodeAt(prefix.length - 1);
+	return [prefix, prefix.slice(0, -1) + String.fromCharCode(last + 1)];
+}
+
 /** The WHERE clause of a filtered list, built one condition at a time with its bound values. */
 export function conditions() {
 	const clauses: string[] = [];
@@ -32,6 +42,11 @@ export function conditions() {
 		add(clause: string, ...bound: (string | number)[]) {
 			clauses.push(clause);
 			values.push(...bound);
+		},
+		/** Only rows whose `column` starts with `prefix`. */
+		prefix(column: string, prefix: string) {
+			clauses.push(`${column} >= ? AND ${column} < ?`);
+			values.push(...prefixBounds(prefix));
 		},
 		where: () => (clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : ""),
 		values,

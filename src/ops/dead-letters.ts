@@ -79,6 +79,7 @@ export async function listDeadLetters(
 		status: z.infer<typeof DeadLetterStatus>;
 		tenant?: string;
 		orderId?: string;
+		orderIdPrefix?: string;
 		limit: number;
 		after?: Position;
 	},
@@ -87,6 +88,7 @@ export async function listDeadLetters(
 	q.add("status = ?", filter.status);
 	if (filter.tenant) q.add("tenant = ?", filter.tenant);
 	if (filter.orderId) q.add("order_id = ?", filter.orderId);
+	if (filter.orderIdPrefix) q.prefix("order_id", filter.orderIdPrefix);
 	if (filter.after) q.add("(created_at, id) < (?, ?)", ...filter.after);
 	const { results } = await db
 		.prepare(`SELECT * FROM dead_letters ${q.where()} ORDER BY created_at DESC, id DESC LIMIT ?`)

@@ -1,3 +1,14 @@
+/** How the breaker reaches a held order's object: the RPC method the order object implements. */
+export interface Releasable {
+	releaseHold(downstream: string, probe: boolean, notBefore?: number): Promise<boolean>;
+}
+
+/** A held order as the console lists it: its object's name, and since when it is held. */
+export interface Held {
+	workflowId: string;
+	since: number;
+}
+
 /** The orders one breaker holds, oldest first, in its object's SQLite: who to release, in which order. */
 export class HeldOrders {
 	constructor(private readonly sql: SqlStorage) {
@@ -20,6 +31,14 @@ export class HeldOrders {
 
 	get count(): number {
 		return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM held").one().n;
+	}
+
+	/** The longest-held orders, with when each was first held: what the console lists. */
+	list(limit: number): Held[] {
+		return this.sql
+			.exec<{ workflow_id: string; since: number }>("SELECT * FROM held ORDER BY since, workflow_id LIMIT ?", limit)
+			.toArray()
+			.map((row) => ({ workflowId: row.workflow_id, since: row.since }));
 	}
 
 	oldest(limit: number): string[] {

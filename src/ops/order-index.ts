@@ -13,7 +13,7 @@ export type IndexedOrder = z.infer<typeof IndexedOrder>;
 
 export interface OrderFilter {
 	tenant?: string;
-	/** An exact order id, or the start of one. */
+	/** An exact order id, or the start of one (case-sensitive). */
 	orderId?: string;
 	orderIdPrefix?: string;
 	workflowVersion?: number;
@@ -21,6 +21,8 @@ export interface OrderFilter {
 	step?: string;
 	failureStep?: string;
 	failure?: string;
+	/** Placed at or after, and before, these times (ms since the epoch). */
+	createdAfter?: number;
 	createdBefore?: number;
 	limit: number;
 	after?: Position;
@@ -133,12 +135,13 @@ export async function listOrders(db: D1Database, filter: OrderFilter) {
 	const q = conditions();
 	if (filter.tenant) q.add("tenant = ?", filter.tenant);
 	if (filter.orderId) q.add("id = ?", filter.orderId);
-	if (filter.orderIdPrefix) q.add("id LIKE ? ESCAPE '\\'", `${filter.orderIdPrefix.replace(/[\\%_]/g, "\\$&")}%`);
+	if (filter.orderIdPrefix) q.prefix("id", filter.orderIdPrefix);
 	if (filter.workflowVersion !== undefined) q.add("workflow_version = ?", filter.workflowVersion);
 	if (filter.status) q.add("status = ?", filter.status);
 	if (filter.step) q.add("current_step = ?", filter.step);
 	if (filter.failureStep) q.add("failure_step = ?", filter.failureStep);
 	if (filter.failure) q.add("failure_code = ?", filter.failure);
+	if (filter.createdAfter !== undefined) q.add("created_at >= ?", filter.createdAfter);
 	if (filter.createdBefore !== undefined) q.add("created_at < ?", filter.createdBefore);
 	if (filter.after) q.add("(created_at, id) < (?, ?)", ...filter.after);
 	const { results } = await db

@@ -13,11 +13,16 @@ const SCREENSHOTS = ".build/screenshots";
 /** The viewport of every page: the size of the README's screenshot. */
 export const VIEWPORT = { width: 1200, height: 900 };
 
+/** A phone's viewport: the width every console page must work at. */
+export const PHONE = { width: 390, height: 844 };
+
 /**
  * One Chromium per test file and a fresh context per test (its own cookies, so each test signs in
  * itself); a test that fails leaves a screenshot of its page in .build/screenshots/.
  */
-export function useBrowser(): { page: () => Page } {
+export function useBrowser(options: { viewport?: { width: number; height: number }; permissions?: string[] } = {}): {
+	page: () => Page;
+} {
 	let browser: Browser | undefined;
 	let context: BrowserContext | undefined;
 	let current: Page | undefined;
@@ -29,7 +34,8 @@ export function useBrowser(): { page: () => Page } {
 	});
 	beforeEach(async () => {
 		if (!browser) throw new Error("Chromium did not start");
-		context = await browser.newContext({ baseURL: ORDERS, viewport: VIEWPORT });
+		context = await browser.newContext({ baseURL: ORDERS, viewport: options.viewport ?? VIEWPORT });
+		if (options.permissions) await context.grantPermissions(options.permissions);
 		context.setDefaultTimeout(15_000);
 		current = await context.newPage();
 	});
@@ -55,7 +61,7 @@ export async function signIn(page: Page, key: string = KEYS.operator): Promise<v
 	await expect.poll(() => new URL(page.url()).pathname).toBe("/ops/sign-in");
 	await page.getByLabel("Operator key").fill(key);
 	await page.getByRole("button", { name: "Sign in" }).click();
-	await page.waitForURL("**/ops/orders");
+	await page.waitForURL((url) => url.pathname === "/ops");
 }
 
 /** The order's status as its page shows it now. */

@@ -11,6 +11,8 @@ describe.skipIf(!CHROMIUM)("finding an order and acting on it", () => {
 		await placeWaiting(orderId, { key: KEYS.acmeClient, tenant: "acme" });
 		const page = browser.page();
 		await signIn(page);
+		await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Orders", exact: true }).click();
+		await page.waitForURL("**/ops/orders");
 		const link = page.getByRole("link", { name: orderId });
 		// The index follows the order through a queue: filter again until it is there.
 		await expect

@@ -71,6 +71,9 @@ export default async function setup(project: TestProject) {
 		// Two orders fail every attempt and every question about it at once (attention.test.ts): more than the
 		// default's 10 failures, which would open payments' breaker and hold them, where a person should see them.
 		BREAKER_FAILURES: "100",
+		// Every file signs in with the one operator key, three at a time, and a closed page's stream is freed
+		// at its next heartbeat: the default's 10 streams per key would refuse a live view for the others'.
+		STREAMS_PER_KEY: "40",
 	};
 	const servers: DevServer[] = [];
 	const stop = async () => {

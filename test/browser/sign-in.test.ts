@@ -8,7 +8,7 @@ describe.skipIf(!CHROMIUM)("signing in to the console", () => {
 	it("an operator key signs in; signing out ends the session", async () => {
 		const page = browser.page();
 		await signIn(page);
-		await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Orders");
+		await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Overview");
 		expect(await page.getByText(`operator:${OPERATOR_NAME}`).isVisible()).toBe(true);
 		const [cookie] = await page.context().cookies();
 		expect(cookie).toMatchObject({ name: "ops_session", httpOnly: true, sameSite: "Strict", path: "/ops" });

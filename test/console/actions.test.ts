@@ -56,7 +56,7 @@ describe("the order page", () => {
 		expect(html).toMatch(
 			/charge-payment: its service was asked about its key \(attempts up to 1 fenced if absent\): <strong>applied<\/strong>/,
 		);
-		expect(html).toContain("<td>warehouse-cannot-pick came</td>");
+		expect(html).toContain(`<td data-label="Answer">warehouse-cannot-pick came</td>`);
 		expect(html).toContain("warehouse-cannot-pick received <code>{&quot;reason&quot;:&quot;damaged&quot;");
 		expect(html).toContain("cannot_pick: the warehouse cannot pick the order (damaged)");
 	});

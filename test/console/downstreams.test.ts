@@ -16,7 +16,8 @@ describe("the downstreams page", () => {
 		shareBreakers(prefix);
 		const cookie = await signIn();
 		const html = await page("/ops/downstreams", cookie);
-		for (const name of ["payments", "inventory", "shipping", "email"]) expect(html).toContain(`<td>${name}</td>`);
+		for (const name of ["payments", "inventory", "shipping", "email"])
+			expect(html).toContain(`<td data-label="Downstream"><a href="#${name}">${name}</a></td>`);
 		expect(html).toContain('<span class="status closed">closed</span>');
 
 		const csrf = csrfOf(html);

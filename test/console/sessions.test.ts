@@ -64,7 +64,7 @@ describe("signing in to the console", () => {
 		expect(form).toContain('value="/ops/dead-letters"');
 		// Never to another site.
 		const away = await consoleRequest("/ops/sign-in", { form: { key: OPERATOR_KEY, next: "https://evil.test/" } });
-		expect(away.headers.get("Location")).toBe("/ops/orders");
+		expect(away.headers.get("Location")).toBe("/ops");
 		// What scripts fetch is refused, never redirected to a form they would mistake for content.
 		expect((await consoleRequest("/ops/orders/default/o-1/events")).status).toBe(401);
 		expect((await consoleRequest("/ops/orders/default/o-1/sections")).status).toBe(401);

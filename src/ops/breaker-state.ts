@@ -71,6 +71,8 @@ export interface BreakerRecord {
 	windowStart: number;
 	failures: number;
 	successes: number;
+	/** Failures reported since the last success, across windows (records from before it: none). */
+	streak?: number;
 	lastFailure: string | null;
 	/** While open: when one probe may go through. */
 	probeAfter: number | null;
@@ -175,6 +177,7 @@ export function closed(r: BreakerRecord, now: number): { record: BreakerRecord; 
 		windowStart: now,
 		failures: 0,
 		successes: 0,
+		streak: 0,
 		probeAfter: null,
 		probeUntil: null,
 		probeHolder: null,
@@ -213,6 +216,8 @@ export function reported(
 		windowStart: stale ? now : r.windowStart,
 		failures: (stale ? 0 : r.failures) + report.failures,
 		successes: (stale ? 0 : r.successes) + report.successes,
+		// A report does not say in which order its calls came: any success in it breaks the run.
+		streak: report.successes > 0 ? 0 : (r.streak ?? 0) + report.failures,
 		lastFailure: report.lastFailure ?? r.lastFailure,
 	};
 	if (report.probe && r.state === "half_open") {
@@ -222,10 +227,24 @@ export function reported(
 		const reason = `the probe call failed (${counted.lastFailure ?? "no answer"})`;
 		return { record: opened(counted, now, reason, config), effect: null };
 	}
-	const { failures, successes } = counted;
-	if (r.state === "closed" && failures >= config.failures && failures / (failures + successes) >= config.failureRate) {
-		const reason = `${failures} of ${failures + successes} calls failed within ${config.windowMs / 1000} s (last: ${counted.lastFailure ?? "unknown"})`;
-		return { record: opened(counted, now, reason, config), effect: "opened" };
-	}
-	return { record: counted, effect: null };
+	if (r.state !== "closed") return { record: counted, effect: null };
+	const reason = openingReason(counted, config);
+	return reason
+		? { record: opened(counted, now, reason, config), effect: "opened" }
+		: { record: counted, effect: null };
+}
+
+/**
+ * Why a closed breaker opens, or null: enough failures that are a large enough share of the window's
+ * calls, or as many failures in a row. The second catches an outage that begins just after busy
+ * traffic, whose successes would otherwise hold the share down for up to a whole window while every
+ * order in flight spends its retry budget.
+ */
+function openingReason(r: BreakerRecord, config: BreakerConfig): string | null {
+	const { failures, successes } = r;
+	const last = `(last: ${r.lastFailure ?? "unknown"})`;
+	if ((r.streak ?? 0) >= config.failures) return `${r.streak} calls failed in a row ${last}`;
+	if (failures >= config.failures && failures / (failures + successes) >= config.failureRate)
+		return `${failures} of ${failures + successes} calls failed within ${config.windowMs / 1000} s ${last}`;
+	return null;
 }

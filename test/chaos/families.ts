@@ -82,10 +82,16 @@ export function worldFamilies(world: WorldSpec): Family[] {
 	const member = new Set(world.orders.flatMap(familiesOf));
 	if (world.shared && world.orders.length > 1) member.add("fleet");
 	if (world.events.some((e) => e.kind === "deploy")) member.add("deploy");
-	if (world.events.some((e) => e.kind === "pause" || e.kind === "crash-breaker")) member.add("outage");
+	if (world.events.some((e) => e.kind === "pause" || e.kind === "crash-breaker" || e.kind === "traffic"))
+		member.add("outage");
 	if (
 		world.events.some(
-			(e) => e.kind !== "pause" && e.kind !== "resume" && e.kind !== "crash-breaker" && e.kind !== "deploy",
+			(e) =>
+				e.kind !== "pause" &&
+				e.kind !== "resume" &&
+				e.kind !== "crash-breaker" &&
+				e.kind !== "deploy" &&
+				e.kind !== "traffic",
 		)
 	)
 		member.add("people");

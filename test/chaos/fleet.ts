@@ -32,6 +32,7 @@ export const FLEET_SHAPES = [
 	"deploy-during-outage",
 	"versions",
 	"order-actions",
+	"outage-after-traffic",
 ] as const;
 export type FleetShape = (typeof FLEET_SHAPES)[number];
 
@@ -107,6 +108,19 @@ export function fleetCase(seed: number, index: number): WorldSpec {
 			);
 			placeWhen[2] = { on: "after", event: 0, ms: 0 };
 			break;
+		case "outage-after-traffic":
+			// The rest of the deployment kept the downstream busy a moment ago: many more successes in the
+			// breaker's window than its orders have attempts. The outage must still open it in time.
+			// Down for everybody alike (nothing takes effect, so no answer to a question counts as a success).
+			events.push({ kind: "traffic", downstream: down, successes: 30, when: { on: "calls", n: 0 } });
+			{
+				const kind = r.pick(["http503", "http429", "timeout_before"] as const);
+				orders.forEach((o, i) => {
+					o.faults = [{ ...outage(r.int(6, 10)), kind }];
+					placeWhen[i] = { on: "after", event: 0, ms: 0 };
+				});
+			}
+			break;
 		case "order-actions":
 			// An operator pauses one order mid-flight and resumes it later; terminates another mid-flight; pauses a
 			// third at the warehouse's wait, which its customer then cancels (or, picked meanwhile, it is resumed).
@@ -132,6 +146,7 @@ export function fleetCase(seed: number, index: number): WorldSpec {
 		placeWhen,
 		sweeps: true,
 		config: { BREAKER_FAILURES: exhaust ? "1000" : String(size) },
+		...(shape === "outage-after-traffic" ? { heldThrough: down } : {}),
 	};
 }
 

@@ -11,7 +11,7 @@ import { isUndo, OPERATION_NAMES, OPERATIONS } from "./faults";
 import { checkInvariants, EFFECT_OF } from "./invariants";
 import { expectedAlerts } from "./projection";
 import { livenessOf, noteClosed } from "./simulation";
-import { breakerAlerts, checkWorld, expectedBreakerAlerts } from "./world-checks";
+import { breakerAlerts, checkWorld, expectedBreakerAlerts, heldInTime } from "./world-checks";
 import { worldOf } from "./world-spec";
 
 // The checker must fail when it should: each test below breaks one promise in an otherwise clean
@@ -791,6 +791,36 @@ describe("a world's own checks", () => {
 		};
 		expect(firedIn(obs)).toContain("answered-doubt");
 		expect(firedIn({ ...obs, spec: { ...obs.spec, withoutVerify: true } })).not.toContain("answered-doubt");
+	});
+
+	it("breaker-in-time: an outage after busy traffic failed many calls before the breaker held an order", () => {
+		const obs = world();
+		obs.spec.heldThrough = "inventory";
+		obs.spec.config = { BREAKER_FAILURES: "3" };
+		const order = obs.orders[0] as Observation;
+		const entry = (type: string, second: number) =>
+			({
+				seq: order.history.length + 1,
+				at: new Date(Date.UTC(2026, 10, 26, 10, 0, second)).toISOString(),
+				type,
+				step: "reserve-inventory",
+				attempt: 1,
+				error: { kind: "unknown_outcome", code: "http_503", message: "" },
+				retryAt: null,
+				downstream: "inventory",
+			}) as unknown as HistoryEntry;
+		for (let second = 0; second < 7; second++) order.history.push(entry("step_failed", second));
+		order.history.push(entry("step_held", 8));
+		expect(heldInTime(obs)).toEqual([]);
+		order.history.push(entry("step_failed", 9), entry("step_failed", 10));
+		expect(heldInTime(obs)).toEqual([]);
+		order.history.splice(order.history.length - 3, 1);
+		expect(heldInTime(obs).map((x) => x.message)).toEqual([
+			"9 calls to inventory failed before its breaker held an order (at most 7)",
+		]);
+		// Only a world that says its orders are held through the outage is judged.
+		obs.spec.heldThrough = undefined;
+		expect(heldInTime(obs)).toEqual([]);
 	});
 
 	it("liveness: the sweeper nudged an order whose alarm works more than a few times", () => {

@@ -39,7 +39,7 @@ export const CI_SETTINGS: ChaosSettings = {
 	seed: CI_SEED,
 	orders: 60,
 	// One fleet of each shape (fleet.ts).
-	fleets: 9,
+	fleets: 10,
 	fuzzRuns: 400,
 	concurrency: 16,
 	onlyCase: null,

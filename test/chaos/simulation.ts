@@ -321,6 +321,18 @@ export class Simulation {
 				this.watchBreakers = true;
 				return;
 			}
+			case "traffic": {
+				const name = this.breakerOf(event.downstream);
+				const stub = env.BREAKERS.get(env.BREAKERS.idFromName(name));
+				await stub.report(event.downstream, name, {
+					successes: event.successes,
+					failures: 0,
+					lastFailure: null,
+					probe: null,
+				});
+				this.log.push(`[world] ${event.successes} calls to ${name} answered elsewhere`);
+				return;
+			}
 			case "crash-breaker": {
 				const stub = env.BREAKERS.get(env.BREAKERS.idFromName(this.breakerOf(event.downstream)));
 				await runInDurableObject(stub, (_, state) => state.abort("injected crash")).catch(() => undefined);
@@ -508,6 +520,8 @@ function describeEvent(event: WorldEvent): string {
 		case "resume":
 		case "crash-breaker":
 			return `${event.kind} ${event.downstream} (${when})`;
+		case "traffic":
+			return `traffic: ${event.successes} calls to ${event.downstream} answered (${when})`;
 		case "deploy":
 			return `deploy ${JSON.stringify(event.change)} (${when})`;
 		case "cancel":

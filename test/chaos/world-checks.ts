@@ -69,6 +69,35 @@ function versions(orders: readonly Observation[]): Violation[] {
 	});
 }
 
+/** The step that calls each downstream first: the one its outage hits. */
+const FORWARD_STEP = {
+	payments: "charge-payment",
+	inventory: "reserve-inventory",
+	shipping: "schedule-shipping",
+	email: "send-confirmation",
+} as const;
+
+/**
+ * (breaker-in-time) An outage for everybody opens the breaker soon, whatever the rest of the
+ * deployment's traffic made of its window: before it first holds an order, at most about twice its
+ * threshold of calls failed (its threshold in a row opens it; each order may have had one in flight).
+ * Counted only as a share of a busy window, they would all have run their budgets out first.
+ */
+export function heldInTime(obs: WorldObservation): Violation[] {
+	const down = obs.spec.heldThrough;
+	if (!down) return [];
+	const step = FORWARD_STEP[down];
+	const threshold = Number(obs.spec.config?.BREAKER_FAILURES ?? 10);
+	const entries = obs.orders.flatMap((o) => o.history).filter((e) => "step" in e && e.step === step);
+	const holds = entries.filter((e) => e.type === "step_held").map((e) => Date.parse(e.at));
+	const firstHold = holds.length > 0 ? Math.min(...holds) : Number.POSITIVE_INFINITY;
+	const failed = entries.filter((e) => e.type === "step_failed" && Date.parse(e.at) < firstHold).length;
+	const bound = 2 * threshold + obs.orders.length;
+	return failed > bound
+		? [v("breaker-in-time", `${failed} calls to ${down} failed before its breaker held an order (at most ${bound})`)]
+		: [];
+}
+
 /** (liveness) The sweeper nudges an order only when its own alarm would not have come, a bounded number of times. */
 function nudges(obs: WorldObservation): Violation[] {
 	return obs.spec.orders.flatMap((order) => {
@@ -94,6 +123,7 @@ export function checkWorld(obs: WorldObservation, breakerPosts: Ledger["requests
 		...obs.incidents,
 		...breakerAlerts(obs.breakers, breakerPosts),
 		...nudges(obs),
+		...heldInTime(obs),
 		...(deployed ? versions(obs.orders) : []),
 		...(obs.spec.withoutVerify ? [] : obs.orders.flatMap(askedBeforeAPerson)),
 	];

@@ -22,6 +22,11 @@ export type DeployChange = { config: "rotate-secret" | "base-url" | "api-key" } 
 export type WorldEvent =
 	/** An operator pauses or resumes a downstream at its breaker. */
 	| { kind: "pause" | "resume"; downstream: Downstream; when: Trigger }
+	/**
+	 * The rest of the deployment's calls to a downstream, answered: `successes` reported to its breaker as
+	 * other isolates' orders would report them (busy traffic just before an outage, in the same window).
+	 */
+	| { kind: "traffic"; downstream: Downstream; successes: number; when: Trigger }
 	/** The breaker object of a downstream crashes (memory gone; its storage and alarm stay). */
 	| { kind: "crash-breaker"; downstream: Downstream; when: Trigger }
 	/** A deploy: every object restarts with the change. */
@@ -55,6 +60,11 @@ export interface WorldSpec {
 	sweeps: boolean;
 	/** Settings of the world's own, from the start (a fleet's breaker thresholds): vars as in wrangler.jsonc. */
 	config?: Record<string, string>;
+	/**
+	 * Its orders' calls to this downstream fail only while its breaker has not yet opened: each order must be
+	 * held with budget left, never run out of it on the outage (see `heldInTime`).
+	 */
+	heldThrough?: Downstream;
 	/** The world runs the code as it was before services could be asked about a doubt (every `verify` dropped). */
 	withoutVerify?: boolean;
 }

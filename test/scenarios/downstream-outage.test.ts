@@ -160,6 +160,32 @@ describe("a downstream outage", () => {
 		for (const orderId of down) expect((await settle(orderId)).status).toBe("waiting");
 	});
 
+	it("busy just before an outage, in the same window: ten failures in a row open it, and no order runs out of budget", async () => {
+		const prefix = newOrderId("busy-then-down");
+		shareBreakers(prefix);
+		// Thirty reservations that succeeded a moment ago: within the window, they are most of its calls.
+		const healthy = Array.from({ length: 30 }, (_, i) => `${prefix}-ok-${i}`);
+		await Promise.all(
+			healthy.map(async (orderId) => {
+				expect((await placeOrder(orderBody(orderId))).status).toBe(202);
+				await settle(orderId, (s) => stepOf(s, "reserve-inventory")?.status === "succeeded");
+			}),
+		);
+		const down = Array.from({ length: 12 }, (_, i) => `${prefix}-down-${i}`);
+		await placeWhileReservationsFail(down);
+		for (const orderId of down) await untilHeld(orderId, "reserve-inventory");
+		// Counted as a share, the thirty successes would have let thirty failures through first.
+		const failed = await Promise.all(
+			down.map(async (id) => (await ledger(id)).requests.filter((r) => r.operation === "reserve").length),
+		);
+		expect(failed.reduce((a, b) => a + b, 0)).toBeLessThan(20);
+		const name = `inventory@${prefix}`;
+		const breaker = env.BREAKERS.get(env.BREAKERS.idFromName(name));
+		expect((await breaker.describe("inventory", name)).reason).toMatch(/calls failed in a row/);
+		await recover(down);
+		for (const orderId of down) expect((await settle(orderId)).status).toBe("waiting");
+	});
+
 	it("a cancel accepted while the breaker is asked wins: the call never goes out", async () => {
 		const orderId = newOrderId("cancel-while-admitting");
 		slowAdmissionsOf(orderId, 300);

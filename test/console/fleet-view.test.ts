@@ -130,7 +130,7 @@ describe("the fleet in the console", () => {
 		expect(payments).toContain("failed calls: 10<");
 		expect(payments).toContain("breaker episodes: 1<");
 		expect(payments).toMatch(
-			/<rect class="band opened"[^>]*><title>opened by the breaker \(failures\): 10 of 10 calls failed/,
+			/<rect class="band opened"[^>]*><title>opened by the breaker \(failures\): 10 calls failed in a row/,
 		);
 	});
 

@@ -10,7 +10,7 @@ import { Validator } from "@cfworker/json-schema";
 
 interface Documented {
 	content?: Record<string, { schema: unknown }>;
-	headers?: Record<string, unknown>;
+	headers?: Record<string, { required?: boolean }>;
 }
 interface Document {
 	paths: Record<string, Record<string, { responses: Record<string, Documented> }>>;
@@ -64,8 +64,9 @@ export async function contractBreaches(method: string, url: string, response: Re
 	const documented = route.responses[String(response.status)];
 	if (!documented) return [`${where}, a status the document does not list`];
 	const breaches: string[] = [];
-	for (const header of Object.keys(documented.headers ?? {}))
-		if (!response.headers.has(header)) breaches.push(`${where} without its documented ${header} header`);
+	for (const [header, spec] of Object.entries(documented.headers ?? {}))
+		if (spec.required !== false && !response.headers.has(header))
+			breaches.push(`${where} without its documented ${header} header`);
 	const type = (response.headers.get("Content-Type") ?? "").split(";")[0]?.trim() ?? "";
 	const content = documented.content?.[type];
 	if (!content) return [...breaches, `${where} as ${type || "no content type"}, not as documented`];

@@ -1,10 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { FinalStatus } from "../engine/events";
 import { Order } from "../order/order";
 import { OrderHistory, OrderStatus } from "../order/status";
 import { requireApiKey } from "./auth";
 import { requireJson } from "./body";
 import type { AppEnv } from "./context";
 import { openEventStream } from "./event-streams";
+import { PreferHeaders, preferenceApplied, preferredWait, waitApplied } from "./prefer";
 import { ApiError, validationHook } from "./problem";
 import {
 	bearer,
@@ -29,6 +31,11 @@ const EventsHeaders = z.object({
 		.describe("The id of the last event received: the stream resumes after it"),
 });
 
+/** Whether a status is the order's end: what a `Prefer: wait` waits for. */
+const ended = (status: OrderStatus) => FinalStatus.safeParse(status.status).success;
+
+const Location = z.string().describe("The order's status: /orders/{orderId}?tenant={tenant}");
+
 const routes = {
 	place: createRoute({
 		method: "post",
@@ -39,13 +46,20 @@ const routes = {
 			"The order belongs to the tenant of the key that places it: another tenant may use the same orderId and never meets it.",
 		security: bearer,
 		middleware: [requireApiKey, requireJson] as const,
-		request: { query: TenantQuery, body: jsonRequest(Order) },
+		request: { query: TenantQuery, headers: PreferHeaders, body: jsonRequest(Order) },
 		responses: {
 			202: {
 				...json(OrderStatus, "A new order; it runs in the background. Location names its status."),
-				headers: z.object({ Location: z.string().describe("The order's status: /orders/{orderId}?tenant={tenant}") }),
+				headers: z.object({ Location, ...preferenceApplied }),
 			},
-			200: json(OrderStatus, "This order was already placed with this very body: its current status"),
+			201: {
+				...json(OrderStatus, "With Prefer: wait, a new order that ended within the wait: its final status"),
+				headers: z.object({ Location, ...preferenceApplied }),
+			},
+			200: {
+				...json(OrderStatus, "This order was already placed with this very body: its current status"),
+				headers: z.object(preferenceApplied),
+			},
 			...bodied,
 			...keyed,
 			404: problem("A client key named another tenant in ?tenant="),
@@ -60,9 +74,9 @@ const routes = {
 		description: "Another tenant's order answers 404, as an order that does not exist does.",
 		security: bearer,
 		middleware: [requireApiKey] as const,
-		request: { params: OrderParams, query: TenantQuery },
+		request: { params: OrderParams, query: TenantQuery, headers: PreferHeaders },
 		responses: {
-			200: json(OrderStatus, "The order's status"),
+			200: { ...json(OrderStatus, "The order's status"), headers: z.object(preferenceApplied) },
 			400: problem("Invalid order id or tenant"),
 			...keyed,
 			404: problem("No such order in this tenant"),
@@ -110,20 +124,26 @@ export const orders = new OpenAPIHono<AppEnv>({
 		const order = c.req.valid("json");
 		const caller = c.get("caller");
 		const ref = orderRefOf(caller, order.orderId, c.req.valid("query").tenant);
-		const { outcome, status } = await orderStub(c.env, ref).place(order, ref.tenant, caller.role);
+		const wait = preferredWait(c.req.valid("header").prefer);
+		const { outcome, status } = await orderStub(c.env, ref).place(order, ref.tenant, caller.role, 1000 * (wait ?? 0));
 		if (outcome === "conflict") {
 			throw new ApiError(422, "order-conflict", `Order ${order.orderId} was already placed with a different body.`);
 		}
-		if (outcome === "exists") return c.json(status, 200);
-		return c.json(status, 202, { Location: `/orders/${encodeURIComponent(order.orderId)}?tenant=${ref.tenant}` });
+		if (outcome === "exists") return c.json(status, 200, waitApplied(wait));
+		const headers = {
+			Location: `/orders/${encodeURIComponent(order.orderId)}?tenant=${ref.tenant}`,
+			...waitApplied(wait),
+		};
+		return ended(status) ? c.json(status, 201, headers) : c.json(status, 202, headers);
 	})
 	.openapi(routes.status, async (c) => {
 		const { orderId } = c.req.valid("param");
 		const caller = c.get("caller");
 		const ref = orderRefOf(caller, orderId, c.req.valid("query").tenant);
-		const status = await orderStub(c.env, ref).status(caller.role);
+		const wait = preferredWait(c.req.valid("header").prefer);
+		const status = await orderStub(c.env, ref).status(caller.role, 1000 * (wait ?? 0));
 		if (!status) throw orderNotFound(orderId);
-		return c.json(status, 200);
+		return c.json(status, 200, waitApplied(wait));
 	})
 	.openapi(routes.history, async (c) => {
 		const { orderId } = c.req.valid("param");

@@ -9,6 +9,7 @@ import { breakerGate } from "../ops/breaker-gate";
 import { alertFor, type IndexRow } from "../ops/messages";
 import { platform } from "../ops/platform";
 import { orderConfig } from "./config";
+import { EndWaiters } from "./end-waiters";
 import { EventStreams } from "./event-stream";
 import { logLine } from "./log-lines";
 import { Order, orderTotalCents } from "./order";
@@ -35,6 +36,7 @@ export class OrderObject extends DurableObject<Env> {
 	private placed: JournaledOrder | null = null;
 	private readonly personal: PersonalData;
 	private readonly streams: EventStreams;
+	private readonly waiters = new EndWaiters();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -73,6 +75,7 @@ export class OrderObject extends DurableObject<Env> {
 				const line = logLine(this.ref(), entry, config.logLevel);
 				if (line) platform.log(line);
 				this.streams.publish(entry);
+				if (this.engine.state.finished) this.waiters.release();
 			},
 		});
 		this.personal = new PersonalData(ctx.storage.kv, ctx.storage.sql, this.engine.usage);
@@ -84,11 +87,13 @@ export class OrderObject extends DurableObject<Env> {
 	/**
 	 * Places the order once. The same body again is the same order, compared by digest; once its personal
 	 * data is erased, by what the journal holds only. A different body under its id is a conflict.
+	 * With `waitMs`, the answer waits up to that long for the order to end.
 	 */
 	async place(
 		input: Order,
 		tenant: string,
 		audience: Audience,
+		waitMs = 0,
 	): Promise<{ outcome: PlaceOutcome; status: OrderStatus }> {
 		this.engine.usage.requests++;
 		const order = Order.parse(input);
@@ -105,13 +110,16 @@ export class OrderObject extends DurableObject<Env> {
 			// The first placement may still be on its way to storage: "it exists" is answered once it does.
 			this.engine.persist();
 		}
+		if (outcome !== "conflict") await this.untilEnded(waitMs);
 		return { outcome, status: this.snapshot(audience) };
 	}
 
-	/** Null for an order that was never placed; reading it writes nothing. */
-	status(audience: Audience): OrderStatus | null {
+	/** Null for an order that was never placed; reading it writes nothing. With `waitMs`, as in {@link place}. */
+	async status(audience: Audience, waitMs = 0): Promise<OrderStatus | null> {
 		this.engine.usage.requests++;
-		return this.engine.state.started ? this.snapshot(audience) : null;
+		if (!this.engine.state.started) return null;
+		await this.untilEnded(waitMs);
+		return this.snapshot(audience);
 	}
 
 	history(audience: Audience): OrderHistory | null {
@@ -170,6 +178,11 @@ export class OrderObject extends DurableObject<Env> {
 		this.engine.usage.requests++;
 		platform.count("wake", this.engine.state.workflowId);
 		await this.engine.alarm();
+	}
+
+	/** An order ends once (its end is flushed before the waiters go, so what they answer is durable). */
+	private untilEnded(waitMs: number): Promise<void> {
+		return this.waiters.until(waitMs, () => this.engine.state.finished !== null);
 	}
 
 	/** The order this object holds: its tenant and order id, from its workflow id. */

@@ -9,18 +9,22 @@ const headers = { Authorization: `Bearer ${CLIENT_KEY}` };
  * How the load generator talks to one system. `place` starts an order; a durable system answers 202
  * and is then polled, the naive one answers when it is done. `finishedAt` is the system's own record
  * of when the order finished, on this machine's clock, so polling adds load but no error to latency.
+ * With `waitSeconds`, an order's own placement and reads (`{ hold: true }`) send `Prefer: wait`: the
+ * answer comes when the order ends (201 to a placement), so one request replaces the polls.
  */
-export function durableClient(name, baseUrl, finishedAt) {
+export function durableClient(name, baseUrl, finishedAt, { waitSeconds = 0 } = {}) {
+	const held = (hold) => (hold && waitSeconds > 0 ? { ...headers, Prefer: `wait=${waitSeconds}` } : headers);
 	return {
 		name,
-		async place(order) {
-			const { status, body } = await requestJson("POST", `${baseUrl}/orders`, { body: order, headers });
-			if (status !== 202) throw new Error(`${name}: POST /orders answered ${status}: ${JSON.stringify(body)}`);
+		async place(order, { hold = false } = {}) {
+			const { status, body } = await requestJson("POST", `${baseUrl}/orders`, { body: order, headers: held(hold) });
+			if (status !== 202 && status !== 201)
+				throw new Error(`${name}: POST /orders answered ${status}: ${JSON.stringify(body)}`);
 			return { done: false, body };
 		},
-		async status(orderId) {
+		async status(orderId, { hold = false } = {}) {
 			const { status, body } = await requestJson("GET", `${baseUrl}/orders/${encodeURIComponent(orderId)}`, {
-				headers,
+				headers: held(hold),
 			});
 			if (status !== 200)
 				throw new Error(`${name}: GET /orders/${orderId} answered ${status}: ${JSON.stringify(body)}`);
@@ -38,7 +42,9 @@ export function durableClient(name, baseUrl, finishedAt) {
  * reports the counts saved with its last journal row, which miss what followed).
  */
 export const orchestratorClient = (baseUrl) => ({
-	...durableClient("orchestrator", baseUrl, (body) => Date.parse(body.updatedAt)),
+	...durableClient("orchestrator", baseUrl, (body) => Date.parse(body.updatedAt), {
+		waitSeconds: settings.preferWaitSeconds,
+	}),
 	settleMs: settings.settleMs,
 });
 

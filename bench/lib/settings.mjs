@@ -44,6 +44,10 @@ export const settings = {
 	growthTo: int("BENCH_GROWTH_TO", 10_000),
 	/** How long after an order's finish its usage is read (older code woke its alarm 12 s after: 13000). */
 	settleMs: int("BENCH_SETTLE_MS", 1000),
+	/** Every how many orders of a throughput point the usage is read (that read is the bench's, not the order's). */
+	usageEvery: Math.max(1, int("BENCH_USAGE_EVERY", 8)),
+	/** The orchestrator's clients send `Prefer: wait` for this many seconds rather than poll (0: they poll). */
+	preferWaitSeconds: int("BENCH_PREFER_WAIT", 20),
 	/** The shortest wait between two status reads of one order, in ms (see lib/pacer.mjs). */
 	pollMs: int("BENCH_POLL_MS", 5),
 	/** An order not finished by then counts as stuck, and the run goes on. */

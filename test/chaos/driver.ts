@@ -214,7 +214,7 @@ export class CaseRun implements Driven {
 		// One request, as a client would send it; a crash of the object cuts it off without an answer.
 		const send = async (request: Promise<Response>) => {
 			const response = await this.unlessCrashed(request);
-			if (response && action !== "poll")
+			if (response && action !== "poll" && action !== "poll-held")
 				this.answers.push({
 					action: action === "pick" ? "pick (during a call)" : action,
 					status: response.status,
@@ -238,11 +238,12 @@ export class CaseRun implements Driven {
 				);
 				return;
 			case "place-again":
-			case "poll": {
+			case "poll":
+			case "poll-held": {
 				const request =
-					action === "poll"
-						? api(`/orders/${this.orderId}`)
-						: api("/orders", { method: "POST", body: orderFor(this.spec) });
+					action === "place-again"
+						? api("/orders", { method: "POST", body: orderFor(this.spec) })
+						: api(`/orders/${this.orderId}`, { headers: action === "poll" ? {} : { Prefer: "wait=1" } });
 				const status = await send(request);
 				if (status !== null && status !== 200 && status < 500)
 					this.incident("api", `${action} during a call answered ${status}`);

@@ -34,8 +34,8 @@ export type PlatformFaultSpec =
 	| { on: "queue"; kind: QueueFault; times: number }
 	| { on: "database"; kind: DatabaseFault; times: number };
 
-/** What can arrive while one of the order's downstream calls is in flight. */
-export const INTERLEAVED = ["pick", "cancel", "retry", "resolve", "place-again", "poll", "alarm"] as const;
+/** What can arrive while one of the order's downstream calls is in flight (`poll-held`: a read with `Prefer: wait`). */
+export const INTERLEAVED = ["pick", "cancel", "retry", "resolve", "place-again", "poll", "poll-held", "alarm"] as const;
 export type Interleaved = (typeof INTERLEAVED)[number];
 
 /**

@@ -4,6 +4,7 @@ import type { OrderStatus } from "../../src/order/status";
 import { shareBreakers } from "../breakers";
 import { countOf, countsLike } from "../counts";
 import {
+	api,
 	confirmPick,
 	dueAlarm,
 	getStatus,
@@ -86,6 +87,11 @@ async function costOf(order: Order, until: (s: OrderStatus) => boolean): Promise
 		expect((await confirmPick(orderId, await pickToken(orderId))).status).toBe(202);
 	}
 	await settle(orderId, until);
+	return restingCost(orderId);
+}
+
+/** What an order that came to rest cost. */
+async function restingCost(orderId: string): Promise<Budget> {
 	// Nothing but the erasure is left: its alarm is set, with no early wake before it.
 	await dueAlarm(orderId);
 	const status = await getStatus(orderId);
@@ -126,6 +132,19 @@ describe("what one order costs beside its business, in counts", () => {
 		// The placement's and the pick's answers must not wait for a breaker: their rows are written first.
 		const cost = await costOf(orderBody(`cold-${PREFIX}`), (s) => s.status === "completed");
 		expect(cost).toEqual({ ...BUDGETS.happy, breakerRoundTrips: 4, journalRows: 8, rowsWritten: 11 });
+	});
+
+	it("placed with Prefer: wait, an order costs what its path costs, and its client one request", async () => {
+		const orderId = `${PREFIX}-held`;
+		const held = await api("/orders", {
+			method: "POST",
+			body: outOfStockOrder(orderId),
+			headers: { Prefer: "wait=20" },
+		});
+		expect(held.status).toBe(201);
+		// The held answer is the only request the order's object served for its client: no reads.
+		expect(((await held.json()) as OrderStatus).usage.requests).toBe(1);
+		expect(await restingCost(orderId)).toEqual(BUDGETS.outOfStock);
 	});
 
 	it("each API request checks its key's rate limit once", async () => {

@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import base from "../../vitest.config";
 import { type ChaosSettings, CI_SETTINGS } from "../chaos/settings";
 import { ChaosReporter } from "./chaos-reporter";
+import { LongestFirst } from "./chaos-sequencer";
 import { muteInjectedCrashNoise } from "./mute-crash-noise";
 
 /**
@@ -59,6 +60,7 @@ export default defineConfig(async (env) => {
 			testTimeout: 20 * 60_000,
 			// The matrix, the random orders and the fuzz are separate files: two cores run two of them at once.
 			maxWorkers: 2,
+			sequence: { sequencer: LongestFirst },
 			provide: { chaos: settings },
 			reporters: [new ChaosReporter(settings)],
 		},

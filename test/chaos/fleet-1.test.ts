@@ -1,0 +1,4 @@
+import { fleetTest } from "./fleet-run";
+
+// The fleets in two files, so that the longest part of the run is shared between both cores.
+fleetTest(0, 2);

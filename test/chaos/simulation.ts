@@ -132,10 +132,14 @@ export class Simulation {
 	 */
 	async breakersSeen(): Promise<BreakerSeen[]> {
 		const seen = await Promise.all(this.breakers.map(readBreaker));
+		let fired = false;
 		for (const breaker of seen)
-			if (breaker.owed > 0 && breaker.alarm !== null)
+			if (breaker.owed > 0 && breaker.alarm !== null) {
 				await fire({ kind: "breaker", name: breaker.name, at: breaker.alarm }, this.spec.name);
-		return Promise.all(this.breakers.map(readBreaker));
+				fired = true;
+			}
+		// Read again only if a delivery may have changed them: every order rests, so nothing else moves a breaker.
+		return fired ? Promise.all(this.breakers.map(readBreaker)) : seen;
 	}
 
 	/**

@@ -188,14 +188,25 @@ export class Simulation {
 	private async pump(): Promise<void> {
 		let idle = 0;
 		let rounds = 0;
+		let busy: Driven[] = [];
 		const limit = MAX_ROUNDS_PER_ORDER * Math.max(1, this.orders.length);
 		while (this.waiters.length > 0) {
 			if (this.active > 0) {
 				await scheduler.wait(1);
 				continue;
 			}
+			// While runs are under way, only their orders are looked at again (most rounds of a fleet are such
+			// waits); once they are done, every order is, since the others may have started one meanwhile.
+			if (busy.length > 0) {
+				busy = busyOf(await this.probe(busy));
+				if (busy.length > 0) {
+					await scheduler.wait(2);
+					continue;
+				}
+			}
 			const probes = await this.probe();
-			if ([...probes.values()].some((p) => p.busy)) {
+			busy = busyOf(probes);
+			if (busy.length > 0) {
 				await scheduler.wait(2);
 				continue;
 			}
@@ -229,8 +240,8 @@ export class Simulation {
 		}
 	}
 
-	private async probe(): Promise<Map<Driven, Probe>> {
-		const probes = await Promise.all(this.orders.map(async (o) => [o, await o.plan.arm(o.orderId)] as const));
+	private async probe(orders: readonly Driven[] = this.orders): Promise<Map<Driven, Probe>> {
+		const probes = await Promise.all(orders.map(async (o) => [o, await o.plan.arm(o.orderId)] as const));
 		return new Map(probes);
 	}
 
@@ -493,6 +504,8 @@ export function livenessOf(
 	}
 	return out;
 }
+
+const busyOf = (probes: Map<Driven, Probe>) => [...probes].flatMap(([order, probe]) => (probe.busy ? [order] : []));
 
 /** A breaker's record, held orders and alarm, read from its storage. */
 async function readBreaker(name: string): Promise<BreakerSeen & { alarm: number | null }> {

@@ -49,6 +49,8 @@ const MAX_ROUNDS_PER_ORDER = 400;
 const STUCK_ROUNDS = 25;
 /** How long after its breaker closes a held step must be on its way: its release wave, with room to spare. */
 const RELEASE_BOUND_MS = 10_000;
+/** The longest the simulation waits before looking again at a run under way, in ms. */
+const BUSY_WAIT_MAX_MS = 16;
 /** The Cron Trigger's period: the sweeper runs once a minute of the world's clock has passed. */
 const SWEEP_EVERY_MS = 60_000;
 const DOWNSTREAMS = ["payments", "inventory", "shipping", "email"] as const;
@@ -189,6 +191,7 @@ export class Simulation {
 		let idle = 0;
 		let rounds = 0;
 		let busy: Driven[] = [];
+		let waited = 0;
 		const limit = MAX_ROUNDS_PER_ORDER * Math.max(1, this.orders.length);
 		while (this.waiters.length > 0) {
 			if (this.active > 0) {
@@ -197,13 +200,16 @@ export class Simulation {
 			}
 			// While runs are under way, only their orders are looked at again (most rounds of a fleet are such
 			// waits); once they are done, every order is, since the others may have started one meanwhile.
+			// A run that waits on a downstream's time limit takes hundreds of ms: looking again every 2 ms at
+			// first, then less often, notices a short run at once without an object round trip per ms of a long one.
 			if (busy.length > 0) {
 				busy = busyOf(await this.probe(busy));
 				if (busy.length > 0) {
-					await scheduler.wait(2);
+					await scheduler.wait(Math.min(BUSY_WAIT_MAX_MS, 2 ** ++waited));
 					continue;
 				}
 			}
+			waited = 0;
 			const probes = await this.probe();
 			busy = busyOf(probes);
 			if (busy.length > 0) {

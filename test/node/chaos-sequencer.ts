@@ -3,9 +3,9 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
  * The chaos files, longest first, as measured on the full profile (seconds of a file's own run, two at
- * once). Vitest's own order comes from its cache of earlier runs, or from file sizes on a fresh clone
- * (where the 4-line matrix files would go last): handing out the longest first keeps both workers busy
- * to the end instead of leaving one file to finish alone.
+ * once; the fleets' halves estimated). Vitest's own order comes from its cache of earlier runs, or from
+ * file sizes on a fresh clone (where the 4-line matrix files would go last): handing out the longest
+ * first keeps every worker busy to the end instead of leaving one file to finish alone.
  */
 const EXPECTED_SECONDS: Record<string, number> = {
 	"matrix-1.test.ts": 230,

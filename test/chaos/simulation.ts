@@ -225,16 +225,18 @@ export class Simulation {
 				idle = 0;
 				continue;
 			}
-			await this.watch(probes);
+			const breakers = await this.watch(probes);
 			if (await this.happenDue(probes)) {
 				idle = 0;
 				continue;
 			}
+			const hooked = this.waiters.some((waiter) => waiter.beforeAlarm);
 			for (const waiter of [...this.waiters]) await waiter.beforeAlarm?.();
 			if (await this.sweepIfDue(probes)) continue;
 			// A request that lands in the middle of a call may have started meanwhile: its moment, not the clock's.
 			if (this.active > 0) continue;
-			if (await this.deliverNext(probes)) {
+			// The breakers as the watch just read them, unless an early warehouse may have acted since.
+			if (await this.deliverNext(probes, hooked ? null : breakers)) {
 				idle = 0;
 				continue;
 			}
@@ -279,20 +281,23 @@ export class Simulation {
 	 * handler off and the platform owes it again), and a step held by a breaker that closed a while
 	 * ago is on its way.
 	 */
-	private async watch(probes: Map<Driven, Probe>): Promise<void> {
+	private async watch(probes: Map<Driven, Probe>): Promise<BreakerRead[] | null> {
 		const orders = [...probes].map(([order, probe]) => ({
 			orderId: order.orderId,
 			probe,
 			owesRedelivery: order.owesRedelivery(),
 		}));
+		let breakers: BreakerRead[] | null = null;
 		if (orders.some((o) => o.probe.heldBy.length > 0)) {
 			this.watchBreakers = true;
 			// A held step is judged against its breaker as it is now: one seen closed may have opened again
 			// since (other orders' failures, between two moves of the clock), and holds it rightly.
-			this.noteClosed(await Promise.all(this.breakers.map(readBreaker)));
+			breakers = await Promise.all(this.breakers.map(readBreaker));
+			this.noteClosed(breakers);
 		}
 		for (const incident of livenessOf(orders, this.closedAt, this.now()))
 			if (!this.incidents.some((i) => i.message === incident.message)) this.incidents.push(incident);
+		return breakers;
 	}
 
 	private holds(trigger: Trigger, probes: Map<Driven, Probe>): boolean {
@@ -425,8 +430,8 @@ export class Simulation {
 	}
 
 	/** Moves the clock to the earliest alarm in the world and delivers it; true if there was one. */
-	private async deliverNext(probes: Map<Driven, Probe>): Promise<boolean> {
-		const breakers = this.watchBreakers ? await Promise.all(this.breakers.map(readBreaker)) : [];
+	private async deliverNext(probes: Map<Driven, Probe>, read: BreakerRead[] | null): Promise<boolean> {
+		const breakers = this.watchBreakers ? (read ?? (await Promise.all(this.breakers.map(readBreaker)))) : [];
 		this.noteClosed(breakers);
 		const timers: { at: number; deliver: () => Promise<unknown> }[] = [];
 		for (const [order, probe] of probes)
@@ -513,8 +518,10 @@ export function livenessOf(
 
 const busyOf = (probes: Map<Driven, Probe>) => [...probes].flatMap(([order, probe]) => (probe.busy ? [order] : []));
 
+type BreakerRead = BreakerSeen & { alarm: number | null };
+
 /** A breaker's record, held orders and alarm, read from its storage. */
-async function readBreaker(name: string): Promise<BreakerSeen & { alarm: number | null }> {
+async function readBreaker(name: string): Promise<BreakerRead> {
 	const stub = env.BREAKERS.get(env.BREAKERS.idFromName(name));
 	return runInDurableObject(stub, async (_, state) => {
 		const sql = state.storage.sql;

@@ -2,21 +2,23 @@ import { basename } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * The chaos files, longest first, as measured on the full profile (seconds of a file's own run, two at
- * once; the fleets' halves estimated). Vitest's own order comes from its cache of earlier runs, or from
- * file sizes on a fresh clone (where the 4-line matrix files would go last): handing out the longest
- * first keeps every worker busy to the end instead of leaving one file to finish alone.
+ * The chaos files, longest first: seconds of a file's own run in a full run, three at once (the run of
+ * 2026-12-07, seed 313080451, with the matrix in three files, the fleets in two and the random orders in
+ * one, divided by the shards they have now). Vitest's own order comes from its cache of earlier runs,
+ * or from file sizes on a fresh clone (where the 4-line shard files would go last): handing out the
+ * longest first keeps every worker busy to the end instead of leaving one file to finish alone.
  */
 const EXPECTED_SECONDS: Record<string, number> = {
-	"matrix-1.test.ts": 230,
-	"matrix-2.test.ts": 230,
-	"matrix-3.test.ts": 230,
-	"random.test.ts": 185,
-	"fleet-1.test.ts": 180,
-	"fleet-2.test.ts": 180,
-	"api-fuzz.test.ts": 95,
-	"verify.test.ts": 15,
+	...shards("fleet", 3, 260 * 2),
+	...shards("matrix", 6, 324 * 3),
+	...shards("random", 2, 317),
+	"api-fuzz.test.ts": 102,
+	"verify.test.ts": 25,
 };
+
+function shards(name: string, count: number, seconds: number): Record<string, number> {
+	return Object.fromEntries(Array.from({ length: count }, (_, i) => [`${name}-${i + 1}.test.ts`, seconds / count]));
+}
 
 export class LongestFirst extends BaseSequencer {
 	override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

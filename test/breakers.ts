@@ -1,5 +1,5 @@
 import { platform } from "../src/ops/platform";
-import { belongsTo, shareClock } from "./clock";
+import { Prefixes, shareClock } from "./clock";
 
 /**
  * Which breaker guards a downstream for each order. Storage is isolated per test file, not per test,
@@ -8,7 +8,7 @@ import { belongsTo, shareClock } from "./clock";
  * orders whose workflow ids start with its prefix, and points the operator API (which names no order)
  * at them. Installed for every test file by test/setup.ts.
  */
-const shared = new Map<string, string>();
+const shared = new Prefixes();
 let apiScope: string | null = null;
 /** Orders whose questions to their breaker (or its answers) are held back, and for how long, in ms. */
 const slowAdmissions = new Map<string, { ms: number; before: boolean }>();
@@ -25,8 +25,7 @@ export function installBreakerScopes(): void {
 	};
 	platform.breaker = (downstream, workflowId) => {
 		if (workflowId === "") return apiScope === null ? downstream : scoped(downstream, apiScope);
-		for (const [prefix, scope] of shared) if (belongsTo(workflowId, prefix)) return scoped(downstream, scope);
-		return scoped(downstream, workflowId);
+		return scoped(downstream, shared.of(workflowId) ?? workflowId);
 	};
 }
 
@@ -35,7 +34,7 @@ export function installBreakerScopes(): void {
  * them; the operator API addresses them too, unless `api` is false (many fleets at once, each its own).
  */
 export function shareBreakers(prefix: string, { api = true }: { api?: boolean } = {}): void {
-	shared.set(prefix, prefix);
+	shared.add(prefix);
 	if (api) apiScope = prefix;
 	shareClock(prefix);
 }

@@ -460,13 +460,14 @@ export class CaseRun implements Driven {
 					)
 				: null;
 		if (projection?.swept) this.notes.push("the sweeper was needed to bring D1 in line");
-		if (status && this.accepted) await settledAlerts(this.orderId, expectedAlerts(this.orderId, history));
+		const afterAlerts =
+			status && this.accepted ? await settledAlerts(this.orderId, expectedAlerts(this.orderId, history)) : null;
 		const { alarm } = await this.plan.arm(this.orderId);
 		const d1 = projection?.d1 ?? null;
 		return this.observation(startedAt, {
 			status,
 			history,
-			ledger: await ledger(this.orderId),
+			ledger: afterAlerts ?? (await ledger(this.orderId)),
 			alarm,
 			d1,
 			accepted: this.accepted,

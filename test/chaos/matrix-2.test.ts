@@ -1,4 +1,4 @@
 import { matrixTest } from "./matrix-run";
 
-// The matrix in three files, so that Vitest keeps both cores busy with them and the random orders.
-matrixTest(1, 3);
+// The matrix in six files, so that Vitest's three workers share it evenly with the fleets and the random orders.
+matrixTest(1, 6);

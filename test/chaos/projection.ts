@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { SWEEP_GRACE_MS, sweep } from "../../src/ops/sweeper";
 import type { OrderStatus } from "../../src/order/status";
-import { d1Rows, ledger } from "../helpers";
+import { d1Rows, type Ledger, ledger } from "../helpers";
 import type { D1Row, HistoryEntry } from "./case";
 
 /** What D1 must hold for an order once delivery has had its chance: derived from the journal, independently of the engine. */
@@ -58,15 +58,19 @@ export function expectedAlerts(orderId: string, history: readonly HistoryEntry[]
 		.map((e) => `${orderId}:${e.seq}`);
 }
 
-/** Waits, bounded, until every alert the order raised has been posted; the alert sink's requests then. */
-export async function settledAlerts(orderId: string, ids: readonly string[]) {
-	const posts = async () => (await ledger(orderId)).requests.filter((r) => r.operation === "alert");
+/**
+ * Waits, bounded, until every alert the order raised has been posted; the order's ledger then, which
+ * the checks read as it is once the order rests (the alert sink writes there too).
+ */
+export async function settledAlerts(orderId: string, ids: readonly string[]): Promise<Ledger> {
+	const posted = (l: Ledger) => l.requests.filter((r) => r.operation === "alert");
 	const until = Date.now() + DELIVERY_MS;
-	let seen = await posts();
-	while (ids.some((id) => !seen.some((r) => r.idempotencyKey === id)) && Date.now() < until) {
+	let seen = await ledger(orderId);
+	while (ids.some((id) => !posted(seen).some((r) => r.idempotencyKey === id)) && Date.now() < until) {
 		await scheduler.wait(25);
-		seen = await posts();
+		seen = await ledger(orderId);
 	}
+	return seen;
 }
 
 /** How D1 differs from what is expected, in words; empty when it matches. */

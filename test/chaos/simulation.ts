@@ -49,6 +49,8 @@ const MAX_ROUNDS_PER_ORDER = 400;
 const STUCK_ROUNDS = 25;
 /** How long after its breaker closes a held step must be on its way: its release wave, with room to spare. */
 const RELEASE_BOUND_MS = 10_000;
+/** The longest the simulation waits before looking again at a run under way, in ms. */
+const BUSY_WAIT_MAX_MS = 16;
 /** The Cron Trigger's period: the sweeper runs once a minute of the world's clock has passed. */
 const SWEEP_EVERY_MS = 60_000;
 const DOWNSTREAMS = ["payments", "inventory", "shipping", "email"] as const;
@@ -132,10 +134,14 @@ export class Simulation {
 	 */
 	async breakersSeen(): Promise<BreakerSeen[]> {
 		const seen = await Promise.all(this.breakers.map(readBreaker));
+		let fired = false;
 		for (const breaker of seen)
-			if (breaker.owed > 0 && breaker.alarm !== null)
+			if (breaker.owed > 0 && breaker.alarm !== null) {
 				await fire({ kind: "breaker", name: breaker.name, at: breaker.alarm }, this.spec.name);
-		return Promise.all(this.breakers.map(readBreaker));
+				fired = true;
+			}
+		// Read again only if a delivery may have changed them: every order rests, so nothing else moves a breaker.
+		return fired ? Promise.all(this.breakers.map(readBreaker)) : seen;
 	}
 
 	/**
@@ -184,14 +190,29 @@ export class Simulation {
 	private async pump(): Promise<void> {
 		let idle = 0;
 		let rounds = 0;
+		let busy: Driven[] = [];
+		let waited = 0;
 		const limit = MAX_ROUNDS_PER_ORDER * Math.max(1, this.orders.length);
 		while (this.waiters.length > 0) {
 			if (this.active > 0) {
 				await scheduler.wait(1);
 				continue;
 			}
+			// While runs are under way, only their orders are looked at again (most rounds of a fleet are such
+			// waits); once they are done, every order is, since the others may have started one meanwhile.
+			// A run that waits on a downstream's time limit takes hundreds of ms: looking again every 2 ms at
+			// first, then less often, notices a short run at once without an object round trip per ms of a long one.
+			if (busy.length > 0) {
+				busy = busyOf(await this.probe(busy));
+				if (busy.length > 0) {
+					await scheduler.wait(Math.min(BUSY_WAIT_MAX_MS, 2 ** ++waited));
+					continue;
+				}
+			}
+			waited = 0;
 			const probes = await this.probe();
-			if ([...probes.values()].some((p) => p.busy)) {
+			busy = busyOf(probes);
+			if (busy.length > 0) {
 				await scheduler.wait(2);
 				continue;
 			}
@@ -204,16 +225,18 @@ export class Simulation {
 				idle = 0;
 				continue;
 			}
-			await this.watch(probes);
+			const breakers = await this.watch(probes);
 			if (await this.happenDue(probes)) {
 				idle = 0;
 				continue;
 			}
+			const hooked = this.waiters.some((waiter) => waiter.beforeAlarm);
 			for (const waiter of [...this.waiters]) await waiter.beforeAlarm?.();
 			if (await this.sweepIfDue(probes)) continue;
 			// A request that lands in the middle of a call may have started meanwhile: its moment, not the clock's.
 			if (this.active > 0) continue;
-			if (await this.deliverNext(probes)) {
+			// The breakers as the watch just read them, unless an early warehouse may have acted since.
+			if (await this.deliverNext(probes, hooked ? null : breakers)) {
 				idle = 0;
 				continue;
 			}
@@ -225,8 +248,8 @@ export class Simulation {
 		}
 	}
 
-	private async probe(): Promise<Map<Driven, Probe>> {
-		const probes = await Promise.all(this.orders.map(async (o) => [o, await o.plan.arm(o.orderId)] as const));
+	private async probe(orders: readonly Driven[] = this.orders): Promise<Map<Driven, Probe>> {
+		const probes = await Promise.all(orders.map(async (o) => [o, await o.plan.arm(o.orderId)] as const));
 		return new Map(probes);
 	}
 
@@ -258,20 +281,23 @@ export class Simulation {
 	 * handler off and the platform owes it again), and a step held by a breaker that closed a while
 	 * ago is on its way.
 	 */
-	private async watch(probes: Map<Driven, Probe>): Promise<void> {
+	private async watch(probes: Map<Driven, Probe>): Promise<BreakerRead[] | null> {
 		const orders = [...probes].map(([order, probe]) => ({
 			orderId: order.orderId,
 			probe,
 			owesRedelivery: order.owesRedelivery(),
 		}));
+		let breakers: BreakerRead[] | null = null;
 		if (orders.some((o) => o.probe.heldBy.length > 0)) {
 			this.watchBreakers = true;
 			// A held step is judged against its breaker as it is now: one seen closed may have opened again
 			// since (other orders' failures, between two moves of the clock), and holds it rightly.
-			this.noteClosed(await Promise.all(this.breakers.map(readBreaker)));
+			breakers = await Promise.all(this.breakers.map(readBreaker));
+			this.noteClosed(breakers);
 		}
 		for (const incident of livenessOf(orders, this.closedAt, this.now()))
 			if (!this.incidents.some((i) => i.message === incident.message)) this.incidents.push(incident);
+		return breakers;
 	}
 
 	private holds(trigger: Trigger, probes: Map<Driven, Probe>): boolean {
@@ -404,8 +430,8 @@ export class Simulation {
 	}
 
 	/** Moves the clock to the earliest alarm in the world and delivers it; true if there was one. */
-	private async deliverNext(probes: Map<Driven, Probe>): Promise<boolean> {
-		const breakers = this.watchBreakers ? await Promise.all(this.breakers.map(readBreaker)) : [];
+	private async deliverNext(probes: Map<Driven, Probe>, read: BreakerRead[] | null): Promise<boolean> {
+		const breakers = this.watchBreakers ? (read ?? (await Promise.all(this.breakers.map(readBreaker)))) : [];
 		this.noteClosed(breakers);
 		const timers: { at: number; deliver: () => Promise<unknown> }[] = [];
 		for (const [order, probe] of probes)
@@ -490,8 +516,12 @@ export function livenessOf(
 	return out;
 }
 
+const busyOf = (probes: Map<Driven, Probe>) => [...probes].flatMap(([order, probe]) => (probe.busy ? [order] : []));
+
+type BreakerRead = BreakerSeen & { alarm: number | null };
+
 /** A breaker's record, held orders and alarm, read from its storage. */
-async function readBreaker(name: string): Promise<BreakerSeen & { alarm: number | null }> {
+async function readBreaker(name: string): Promise<BreakerRead> {
 	const stub = env.BREAKERS.get(env.BREAKERS.idFromName(name));
 	return runInDurableObject(stub, async (_, state) => {
 		const sql = state.storage.sql;

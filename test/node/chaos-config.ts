@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import base from "../../vitest.config";
 import { type ChaosSettings, CI_SETTINGS } from "../chaos/settings";
 import { ChaosReporter } from "./chaos-reporter";
+import { LongestFirst } from "./chaos-sequencer";
 import { muteInjectedCrashNoise } from "./mute-crash-noise";
 
 /**
@@ -57,8 +58,11 @@ export default defineConfig(async (env) => {
 			...resolved.test,
 			include: ["test/chaos/**/*.test.ts"],
 			testTimeout: 20 * 60_000,
-			// The matrix, the random orders and the fuzz are separate files: two cores run two of them at once.
-			maxWorkers: 2,
+			// The matrix, the fleets, the random orders and the fuzz are separate files, each in a workerd of its
+			// own whose test isolate keeps about 80% of a core busy (the rest is waiting on time limits and other
+			// isolates): three at once fill two cores (measured: 11% less wall time than two, four were slower).
+			maxWorkers: 3,
+			sequence: { sequencer: LongestFirst },
 			provide: { chaos: settings },
 			reporters: [new ChaosReporter(settings)],
 		},

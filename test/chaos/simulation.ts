@@ -73,6 +73,8 @@ export class Simulation {
 	private readonly happened: (number | undefined)[];
 	private readonly breakers: string[];
 	private active = 0;
+	/** The pump, waiting for the scripts to stop acting: woken by the last one that waits or leaves. */
+	private quiet: (() => void) | null = null;
 	private pumping: Promise<void> | null = null;
 	private lastSweep: number;
 	private watchBreakers: boolean;
@@ -109,8 +111,16 @@ export class Simulation {
 	}
 
 	leave(): void {
-		this.active--;
+		this.stop();
 		this.kick();
+	}
+
+	/** One script fewer acts; the last wakes the pump. */
+	private stop(): void {
+		if (--this.active > 0 || !this.quiet) return;
+		const wake = this.quiet;
+		this.quiet = null;
+		wake();
 	}
 
 	/** Waits, the clock moving on, until the order's status satisfies `until`; the status then (null: no order). */
@@ -166,7 +176,7 @@ export class Simulation {
 	private wait(waiter: Omit<Waiter, "resolve">): Promise<Probe | undefined> {
 		return new Promise((resolve) => {
 			this.waiters.push({ ...waiter, resolve });
-			this.active--;
+			this.stop();
 			this.kick();
 		});
 	}
@@ -195,7 +205,10 @@ export class Simulation {
 		const limit = MAX_ROUNDS_PER_ORDER * Math.max(1, this.orders.length);
 		while (this.waiters.length > 0) {
 			if (this.active > 0) {
-				await scheduler.wait(1);
+				// Rather than look again every ms while a script acts (16 worlds at once: thousands of wakes a second).
+				await new Promise<void>((resolve) => {
+					this.quiet = resolve;
+				});
 				continue;
 			}
 			// While runs are under way, only their orders are looked at again (most rounds of a fleet are such

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { Checker } from "./checker";
 import { FLEET_SHAPES, fleetCase } from "./fleet";
+import { concludePart, muteForFile } from "./part";
 import { runPool } from "./pool";
-import { muteInjectedCrashLogs } from "./quiet";
-import { failureSummary } from "./report";
 import { chaosSettings, rerunCommand } from "./settings";
 
 // Fleet `i` has shape `i % 10`, and shapes differ in cost: the shards take turns within each round of
@@ -16,11 +15,7 @@ const shardOf = (index: number, shards: number) => (index + Math.floor(index / F
  */
 export function fleetTest(shard: number, shards: number): void {
 	const settings = chaosSettings();
-	let unmute: () => void;
-	beforeAll(() => {
-		unmute = muteInjectedCrashLogs();
-	});
-	afterAll(() => unmute());
+	muteForFile();
 
 	describe(`chaos fleets (${settings.profile} profile, seed ${settings.seed}, part ${shard + 1} of ${shards})`, () => {
 		it(
@@ -39,16 +34,14 @@ export function fleetTest(shard: number, shards: number): void {
 				await runPool(indexes, Math.max(1, Math.round(settings.concurrency / 4)), (index) =>
 					checker.check(fleetCase(seed, index), rerunCommand(settings, { fleet: index })),
 				);
-				const meta = checker.meta();
-				Object.assign(task.meta, { chaos: meta });
-				if (!settings.progress)
-					console.log(
+				concludePart(
+					task,
+					checker,
+					settings,
+					`fleet (seed ${seed})`,
+					(meta) =>
 						`chaos fleets part ${shard + 1}: ${meta.cases} fleets (seed ${seed}), ${meta.violations} violations`,
-					);
-				expect(
-					checker.failures.map((f) => f.id),
-					failureSummary(`fleet (seed ${seed})`, checker.failures),
-				).toEqual([]);
+				);
 			},
 			20 * 60_000,
 		);

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Checker } from "./checker";
 import { crashPoints, findMatrixCase, matrixCase, scenarios } from "./matrix";
+import { concludePart, muteForFile } from "./part";
 import { limiter } from "./pool";
-import { muteInjectedCrashLogs } from "./quiet";
-import { failureSummary } from "./report";
 import { chaosSettings, rerunCommand } from "./settings";
 import type { WorldSpec } from "./world-spec";
 
@@ -14,11 +13,7 @@ import type { WorldSpec } from "./world-spec";
  */
 export function matrixTest(shard: number, shards: number): void {
 	const settings = chaosSettings();
-	let unmute: () => void;
-	beforeAll(() => {
-		unmute = muteInjectedCrashLogs();
-	});
-	afterAll(() => unmute());
+	muteForFile();
 
 	describe(`chaos matrix (${settings.profile} profile, part ${shard + 1} of ${shards})`, () => {
 		it(
@@ -47,14 +42,13 @@ export function matrixTest(shard: number, shards: number): void {
 					}),
 				);
 
-				const meta = checker.meta();
-				Object.assign(task.meta, { chaos: meta });
-				if (!settings.progress)
-					console.log(`chaos matrix part ${shard + 1}: ${meta.cases} cases, ${meta.violations} violations`);
-				expect(
-					checker.failures.map((f) => f.id),
-					failureSummary("matrix", checker.failures),
-				).toEqual([]);
+				const meta = concludePart(
+					task,
+					checker,
+					settings,
+					"matrix",
+					(part) => `chaos matrix part ${shard + 1}: ${part.cases} cases, ${part.violations} violations`,
+				);
 				if (!focused) expect(meta.cases).toBeGreaterThanOrEqual(list.length);
 			},
 			20 * 60_000,

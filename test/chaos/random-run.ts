@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { Checker } from "./checker";
+import { concludePart, muteForFile } from "./part";
 import { runPool } from "./pool";
-import { muteInjectedCrashLogs } from "./quiet";
 import { randomCase } from "./random-schedule";
-import { failureSummary } from "./report";
 import { chaosSettings, rerunCommand } from "./settings";
 
 /** The random orders, in `shards` test files that Vitest runs side by side: shard `shard` takes every `shards`-th order. */
 export function randomTest(shard: number, shards: number): void {
 	const settings = chaosSettings();
-	let unmute: () => void;
-	beforeAll(() => {
-		unmute = muteInjectedCrashLogs();
-	});
-	afterAll(() => unmute());
+	muteForFile();
 
 	describe(`chaos random schedules (${settings.profile} profile, seed ${settings.seed}, part ${shard + 1} of ${shards})`, () => {
 		it(
@@ -36,16 +31,14 @@ export function randomTest(shard: number, shards: number): void {
 					checker.check(randomCase(seed, index), rerunCommand(settings, { order: index })),
 				);
 
-				const meta = checker.meta();
-				Object.assign(task.meta, { chaos: meta });
-				if (!settings.progress)
-					console.log(
+				concludePart(
+					task,
+					checker,
+					settings,
+					`random (seed ${seed})`,
+					(meta) =>
 						`chaos random part ${shard + 1}: ${meta.cases} orders (seed ${seed}), ${meta.violations} violations`,
-					);
-				expect(
-					checker.failures.map((f) => f.id),
-					failureSummary(`random (seed ${seed})`, checker.failures),
-				).toEqual([]);
+				);
 			},
 			20 * 60_000,
 		);

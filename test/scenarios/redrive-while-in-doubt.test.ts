@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SWEEP_GRACE_MS, sweep } from "../../src/ops/sweeper";
+import { advanceClockBy } from "../clock";
 import {
 	act,
 	alarmOf,
@@ -36,6 +37,9 @@ describe("a redrive of an order compensating around a step in doubt", () => {
 		await cannotTell(orderId, "payments");
 		expect((await placeOrder(orderBody(orderId))).status).toBe(202);
 		expect((await settle(orderId)).status).toBe("needs_attention");
+		// An hour ahead of real time, so that only this test fires the order's alarms: the platform's own
+		// timer once sent shipping's retry between the reads below (the step in flight has no next attempt).
+		advanceClockBy(orderId, 60 * 60_000);
 
 		// The redrive gives both a fresh budget; the refund is due at once but comes only after shipping is
 		// learned. The order must sleep until shipping's next attempt, not wake at once, over and over.
@@ -45,7 +49,7 @@ describe("a redrive of an order compensating around a step in doubt", () => {
 			(busy) => !busy,
 		);
 		// The alarm waits for shipping's next attempt (whose backoff may be a few ms: compared with it, not
-		// with the clock, which a loaded machine moves on meanwhile).
+		// with the clock, which real time moves on meanwhile).
 		const alarm = await alarmOf(orderId);
 		const shipping = (await getStatus(orderId)).steps.find((step) => step.name === "schedule-shipping");
 		expect(alarm).not.toBeNull();

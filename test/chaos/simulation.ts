@@ -47,6 +47,8 @@ export interface BreakerSeen {
 const MAX_ROUNDS_PER_ORDER = 400;
 /** Rounds with nothing to do and no alarm to fire before the waiting orders count as stuck. */
 const STUCK_ROUNDS = 25;
+/** How far ahead of real time a world's clock starts, in ms. */
+const WORLD_AHEAD_MS = 86_400_000;
 /** How long after its breaker closes a held step must be on its way: its release wave, with room to spare. */
 const RELEASE_BOUND_MS = 10_000;
 /** The longest the simulation waits before looking again at a run under way, in ms. */
@@ -91,6 +93,9 @@ export class Simulation {
 			? DOWNSTREAMS.map((downstream) => platform.breaker(downstream, spec.name))
 			: spec.orders.flatMap((o) => DOWNSTREAMS.map((downstream) => platform.breaker(downstream, o.orderId)));
 		this.watchBreakers = spec.shared || spec.events.length > 0;
+		// A day ahead of real time: the platform's own timer never delivers an alarm of the world's (it would
+		// race the deliveries the simulation makes and that a seed reproduces); only the simulation does.
+		advanceClockTo(spec.name, this.now() + WORLD_AHEAD_MS);
 		this.lastSweep = this.now();
 		if (spec.config) startWith(spec.name, { config: spec.config });
 		if (spec.events.some((e) => e.kind === "deploy" && "versions" in e.change)) startBeforeVersion2(spec.name);

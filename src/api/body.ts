@@ -10,32 +10,34 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 const tooLarge = () => new ApiError(413, "body-too-large", `The body must not exceed ${MAX_BODY_BYTES} bytes.`);
 const malformed = () => new ApiError(400, "malformed-json", "The body is not valid JSON (UTF-8).");
 
+/** The fewest bytes one read of a streamed body waits for (fewer only at its end). */
+const READ_AT_LEAST = 16 * 1024;
+
 /**
- * Reads the body, counting bytes as they arrive: past `limit` the stream is cancelled and the
- * request refused at once, so a chunked body without Content-Length is never held whole.
+ * Reads the body into one buffer of the limit plus a byte, as it arrives: past `limit` the stream is
+ * cancelled and the request refused at once, so a chunked body without Content-Length is never held
+ * whole. Each read waits for at least 16 KiB, so a body sent in tiny pieces costs a few reads, not
+ * one per piece (a 1-byte-chunked body cost 64 K reads before its 413).
  */
 async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
 	if (!body) return new Uint8Array();
-	const reader = body.getReader();
-	const chunks: Uint8Array[] = [];
+	const reader = body.getReader({ mode: "byob" });
+	let buffer = new ArrayBuffer(limit + 1);
 	let size = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > limit) {
-			await reader.cancel("body too large").catch(() => undefined);
-			throw tooLarge();
+	while (size <= limit) {
+		const room = limit + 1 - size;
+		const { done, value } = await reader.readAtLeast(Math.min(READ_AT_LEAST, room), new Uint8Array(buffer, size, room));
+		if (value) {
+			buffer = value.buffer as ArrayBuffer;
+			size += value.byteLength;
 		}
-		chunks.push(value);
+		if (done) break;
 	}
-	const bytes = new Uint8Array(size);
-	let at = 0;
-	for (const chunk of chunks) {
-		bytes.set(chunk, at);
-		at += chunk.byteLength;
+	if (size > limit) {
+		await reader.cancel("body too large").catch(() => undefined);
+		throw tooLarge();
 	}
-	return bytes;
+	return new Uint8Array(buffer, 0, size);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { OrderObject } from "../src/order/order-object";
 import type { OrderHistory, OrderStatus } from "../src/order/status";
 import { advanceClockTo } from "./clock";
 import { holdToContract } from "./contract";
+import { newIncarnation } from "./incarnations";
 import { orderBody, outOfStockOrder } from "./orders";
 
 export const API_KEY = "test-client-key-0001";
@@ -199,6 +200,7 @@ export async function crash(orderId: string): Promise<void> {
 	await runInDurableObject(orderStub(orderId), (_, state) => {
 		state.abort(CRASH);
 	}).catch(() => undefined);
+	newIncarnation(orderId);
 }
 
 /** Arms a crash inside the order's object at the first checkpoint `when` accepts. */

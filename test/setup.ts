@@ -4,6 +4,7 @@ import { installBreakerScopes } from "./breakers";
 import { installClock } from "./clock";
 import { installCounts } from "./counts";
 import { installDeploys } from "./deploys";
+import { installIncarnations } from "./incarnations";
 import { installLogSink } from "./logs";
 import { installPlatformFaults } from "./platform-faults";
 
@@ -14,4 +15,6 @@ installBreakerScopes();
 installPlatformFaults();
 installCounts();
 installDeploys();
+// After the deploys: it wraps the workflow versions they give.
+installIncarnations();
 installLogSink();

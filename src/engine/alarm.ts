@@ -15,6 +15,11 @@ export class Alarm {
 		private readonly usage: Usage,
 	) {}
 
+	/** The alarm as this instance last read or set it; undefined until it has read it. */
+	get known(): number | null | undefined {
+		return this.at;
+	}
+
 	/** The platform clears the alarm as it delivers it. */
 	delivered(): void {
 		this.at = null;

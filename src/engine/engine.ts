@@ -82,6 +82,11 @@ export class WorkflowEngine<Input> {
 	/** The workflow's next retry, deadline or recheck: what an index shows, so a sweeper nudges only an order whose alarm was lost. */
 	readonly nextDueAt = (): number | null => this.state.nextWakeAfter(this.reachedBy);
 
+	/** The alarm as this instance knows it (undefined: not read yet): what a test watching it reads without a storage round trip. */
+	get alarmKnown(): number | null | undefined {
+		return this.store.alarm.known;
+	}
+
 	/** True while a run, a notification hand-over, an index report or a report to a breaker is under way. */
 	get busy(): boolean {
 		return this.running !== null || this.notifier.busy || this.reporter.busy || this.holds.busy;

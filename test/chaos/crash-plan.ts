@@ -3,6 +3,7 @@ import type { Checkpoint } from "../../src/engine/store";
 import { platform } from "../../src/ops/platform";
 import type { OrderObject } from "../../src/order/order-object";
 import { orderStub } from "../helpers";
+import { incarnationOf } from "../incarnations";
 import type { MidCallCrash } from "./families";
 import type { Violation } from "./summary";
 
@@ -52,6 +53,9 @@ export const isCrash = (error: unknown) => String(error).includes(CRASH_MESSAGE)
 /** How long after a call leaves the object is reset in the middle of it, in ms (its answer takes longer: see `holdCalls`). */
 const MID_CALL_MS = 30;
 
+/** How long, in real time, a probe may read the instance it holds before it goes through the object again (idle eviction: 10 s). */
+const THROUGH_OBJECT_MS = 1_000;
+
 export const crashLabel = (point: CrashPoint | null) =>
 	point === null ? "none" : `${point.at === "committed" ? "c" : "r"}${point.n}`;
 
@@ -79,6 +83,8 @@ export class CrashPlan {
 	crashes = 0;
 	private readonly pending: CrashPoint[];
 	private readonly resets: MidCallCrash[];
+	/** The instance the plan was last installed on, while it may still be the live one. */
+	private live: { engine: OrderObject["engine"]; subject: string; incarnation: number; since: number } | null = null;
 
 	constructor(points: readonly CrashPoint[], midCall: readonly MidCallCrash[] = []) {
 		this.pending = [...points];
@@ -87,6 +93,7 @@ export class CrashPlan {
 
 	private crashed(): void {
 		this.crashes++;
+		this.live = null;
 	}
 
 	/** What to do at this checkpoint: crash now, reset in a moment, or nothing. */
@@ -121,9 +128,18 @@ export class CrashPlan {
 
 	/**
 	 * Installs the plan on the order's live object (a crash leaves a fresh instance without it) and
-	 * reads what the driver needs each round, in one round trip.
+	 * reads what the driver needs each round. Once installed, the same instance is read directly, with
+	 * no round trip (a round trip costs more CPU than the rest of a probe many times over), while it is
+	 * still the live one and knows its alarm; at least every {@link THROUGH_OBJECT_MS} the probe goes
+	 * through the object again, which also keeps an idle object from being evicted under it, and always
+	 * when `stored`: the alarm then is the one in storage, not the one the instance believes it set.
 	 */
-	async arm(orderId: string): Promise<Probe> {
+	async arm(orderId: string, stored = false): Promise<Probe> {
+		const live = stored ? null : this.live;
+		if (live && incarnationOf(live.subject) === live.incarnation && Date.now() - live.since < THROUGH_OBJECT_MS) {
+			const alarm = live.engine.alarmKnown;
+			if (alarm !== undefined) return this.probeOf(live.engine, alarm);
+		}
 		try {
 			return await runInDurableObject(orderStub(orderId), async (instance: OrderObject, state) => {
 				// The order's clock: its object knows it by its name, the workflow id.
@@ -143,24 +159,30 @@ export class CrashPlan {
 						setTimeout(reset, point.at === "calling" ? MID_CALL_MS : 0);
 					}
 				};
-				const { busy, state: workflow } = instance.engine;
-				const unsettled = workflow.finished ? [] : workflow.unsettled;
-				return {
-					busy,
-					status: workflow.started ? workflow.status : null,
-					alarm: await state.storage.getAlarm(),
-					nextWakeAt: workflow.nextWakeAt,
-					heldBy: unsettled.flatMap((step) => (step.kind !== "event" && step.hold ? [step.hold.downstream] : [])),
-					inDoubt: unsettled.some((step) => step.kind !== "event" && step.outcomeUnknown),
-					calls: this.seen.calling,
-					paused: workflow.paused !== null,
-				};
+				const probe = this.probeOf(instance.engine, await state.storage.getAlarm());
+				this.live = { engine: instance.engine, subject, incarnation: incarnationOf(subject), since: Date.now() };
+				return probe;
 			});
 		} catch (error) {
 			// A run in the background (kicked by a pick, say) crashed the object under this call: look again.
 			if (isCrash(error)) return { ...RESTARTING, calls: this.seen.calling };
 			throw error;
 		}
+	}
+
+	private probeOf(engine: OrderObject["engine"], alarm: number | null): Probe {
+		const { busy, state: workflow } = engine;
+		const unsettled = workflow.finished ? [] : workflow.unsettled;
+		return {
+			busy,
+			status: workflow.started ? workflow.status : null,
+			alarm,
+			nextWakeAt: workflow.nextWakeAt,
+			heldBy: unsettled.flatMap((step) => (step.kind !== "event" && step.hold ? [step.hold.downstream] : [])),
+			inDoubt: unsettled.some((step) => step.kind !== "event" && step.outcomeUnknown),
+			calls: this.seen.calling,
+			paused: workflow.paused !== null,
+		};
 	}
 }
 

@@ -462,7 +462,7 @@ export class CaseRun implements Driven {
 		if (projection?.swept) this.notes.push("the sweeper was needed to bring D1 in line");
 		const afterAlerts =
 			status && this.accepted ? await settledAlerts(this.orderId, expectedAlerts(this.orderId, history)) : null;
-		const { alarm } = await this.plan.arm(this.orderId);
+		const { alarm } = await this.plan.arm(this.orderId, true);
 		const d1 = projection?.d1 ?? null;
 		return this.observation(startedAt, {
 			status,

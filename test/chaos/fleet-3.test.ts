@@ -1,4 +1,4 @@
 import { fleetTest } from "./fleet-run";
 
-// The fleets in three files, so that Vitest's three workers share them evenly with the rest of the run.
-fleetTest(2, 3);
+// The fleets in four files, so that Vitest's three workers share them evenly with the rest of the run.
+fleetTest(2, 4);

@@ -1,4 +1,4 @@
 import { matrixTest } from "./matrix-run";
 
-// The matrix in six files, so that Vitest's three workers share it evenly with the fleets and the random orders.
-matrixTest(4, 6);
+// The matrix in eight files, so that Vitest's three workers share it evenly with the fleets and the random orders.
+matrixTest(4, 8);

@@ -1,4 +1,4 @@
 import { randomTest } from "./random-run";
 
-// The random orders in two files, so that Vitest's three workers share them evenly with the rest of the run.
-randomTest(0, 2);
+// The random orders in three files, so that Vitest's three workers share them evenly with the rest of the run.
+randomTest(0, 3);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { perEnv } from "../config/per-env";
 
 /** Hosts a plain-http URL may point at: this machine only. */
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
@@ -26,14 +27,14 @@ export const OpsEnv = z.object({
 	CONSUMER_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 
-export function opsConfig(env: object) {
+export const opsConfig = perEnv((env) => {
 	const e = OpsEnv.parse(env);
 	return {
 		alertWebhookUrl: e.ALERT_WEBHOOK_URL,
 		publicBaseUrl: e.PUBLIC_BASE_URL,
 		consumerTimeoutMs: e.CONSUMER_TIMEOUT_MS,
 	};
-}
+});
 
 /** The downstream breakers' settings. Defaults live here only; the README's table repeats them. */
 export const BreakerEnv = z.object({
@@ -55,7 +56,7 @@ export const BreakerEnv = z.object({
 
 export type BreakerConfig = ReturnType<typeof breakerConfig>;
 
-export function breakerConfig(env: object) {
+export const breakerConfig = perEnv((env) => {
 	const e = BreakerEnv.parse(env);
 	return {
 		failures: e.BREAKER_FAILURES,
@@ -66,4 +67,4 @@ export function breakerConfig(env: object) {
 		cacheMs: e.BREAKER_CACHE_MS,
 		releasePerSecond: e.DOWNSTREAM_RELEASE_PER_SECOND,
 	};
-}
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { perEnv } from "../config/per-env";
 import { ServiceUrl as Url } from "../ops/config";
 
 /** One `CALLBACK_SECRET` entry: `kid:secret` or a bare secret, the secret at least 16 characters. */
@@ -61,17 +62,7 @@ export class ConfigError extends Error {
 	override name = "ConfigError";
 }
 
-/** Parsed once per env object: the runtime hands every request and object of an isolate the same one. */
-const parsedConfigs = new WeakMap<object, OrderConfig>();
-
-export function orderConfig(env: object): OrderConfig {
-	let config = parsedConfigs.get(env);
-	if (!config) {
-		config = parseOrderConfig(env);
-		parsedConfigs.set(env, config);
-	}
-	return config;
-}
+export const orderConfig = perEnv(parseOrderConfig);
 
 function parseOrderConfig(env: object): OrderConfig {
 	const parsed = OrderEnv.safeParse(env);
